@@ -1,0 +1,65 @@
+"""Atomic writes: a temporary file in the same folder, then a rename.
+
+A crash, a Ctrl-C or a full disk during a write leaves the previous file as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from fashion_tools.errors import ToolError
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
+    """Call write(tmp_path) on a temporary file beside path, then rename it onto path.
+
+    The temporary name keeps path's suffix, because Keras picks the file format by it.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent or ".")
+    os.close(fd)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the result private
+        write(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise ToolError(f"no space left on the device while writing {path}; "
+                            f"free some space and run again (the previous {path.name} is untouched)", 1) from None
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write text to path atomically."""
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    atomic_write(path, write)
+
+
+def check_writable_folder(path: str | os.PathLike, what: str) -> None:
+    """Fail early, before any work, when path's folder is missing or cannot take a new file."""
+    folder = Path(path).parent if Path(path).parent != Path("") else Path(".")
+    if not folder.is_dir():
+        raise ToolError(f"{what} {path}: folder {folder} does not exist; create it or choose another path")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ToolError(f"{what} {path}: cannot write in folder {folder} ({exc.strerror}); "
+                        "choose a folder you can write to") from None

@@ -1,0 +1,219 @@
+"""Finding and reading the Fashion-MNIST files (the IDX format of LeCun's MNIST).
+
+Every check happens before a large allocation: a header that declares more data than the
+file holds is refused from its size alone, so a hostile file cannot make us reserve gigabytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import struct
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from fashion_tools.errors import ToolError
+
+# The four files, in the lecture's order of use: train images/labels, test images/labels.
+FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+STANDARD_COUNTS = {"train": 60000, "test": 10000}
+IMAGE_MAGIC, LABEL_MAGIC = 0x00000803, 0x00000801
+SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")  # Debian's dataset-fashion-mnist
+NUM_CLASSES = 10
+HOW_TO_GET_DATA = (
+    "get the data set one of three ways: connect to the internet once (Keras downloads it to its cache), "
+    "pass --data-dir DIR with the four files, or install Debian's package "
+    "(apt-get install dataset-fashion-mnist)"
+)
+
+
+def keras_cache_dir() -> Path:
+    """Where keras.datasets.fashion_mnist keeps its download."""
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return Path(home) / "datasets" / "fashion-mnist"
+
+
+@dataclass
+class Dataset:
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str
+    files: dict[str, str] = field(default_factory=dict)  # name -> path
+    sha256: dict[str, str] = field(default_factory=dict)  # name -> hex digest
+
+
+def find_file(folder: Path, name: str) -> Path | None:
+    """The gzipped or the raw file, whichever the folder has (gzipped first)."""
+    for candidate in (folder / f"{name}.gz", folder / name):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def find_files(folder: Path) -> dict[str, Path] | None:
+    """All four files in folder, or None when the folder has none of them."""
+    found = {key: find_file(folder, name) for key, name in FILES.items()}
+    if all(p is None for p in found.values()):
+        return None
+    missing = [FILES[k] for k, p in found.items() if p is None]
+    if missing:
+        raise ToolError(f"data folder {folder} lacks {', '.join(missing)} (.gz or raw); "
+                        "it needs all four Fashion-MNIST files")
+    return found  # type: ignore[return-value]
+
+
+def locate(data_dir: str | None) -> dict[str, Path] | None:
+    """The four files from --data-dir, else Debian's folder, else the Keras cache; None: download."""
+    if data_dir is not None:
+        folder = Path(data_dir)
+        if not folder.is_dir():
+            raise ToolError(f"--data-dir {data_dir}: no such folder; {HOW_TO_GET_DATA}")
+        found = find_files(folder)
+        if found is None:
+            raise ToolError(f"--data-dir {data_dir}: no Fashion-MNIST files there "
+                            f"({FILES['train_images']}[.gz] and the other three); {HOW_TO_GET_DATA}")
+        return found
+    for folder in (SYSTEM_DIR, keras_cache_dir()):
+        if folder.is_dir():
+            found = find_files(folder)
+            if found is not None:
+                return found
+    return None
+
+
+def _open(path: Path):
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+
+
+def _read_exactly(f, n: int, path: Path, what: str) -> bytes:
+    """n bytes from f, refusing a file that is shorter; a broken gzip stream is reported as such."""
+    try:
+        data = f.read(n)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise ToolError(f"{path}: corrupt or truncated gzip data ({exc}); download the file again") from None
+    if len(data) < n:
+        raise ToolError(f"{path}: truncated: {what} needs {n} bytes, the file has {len(data)}; "
+                        "download the file again")
+    return data
+
+
+def read_header(path: Path) -> tuple[int, tuple[int, ...]]:
+    """The magic number and the dimensions declared by an IDX file's header."""
+    try:
+        with _open(path) as f:
+            head = _read_exactly(f, 4, path, "the header")
+            magic = struct.unpack(">I", head)[0]
+            if magic not in (IMAGE_MAGIC, LABEL_MAGIC):
+                raise ToolError(f"{path}: not an IDX file of unsigned bytes (magic number 0x{magic:08x}, "
+                                f"expected 0x{IMAGE_MAGIC:08x} for images or 0x{LABEL_MAGIC:08x} for labels)")
+            ndim = magic & 0xFF
+            dims = struct.unpack(f">{ndim}I", _read_exactly(f, 4 * ndim, path, "the header"))
+    except PermissionError:
+        raise ToolError(f"{path}: permission denied; make the file readable") from None
+    except OSError as exc:
+        raise ToolError(f"{path}: cannot read ({exc.strerror or exc}); check the file") from None
+    return magic, dims
+
+
+def read_idx(path: Path, magic_expected: int) -> np.ndarray:
+    """Read one IDX file (gzipped or raw), checking the header against the body before allocating."""
+    magic, dims = read_header(path)
+    kind = "images" if magic_expected == IMAGE_MAGIC else "labels"
+    if magic != magic_expected:
+        raise ToolError(f"{path}: holds {'images' if magic == IMAGE_MAGIC else 'labels'}, expected {kind}")
+    if kind == "images" and tuple(dims[1:]) != (28, 28):
+        raise ToolError(f"{path}: images are {'x'.join(map(str, dims[1:]))}, Fashion-MNIST's are 28x28")
+    header_size = 4 + 4 * len(dims)
+    body = int(np.prod(dims, dtype=np.int64))
+    if path.suffix != ".gz":
+        size = path.stat().st_size
+        if size != header_size + body:
+            raise ToolError(f"{path}: the header declares {dims[0]} {kind} ({header_size + body} bytes), "
+                            f"the file has {size} bytes; it is truncated or corrupt, download it again")
+    with _open(path) as f:
+        _read_exactly(f, header_size, path, "the header")
+        # For gzip the real size is known only by reading: read at most what the header
+        # declares, in chunks, so a lying header costs no more memory than the data present.
+        chunks, remaining = [], body
+        while remaining > 0:
+            chunk = _read_exactly(f, min(remaining, 1 << 24), path, f"{dims[0]} {kind}")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        try:
+            extra = f.read(1)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise ToolError(f"{path}: corrupt gzip data after the {kind} ({exc}); download it again") from None
+        if extra:
+            raise ToolError(f"{path}: more data than the header declares ({dims[0]} {kind}); "
+                            "the file is corrupt, download it again")
+    array = np.frombuffer(b"".join(chunks), dtype=np.uint8).reshape(dims)
+    if kind == "labels" and array.size and array.max() >= NUM_CLASSES:
+        raise ToolError(f"{path}: label {int(array.max())} is outside 0..{NUM_CLASSES - 1}")
+    return array
+
+
+def count_train_images(files: dict[str, Path] | None) -> int:
+    """The training set's size from its header alone, so options can be checked before loading."""
+    if files is None:
+        return STANDARD_COUNTS["train"]
+    _, dims = read_header(files["train_images"])
+    return dims[0]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _download() -> dict[str, Path]:
+    """The lecture's way: keras.datasets.fashion_mnist, which fills the Keras cache."""
+    import keras
+
+    try:
+        keras.datasets.fashion_mnist.load_data()
+    except Exception as exc:  # any network or cache failure ends the same way for the user
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ToolError(f"no Fashion-MNIST data found and the download failed ({reason}); "
+                        f"{HOW_TO_GET_DATA}") from None
+    found = find_files(keras_cache_dir())
+    if found is None:
+        raise ToolError(f"the download left no files in {keras_cache_dir()}; {HOW_TO_GET_DATA}")
+    return found
+
+
+def load(files: dict[str, Path] | None) -> Dataset:
+    """Read and validate the four files (downloading them first when files is None)."""
+    source = "download" if files is None else str(Path(files["train_images"]).parent)
+    if files is None:
+        files = _download()
+    x_train = read_idx(files["train_images"], IMAGE_MAGIC)
+    y_train = read_idx(files["train_labels"], LABEL_MAGIC)
+    x_test = read_idx(files["test_images"], IMAGE_MAGIC)
+    y_test = read_idx(files["test_labels"], LABEL_MAGIC)
+    for split, x, y in (("train", x_train, y_train), ("test", x_test, y_test)):
+        if len(x) != len(y):
+            raise ToolError(f"{files[split + '_images']} has {len(x)} images but "
+                            f"{files[split + '_labels']} has {len(y)} labels; they must agree")
+        if len(x) == 0:
+            raise ToolError(f"{files[split + '_images']} holds no images")
+    return Dataset(x_train, y_train, x_test, y_test, source,
+                   files={k: str(p) for k, p in files.items()},
+                   sha256={k: sha256_of(p) for k, p in files.items()})
+
+
+def is_standard(data: Dataset) -> bool:
+    return len(data.x_train) == STANDARD_COUNTS["train"] and len(data.x_test) == STANDARD_COUNTS["test"]

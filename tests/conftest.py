@@ -1,0 +1,70 @@
+"""Shared fixtures: the synthetic data set, a way to run the real command, one trained run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent))
+
+from synthetic import make_dataset  # noqa: E402
+
+TOOL = Path(__file__).parent.parent / "fashion_items.py"
+REAL_DATA = Path("/usr/share/datasets/fashion-mnist")
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_tool(*args: str, cwd: Path | None = None, timeout: float = 600, env: dict | None = None) -> Result:
+    """Run `python fashion_items.py ARGS` in a subprocess, its output captured (not a terminal)."""
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run([sys.executable, str(TOOL), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=full_env, stdin=subprocess.DEVNULL)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def assert_clean_error(result: Result, status: int, *words: str) -> None:
+    """One clear error: the exit status, the words on stderr, and never a traceback."""
+    assert result.returncode == status, (result.returncode, result.stdout[-2000:], result.stderr[-2000:])
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
+    for word in words:
+        assert word.lower() in result.stderr.lower(), (word, result.stderr)
+
+
+@pytest.fixture(scope="session")
+def synthetic_dir(tmp_path_factory) -> Path:
+    return make_dataset(tmp_path_factory.mktemp("synthetic-data"))
+
+
+@dataclass
+class TrainedRun:
+    folder: Path
+    result: Result
+
+    @property
+    def model(self) -> Path:
+        return self.folder / "after.h5"
+
+    @property
+    def results(self) -> Path:
+        return self.folder / "results.json"
+
+
+@pytest.fixture(scope="session")
+def trained_run(tmp_path_factory, synthetic_dir) -> TrainedRun:
+    """One real run of the command on the synthetic data, 1 epoch; shared by the tests that read it."""
+    folder = tmp_path_factory.mktemp("trained")
+    result = run_tool("--epochs", "1", "--data-dir", str(synthetic_dir), cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return TrainedRun(folder, result)
