@@ -38,7 +38,9 @@ LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
           "sandal", "shirt", "sneaker", "bag", "ankle-boot"]
 
 # Subcommands beyond the lecture: each module has add_arguments(parser) and run(args).
-SUBCOMMANDS = {}
+SUBCOMMANDS = {
+    "grade": ("fashion_tools.grading", "grade student submissions against a reference run's results.json"),
+}
 
 
 def keras_import():
