@@ -284,6 +284,7 @@ def non_negative_int(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fashion_items.py",
+        usage="%(prog)s [options]  |  %(prog)s SUBCOMMAND ...  (--help for both)",
         description="Train the lecture's CNN on Fashion-MNIST and print its numbers "
                     "(no subcommand), or run one of the subcommands below.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
