@@ -18,6 +18,7 @@ import importlib
 import os
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -170,18 +171,23 @@ def set_seed(seed: int) -> None:
     tf.config.experimental.enable_op_determinism()
 
 
-def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    """The lecture's script, parts 3/12 to 12/12."""
-    started = time.perf_counter()
-    check_writable_folder(args.model, "--model")
+def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser, command: list[str]) -> int:
+    """The lecture's script, parts 3/12 to 12/12, then the results file and the figures."""
+    from fashion_tools import figures
+    from fashion_tools import results as results_file
+    from fashion_tools.models import describe_layers
+
+    started_at, started = results_file.now(), time.perf_counter()
+    outputs = plan_outputs(args)
     files = fashion_data.locate(args.data_dir)
     n_train = fashion_data.count_train_images(files)
     if not 0 <= args.sample < n_train:
         parser.error(f"argument --sample: {args.sample} is outside the training set (0 to {n_train - 1})")
 
-    keras = keras_import()
+    keras_import()
     set_seed(args.seed)
     d = load_data(files)
+    loaded = time.perf_counter()
     if not fashion_data.is_standard(d):
         print(f"note: this data set has {len(d.x_train)} training and {len(d.x_test)} test images, not "
               "Fashion-MNIST's 60,000 and 10,000; its numbers will not be the lecture's", file=sys.stderr)
@@ -194,20 +200,67 @@ def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     model = build_model()
     model.summary()
 
-    train(model, x_train, y_train, args.epochs, args.batch_size)
+    trained = time.perf_counter()
+    history = train(model, x_train, y_train, args.epochs, args.batch_size).history
+    trained = time.perf_counter() - trained
     save_model(model, args.model)
 
+    evaluated = time.perf_counter()
     loss, accuracy, probs = evaluate(model, x_test, y_test)
     print("\nKeras CNN model loss = ", loss)
     print("Keras CNN model accuracy = ", accuracy)
 
-    report(d.y_test, np.argmax(probs, axis=1))
+    pred = np.argmax(probs, axis=1)
+    matrix, f1 = report(d.y_test, pred)
+    evaluated = time.perf_counter() - evaluated
     sample_probs = predict_sample(model, d.x_train[args.sample])
     print("\nPrediction after learning:", LABELS[int(np.argmax(sample_probs))], "\n")
 
+    written = {"model": args.model, "results": outputs["results"], "figures": {}}
+    if outputs["figures"] is not None:
+        label = int(d.y_train[args.sample])
+        written["figures"] = figures.draw_all(
+            outputs["figures"], show=args.show, image=d.x_train[args.sample],
+            sample_title=f"sample {args.sample}: {LABELS[label]} ({label})", history=history, matrix=matrix,
+            accuracy=accuracy, labels=LABELS, model=model, test_images=d.x_test, answer=d.y_test, pred=pred)
+    timings = {"load_data": loaded - started, "training": trained, "evaluation": evaluated,
+               "total": time.perf_counter() - started}
+    results_file.write(outputs["results"], results_file.build(
+        command=command, options=options_of(args), started=started_at, data=d, sample_index=args.sample,
+        labels=LABELS, layers=describe_layers(model), history=history, loss=loss, accuracy=accuracy,
+        answer=d.y_test, pred=pred, matrix=matrix, f1_micro=f1, sample_probs=sample_probs, timings=timings,
+        files=written))
+
     print(f"Saved model: {args.model}")
-    print(f"Done in {time.perf_counter() - started:.1f}s (Keras {keras.__version__}).")
+    print(f"Saved results: {outputs['results']}")
+    for path in written["figures"].values():
+        print(f"Saved figure: {path}")
+    print(f"Done in {time.perf_counter() - started:.1f}s.")
+    if args.show and written["figures"]:
+        figures.pyplot(show=True).show()
     return 0
+
+
+def plan_outputs(args: argparse.Namespace) -> dict:
+    """Where the results and figures go (beside the model unless told), checked before any work."""
+    model_folder = Path(args.model).parent
+    check_writable_folder(args.model, "--model")
+    results = args.results or str(model_folder / "results.json")
+    check_writable_folder(results, "--results")
+    figures_dir = None
+    if not args.no_figures:
+        figures_dir = Path(args.figures_dir) if args.figures_dir else model_folder / "figures"
+        try:
+            figures_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ToolError(f"--figures-dir {figures_dir}: cannot create it ({exc.strerror}); "
+                            "choose another folder or pass --no-figures") from None
+        check_writable_folder(figures_dir / "sample.png", "--figures-dir")
+    return {"results": results, "figures": figures_dir}
+
+
+def options_of(args: argparse.Namespace) -> dict:
+    return {k: v for k, v in vars(args).items() if k not in ("command", "run")}
 
 
 def positive_int(text: str) -> int:
@@ -233,6 +286,7 @@ def non_negative_int(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fashion_items.py",
+        usage="%(prog)s [options]  |  %(prog)s SUBCOMMAND ...  (--help for both)",
         description="Train the lecture's CNN on Fashion-MNIST and print its numbers "
                     "(no subcommand), or run one of the subcommands below.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -245,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR", default=None,
                         help="folder with the four Fashion-MNIST files (.gz or raw); default: "
                              f"{fashion_data.SYSTEM_DIR}, then the Keras cache, then a download")
+    parser.add_argument("--results", metavar="PATH", default=None,
+                        help="where the run's numbers are written as JSON (default: results.json beside the model)")
+    parser.add_argument("--figures-dir", metavar="DIR", default=None,
+                        help="folder for the PNG figures (default: figures/ beside the model)")
+    parser.add_argument("--no-figures", action="store_true", help="do not draw the figures")
     parser.add_argument("--show", action="store_true", help="also open the figures in windows")
     sub = parser.add_subparsers(dest="command", title="subcommands", metavar="{" + ",".join(SUBCOMMANDS) + "}")
     for name, (module, summary) in SUBCOMMANDS.items():
@@ -259,10 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, run the lecture or a subcommand; returns the exit status."""
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            return run_lecture(args, parser)
+            return run_lecture(args, parser, [parser.prog, *argv])
         return args.run(args)
     except SystemExit as exc:  # argparse: --help, or a usage error already printed
         return exc.code if isinstance(exc.code, int) else 2
