@@ -1,16 +1,19 @@
 """Reading a student's console log of the lecture script: what it printed, section by section.
 
 The log is untrusted text. Nothing in it is executed or imported; it is read with a size
-limit, decoded leniently, and scanned with plain string methods and anchored patterns so
-the work stays linear in its length, whatever it holds. A section that cannot be found
-is left empty (None); the grader turns that into "section not found" for the checks
-that need it. Neither TensorFlow nor Keras is imported here.
+limit and decoded leniently. It is cleaned as a terminal would show it, then each section
+is found by its heading or line prefix with patterns anchored at a line's start whose
+parts cannot overlap, so the work stays linear in the log's length whatever it holds. A
+section that is not found stays None; the grader turns that into "section not found" for
+the checks that need it. Neither TensorFlow nor Keras is imported here.
 """
 
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,24 +24,47 @@ MAX_UNDECODABLE = 0.10  # a larger share of bytes that are not UTF-8 means it is
 MATRIX_LOOKAHEAD = 20  # lines between a heading and its matrix (warnings may come between)
 MAX_MATRIX_LINES = 3000  # numpy's wrapped 28x28 is ~56 lines; room for a narrow linewidth
 MAX_SUMMARY_LINES = 500
+SPAN = 256 << 10  # how far after a heading its matrix or table may reach, in characters
+MAX_TRIES = 10_000  # lines of one kind read before giving up: a log has one or two of each, ten epochs
 
 # Terminal escape sequences: CSI (colours, cursor moves), OSC (titles), then any lone ESC.
 # The character classes do not overlap, so each match is a single forward scan.
-ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*\x07?|\x1b[@-_]?")
-SHAPE_LINE = re.compile(r"\s*([XY])[ _]?(train|test)[ _]shape\s*[:=]?\s*\(([\d,\s]{0,80})\)", re.IGNORECASE)
-EPOCH_LINE = re.compile(r"\s*Epoch\s+(\d{1,6})\s*/\s*(\d{1,6})(?!\d)")
-LOSS_LINE = re.compile(r"\s*Keras CNN model loss\s*[=:]\s*", re.IGNORECASE)
-ACCURACY_LINE = re.compile(r"\s*Keras CNN model accuracy\s*[=:]\s*", re.IGNORECASE)
-F1_LINE = re.compile(r"\s*F1 score\s*[=:]?\s*", re.IGNORECASE)
-PREDICTION_LINE = re.compile(r"\s*Prediction after learning\s*[=:]?", re.IGNORECASE)
-TOTAL_PARAMS = re.compile(r"Total params:\s*([\d,]{1,20})")
+ANSI = re.compile(r"\x1b\[[0-?]*+[ -/]*+[@-~]|\x1b\][^\x07\x1b]*+\x07?|\x1b[@-_]?")
+SPACES = ("\u00a0", "\u202f", "\u2007", "\t")  # a browser copy's no-break spaces, and tabs
+# Carriage returns that end a line (CRLF, a progress bar's last one). The pattern begins with a
+# literal, so the engine skips to each \r; the look-behind lets only a run's first \r start a match.
+LINE_END_CR = re.compile(r"\r(?<!\r\r)\r*+(?=\n|\Z)")
+OVERWRITTEN = re.compile(r"^(?:[^\n\r]*+\r)++", re.MULTILINE)  # a line up to its last \r: written over
+
+
+def starting_line(head: str, rest: str, flags: int = 0) -> re.Pattern:
+    """A pattern for a line that starts (after any indent) with head, a fixed-width literal.
+
+    It begins with head itself, so the engine skips ahead to each occurrence of it instead of
+    trying every character; the look-behind just after head then asks that head follows a
+    newline or a space (or the start of the text).
+    """
+    return re.compile(f"{head}(?<![^\\n ]{head}){rest}", flags)
+
+
+# What a line reads after its prefix is at most 200 characters.
+SHAPE_LINE = starting_line("[XY]", r"[ _]?(train|test)[ _]shape[ ]*[:=]?[ ]*\(([\d, ]{0,80})\)")
+SAMPLE_LINE = starting_line("This is a", r"n?[ ]+([^\n]{1,200})$", re.MULTILINE)
+EPOCH_LINE = starting_line("Epoch", r"[ ]+(\d{1,6})[ ]*/[ ]*(\d{1,6})(?!\d)")
+LOSS_LINE = starting_line("Keras CNN model loss", r"[ ]*[=:]([^\n]{0,200})")
+ACCURACY_LINE = starting_line("Keras CNN model accuracy", r"[ ]*[=:]([^\n]{0,200})")
+F1_LINE = starting_line("F1 score", r"[ ]*[=:]?([^\n]{0,200})")
+PREDICTION_LINE = starting_line("Prediction after learning", r"[ ]*[=:]?([^\n]{0,200})")
+CONFUSION_HEADING = "CONFUSION MATRIX"
+TOTAL_PARAMS = re.compile(r"Total params:[ ]*([\d,]{1,20})")
 # A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
 # "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
-NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?\s*"
+NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*"
                     r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?nan|[-+]?inf)(%?)", re.IGNORECASE)
-MATRIX_CHARS = frozenset("[]0123456789 \t,.+-eE")
+MATRIX_CHARS = frozenset("[]0123456789 ,.+-eE")
 ROW = re.compile(r"\[([^\[\]]*)\]")
-ALNUM = re.compile(r"[^\W_]")  # a letter or digit
+RULE = re.compile(r"[ _=+\-─━═┏┓┗┛┡┩╇├┼┤└┴┘┌┐┬┳│┃]*")  # '____', '====', '├───┼───┤' or blank
+TRUNCATED = "..."  # marks a layer kind that old Keras cut at its column: 'max_pooling2d_1 (MaxPooling2'
 BOX_VERTICALS = str.maketrans({"┃": "│", "║": "│", "|": "│"})
 
 
@@ -74,6 +100,13 @@ class ParsedLog:
     def readable(self) -> bool:
         return self.problem is None
 
+    @property
+    def sections_found(self) -> int:
+        """How many of the lecture's sections the log printed (of 9)."""
+        sections = (self.shapes, self.sample_label, self.layers, self.epochs, self.loss, self.accuracy,
+                    self.confusion_matrix, self.f1, self.prediction)
+        return sum(not (s is None or isinstance(s, list | dict) and not s) for s in sections)
+
 
 # Reading and cleaning
 
@@ -107,15 +140,37 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
     return text, None
 
 
-def clean_lines(text: str) -> list[str]:
-    """The lines as a terminal finally showed them: no colours, progress bars at their last state."""
-    text = ANSI.sub("", text).replace("\r\n", "\n")
-    lines = []
-    for line in text.split("\n"):
-        line = line.rstrip("\r")
-        line = line[line.rfind("\r") + 1:]  # a carriage return starts the line over, as Keras' bar does
-        lines.append(line.replace("\b", "") if "\b" in line else line)
-    return lines
+def clean_text(text: str) -> str:
+    """The log as a terminal finally showed it: no colours, each progress bar at its last state."""
+    text = ANSI.sub("", text).replace("\b", "")  # a bar's backspaces move the cursor; the text stays
+    for space in SPACES:
+        text = text.replace(space, " ")
+    text = LINE_END_CR.sub("", text)
+    if "\r" in text:
+        text = OVERWRITTEN.sub("", text)  # a carriage return starts the line over, as Keras' bar does
+    return text
+
+
+def lines_after(text: str, pos: int, count: int) -> list[str]:
+    """Up to count lines that follow the line holding pos (within SPAN characters)."""
+    start = text.find("\n", pos)
+    return [] if start < 0 else text[start + 1:start + 1 + SPAN].split("\n")[:count]
+
+
+def line_at(text: str, pos: int) -> str:
+    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    return text[start:] if end < 0 else text[start:end]
+
+
+def lines_holding(text: str, needle: str) -> Iterator[int]:
+    """The position of needle in each line that holds it, each line once."""
+    at = text.find(needle)
+    while at >= 0:
+        yield at
+        end = text.find("\n", at)
+        if end < 0:
+            return
+        at = text.find(needle, end)
 
 
 # Small helpers
@@ -130,39 +185,34 @@ def ascii_int(text: str) -> int | None:
 
 def number_at(text: str) -> float | None:
     """The number a line prints after its prefix; a percentage becomes a fraction."""
-    m = NUMBER.match(text[:200].strip())
+    m = NUMBER.match(text.strip())
     if m is None:
         return None
     value = float(m.group(1))
     return value / 100 if m.group(2) else value
 
 
-def first_number(lines: list[str], prefix: re.Pattern) -> float | None:
-    for line in lines:
-        m = prefix.match(line)
-        if m:
-            value = number_at(line[m.end():])
-            if value is not None:
-                return value
-    return None
+def matches(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
+    """The pattern's first MAX_TRIES matches: a hostile log may hold millions."""
+    return itertools.islice(pattern.finditer(text), MAX_TRIES)
 
 
-def find_line(lines: list[str], needle: str, start: int = 0) -> int | None:
-    needle = needle.lower()
-    for i in range(start, len(lines)):
-        if needle in lines[i].lower():
-            return i
+def first_number(text: str, line: re.Pattern) -> float | None:
+    for m in matches(line, text):
+        value = number_at(m.group(1))
+        if value is not None:
+            return value
     return None
 
 
 # numpy's printing of a matrix, wrapped over several lines
 
-def matrix_after(lines: list[str], start: int) -> np.ndarray | None:
-    """The first matrix numpy printed within a few lines after start, or None."""
-    for i in range(start, min(start + MATRIX_LOOKAHEAD, len(lines))):
-        s = lines[i].strip()
-        if s.startswith(("[[", "array([[")):
-            return read_matrix(lines, i)
+def matrix_after(text: str, pos: int) -> np.ndarray | None:
+    """The first matrix numpy printed within a few lines after the line at pos, or None."""
+    lines = lines_after(text, pos, MAX_MATRIX_LINES + MATRIX_LOOKAHEAD)
+    for i, line in enumerate(lines[:MATRIX_LOOKAHEAD]):
+        if line.lstrip().startswith(("[[", "array([[")):
+            return read_matrix(lines[i:])
     return None
 
 
@@ -177,11 +227,11 @@ def matrix_text(line: str) -> str | None:
     return s if set(s) <= MATRIX_CHARS else None
 
 
-def read_matrix(lines: list[str], start: int) -> np.ndarray | None:
+def read_matrix(lines: list[str]) -> np.ndarray | None:
     """Rows of numbers from '[[' to the matching ']]'; lines that are not matrix text (a warning
     printed in between) are skipped. None when the rows are ragged or not numbers."""
     parts, depth = [], 0
-    for line in lines[start:start + MAX_MATRIX_LINES]:
+    for line in lines[:MAX_MATRIX_LINES]:
         s = matrix_text(line)
         if s is None:
             continue
@@ -204,71 +254,59 @@ def read_matrix(lines: list[str], start: int) -> np.ndarray | None:
 
 # The sections, in the lecture's order
 
-def parse_shapes(lines: list[str]) -> dict[str, tuple[int, ...]]:
+def parse_shapes(text: str) -> dict[str, tuple[int, ...]]:
     shapes: dict[str, tuple[int, ...]] = {}
-    for line in lines:
-        m = SHAPE_LINE.match(line)
-        if m:
-            key = f"{m.group(1).lower()}_{m.group(2).lower()}"
-            dims = [ascii_int(t) for t in m.group(3).replace(",", " ").split()]
-            if key not in shapes and None not in dims:
-                shapes[key] = tuple(dims)  # type: ignore[arg-type]
+    for m in matches(SHAPE_LINE, text):
+        key = f"{m.group(0)[0].lower()}_{m.group(1).lower()}"  # 'x_train' from 'X train shape'
+        dims = [ascii_int(t) for t in m.group(2).replace(",", " ").split()]
+        if key not in shapes and None not in dims:
+            shapes[key] = tuple(dims)  # type: ignore[arg-type]
+        if len(shapes) == 4:
+            break
     return shapes
 
 
-def parse_sample(lines: list[str], log: ParsedLog) -> None:
+def parse_sample(text: str, log: ParsedLog) -> None:
     """'This is a pullover 2' then the raw 28x28 pixels."""
-    for i, line in enumerate(lines):
-        s = line.strip()
-        if not s.startswith("This is a"):
-            continue
-        words = s[len("This is a"):].rsplit(None, 1)
+    for m in matches(SAMPLE_LINE, text):
+        words = m.group(1).rsplit(None, 1)
         if len(words) == 2 and ascii_int(words[1]) is not None:
-            log.sample_name = words[0].removeprefix("n ").strip()[:100] or None  # "This is an ..."
+            log.sample_name = words[0].strip()[:100] or None
             log.sample_label = ascii_int(words[1])
-            log.sample_pixels = matrix_after(lines, i + 1)
+            log.sample_pixels = matrix_after(text, m.start())
             return
 
 
-def parse_training(lines: list[str], log: ParsedLog) -> None:
+def parse_training(text: str, log: ParsedLog) -> None:
     """The 'Epoch N/M' headers, from a live bar, a redirected log or a notebook alike."""
-    seen: dict[int, None] = {}
-    for line in lines:
-        m = EPOCH_LINE.match(line)
-        if m:
-            seen.setdefault(int(m.group(1)))
-            log.epochs_declared = int(m.group(2))
-    log.epochs = list(seen)
+    headers = [m.groups() for m in matches(EPOCH_LINE, text)]
+    if headers:
+        log.epochs = list(dict.fromkeys(int(n) for n, _ in headers))
+        log.epochs_declared = int(headers[-1][1])
 
 
-def parse_prediction(lines: list[str]) -> str | None:
-    for line in lines:
-        m = PREDICTION_LINE.match(line)
-        if m:
-            name = line[m.end():].strip().strip("[]'\" ")
-            return name[:100] or None
-    return None
+def parse_prediction(text: str) -> str | None:
+    m = PREDICTION_LINE.search(text)
+    if m is None:
+        return None
+    return m.group(1).strip().strip("[]'\" ")[:100] or None
 
 
-def parse_confusion_matrix(lines: list[str]) -> np.ndarray | None:
-    heading = find_line(lines, "CONFUSION MATRIX")
-    return None if heading is None else matrix_after(lines, heading + 1)
+def parse_confusion_matrix(text: str) -> np.ndarray | None:
+    at = text.find(CONFUSION_HEADING)
+    return None if at < 0 else matrix_after(text, at)
 
 
-def parse_total_params(lines: list[str]) -> int | None:
-    for line in lines:
-        if "Total params" in line:
-            m = TOTAL_PARAMS.search(line)
-            if m:
-                return ascii_int(m.group(1))
-    return None
+def parse_total_params(text: str) -> int | None:
+    m = TOTAL_PARAMS.search(text)
+    return None if m is None else ascii_int(m.group(1))
 
 
 # model.summary(): Keras 3's box-drawn table and Keras 2's ruled one, rows maybe wrapped
 
 def is_rule(line: str) -> bool:
-    """A separator line ('____', '====', '├───┼───┤') or a blank one: the end of a table row."""
-    return ALNUM.search(line) is None
+    """A separator line or a blank one: the end of a table row."""
+    return RULE.fullmatch(line) is not None
 
 
 def summary_cells(header: str):
@@ -278,7 +316,7 @@ def summary_cells(header: str):
         col = next((i for i, t in enumerate(titles) if t.startswith("Param")), len(titles) - 2)
 
         def box_cells(line: str) -> tuple[str, str]:
-            cells = line.translate(BOX_VERTICALS).split("│")
+            cells = line.translate(BOX_VERTICALS).split("│", col + 1)
             return (cells[1] if len(cells) > 1 else "", cells[col] if len(cells) > col else "")
 
         return box_cells
@@ -297,31 +335,42 @@ def summary_cells(header: str):
 
 
 def split_name(cell: str) -> tuple[str, str] | None:
-    """'max_pooling2d (MaxPooling2D)' -> ('max_pooling2d', 'MaxPooling2D')."""
+    """'max_pooling2d (MaxPooling2D)' -> ('max_pooling2d', 'MaxPooling2D'); a kind cut short by
+    old Keras' fixed columns, 'max_pooling2d_1 (MaxPooling2', ends in TRUNCATED."""
     cell = cell.strip()
     open_at = cell.rfind("(")
-    if not cell.endswith(")") or open_at <= 0:
+    if open_at <= 0:
         return None
-    kind = cell[open_at + 1:-1].strip()
-    return (cell[:open_at].strip(), kind) if kind.isidentifier() else None
+    kind = cell[open_at + 1:].removesuffix(")").strip()
+    if not kind.isidentifier():
+        return None
+    return cell[:open_at].strip(), kind if cell.endswith(")") else kind + TRUNCATED
 
 
-def parse_layers(lines: list[str]) -> list[SummaryLayer] | None:
+def summary_header(text: str) -> int | None:
+    """Where the summary's header line 'Layer (type)  Output Shape  Param #' is."""
+    for at in lines_holding(text, "Layer (type)"):
+        if "Param #" in line_at(text, at):
+            return at
+    return None
+
+
+def parse_layers(text: str) -> list[SummaryLayer] | None:
     """The summary's rows from the header 'Layer (type)' to 'Total params'."""
-    header = next((i for i, line in enumerate(lines) if "Layer (type)" in line and "Param #" in line), None)
+    header = summary_header(text)
     if header is None:
         return None
-    cells = summary_cells(lines[header])
+    cells = summary_cells(line_at(text, header))
     rows: list[list] = []  # [name cell text, params]; a continuation line extends the last one
     open_row = False
-    for line in lines[header + 1:header + 1 + MAX_SUMMARY_LINES]:
+    for line in lines_after(text, header, MAX_SUMMARY_LINES):
         if "Total params" in line:
             break
         if is_rule(line):
             open_row = False
             continue
         name, params = cells(line)
-        count = ascii_int(params.split()[0]) if params.split() else None
+        count = ascii_int(params.split(None, 1)[0]) if params.strip() else None
         if count is not None or not open_row:
             rows.append([name.strip(), count])
             open_row = True
@@ -339,18 +388,18 @@ def parse_layers(lines: list[str]) -> list[SummaryLayer] | None:
 
 def parse_text(text: str) -> ParsedLog:
     """Every section the log printed; missing ones stay None. Linear in the text's length."""
-    lines = clean_lines(text)
+    text = clean_text(text)
     log = ParsedLog()
-    log.shapes = parse_shapes(lines)
-    parse_sample(lines, log)
-    log.layers = parse_layers(lines)
-    log.total_params = parse_total_params(lines)
-    parse_training(lines, log)
-    log.loss = first_number(lines, LOSS_LINE)
-    log.accuracy = first_number(lines, ACCURACY_LINE)
-    log.confusion_matrix = parse_confusion_matrix(lines)
-    log.f1 = first_number(lines, F1_LINE)
-    log.prediction = parse_prediction(lines)
+    log.shapes = parse_shapes(text)
+    parse_sample(text, log)
+    log.layers = parse_layers(text)
+    log.total_params = parse_total_params(text)
+    parse_training(text, log)
+    log.loss = first_number(text, LOSS_LINE)
+    log.accuracy = first_number(text, ACCURACY_LINE)
+    log.confusion_matrix = parse_confusion_matrix(text)
+    log.f1 = first_number(text, F1_LINE)
+    log.prediction = parse_prediction(text)
     return log
 
 
