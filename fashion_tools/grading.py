@@ -485,8 +485,10 @@ def folder_submission(name: str, folder: Path) -> Submission:
     model = next((p for p in models if p.name == "after.h5"), models[0] if models else None)
     logs = [(p, parse_file(p)) for p in files if p.suffix.lower() in LOG_SUFFIXES]
     if not logs:
+        hint = f"; for a folder of submissions pass each one: {name.rstrip('/')}/*" if any(
+            p.is_dir() for p in folder.iterdir()) else ""
         return Submission(name, None, model, ParsedLog(
-            problem=f"no console log ({', '.join(LOG_SUFFIXES)}) in this folder"))
+            problem=f"no console log ({', '.join(LOG_SUFFIXES)}) in this folder{hint}"))
     path, log = max(logs, key=lambda pair: pair[1].sections_found)  # the first of equals, by name
     return Submission(name, path, model, log)
 

@@ -47,23 +47,24 @@ def starting_line(head: str, rest: str, flags: int = 0) -> re.Pattern:
     return re.compile(f"{head}(?<![^\\n ]{head}){rest}", flags)
 
 
-# What a line reads after its prefix is at most 200 characters.
-SHAPE_LINE = starting_line("[XY]", r"[ _]?(train|test)[ _]shape[ ]*[:=]?[ ]*\(([\d, ]{0,80})\)")
-SAMPLE_LINE = starting_line("This is a", r"n?[ ]+([^\n]{1,200})$", re.MULTILINE)
-EPOCH_LINE = starting_line("Epoch", r"[ ]+(\d{1,6})[ ]*/[ ]*(\d{1,6})(?!\d)")
-LOSS_LINE = starting_line("Keras CNN model loss", r"[ ]*[=:]([^\n]{0,200})")
-ACCURACY_LINE = starting_line("Keras CNN model accuracy", r"[ ]*[=:]([^\n]{0,200})")
-F1_LINE = starting_line("F1 score", r"[ ]*[=:]?([^\n]{0,200})")
-PREDICTION_LINE = starting_line("Prediction after learning", r"[ ]*[=:]?([^\n]{0,200})")
+# What a line reads after its prefix is at most 200 characters; runs of spaces are possessive
+# (*+, ++): they never give a space back, so no input makes the engine retry its way through them.
+SHAPE_LINE = starting_line("[XY]", r"[ _]?(train|test)[ _]shape[ ]*+[:=]?[ ]*+\(([\d, ]{0,80})\)")
+SAMPLE_LINE = starting_line("This is a", r"n?[ ]++([^\n]{1,200})$", re.MULTILINE)
+EPOCH_LINE = starting_line("Epoch", r"[ ]++(\d{1,6})[ ]*+/[ ]*+(\d{1,6})(?!\d)")
+LOSS_LINE = starting_line("Keras CNN model loss", r"[ ]*+[=:]([^\n]{0,200})")
+ACCURACY_LINE = starting_line("Keras CNN model accuracy", r"[ ]*+[=:]([^\n]{0,200})")
+F1_LINE = starting_line("F1 score", r"[ ]*+[=:]?([^\n]{0,200})")
+PREDICTION_LINE = starting_line("Prediction after learning", r"[ ]*+[=:]?([^\n]{0,200})")
 CONFUSION_HEADING = "CONFUSION MATRIX"
-TOTAL_PARAMS = re.compile(r"Total params:[ ]*([\d,]{1,20})")
+TOTAL_PARAMS = re.compile(r"Total params:[ ]*+([\d,]{1,20})")
 # A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
 # "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
-NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*"
+NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*+"
                     r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?nan|[-+]?inf)(%?)", re.IGNORECASE)
 MATRIX_CHARS = frozenset("[]0123456789 ,.+-eE")
 ROW = re.compile(r"\[([^\[\]]*)\]")
-RULE = re.compile(r"[ _=+\-─━═┏┓┗┛┡┩╇├┼┤└┴┘┌┐┬┳│┃]*")  # '____', '====', '├───┼───┤' or blank
+RULE = re.compile(r"[ _=+\-─━═┏┓┗┛┡┩╇├┼┤└┴┘┌┐┬┳│┃]*+")  # '____', '====', '├───┼───┤' or blank
 TRUNCATED = "..."  # marks a layer kind that old Keras cut at its column: 'max_pooling2d_1 (MaxPooling2'
 BOX_VERTICALS = str.maketrans({"┃": "│", "║": "│", "|": "│"})
 

@@ -259,6 +259,9 @@ ADVERSARIAL = {  # name: (start, repeated piece, end); the piece is repeated to 
     "open-matrix": ("== CONFUSION MATRIX ==\n[[", "1 ", ""),
     "epochs": ("", "Epoch ", ""),
     "sample": ("This is a ", " ", "z"),
+    "sample-tail": ("This is a ", " ", "z" * 300),
+    "shape-spaces": ("X train shape", " ", "x"),
+    "closed-matrix": ("== CONFUSION MATRIX ==\n[[", "1 ", "]]"),
     "digits": ("Keras CNN model accuracy = ", "9", ""),
     "shape": ("X train shape: (", "1, ", ""),
     "summary": ("Layer (type)  Output Shape  Param #\n", "│ a (B) │", ""),
@@ -326,6 +329,9 @@ def test_folder_without_a_log_is_unreadable(tmp_path, capsys):
     status, report = grade_json(str(tmp_path), capsys=capsys)
     assert "no console log" in report["submissions"][0]["unreadable"]
     assert status == 1
+    (tmp_path / "alice").mkdir()  # a folder of submissions given as one
+    status, report = grade_json(str(tmp_path), capsys=capsys)
+    assert f"pass each one: {tmp_path}/*" in report["submissions"][0]["unreadable"]
 
 
 # The table, the CSV report, JSON
