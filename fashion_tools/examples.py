@@ -167,7 +167,8 @@ class Section:
 
 def number(value) -> str:
     """2.0 as 2, 0.5 as 0.5: the slides write whole numbers without a decimal point."""
-    return f"{float(value):g}"
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
 
 
 def grid(matrix) -> str:
