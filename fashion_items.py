@@ -40,7 +40,9 @@ LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
           "sandal", "shirt", "sneaker", "bag", "ankle-boot"]
 
 # Subcommands beyond the lecture: each module has add_arguments(parser) and run(args).
-SUBCOMMANDS = {}
+SUBCOMMANDS = {
+    "examples": ("fashion_tools.examples", "the lecture's worked examples, computed by the model's own Keras layers"),
+}
 
 
 def keras_import():
