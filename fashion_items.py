@@ -292,13 +292,22 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows '(default: X)' where there is a value to show, not for flags and unset paths."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default in (None, False) or isinstance(action, argparse._SubParsersAction):
+            return action.help or ""
+        return super()._get_help_string(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fashion_items.py",
         usage="%(prog)s [options]  |  %(prog)s SUBCOMMAND ...  (--help for both)",
         description="Train the lecture's CNN on Fashion-MNIST and print its numbers "
                     "(no subcommand), or run one of the subcommands below.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=HelpFormatter)
     parser.add_argument("--epochs", type=positive_int, default=MY_EPOCH, help="training epochs")
     parser.add_argument("--batch-size", type=positive_int, default=MY_BATCH, help="images per training step")
     parser.add_argument("--sample", type=non_negative_int, default=MY_SAMPLE,
@@ -321,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (module, summary) in SUBCOMMANDS.items():
         mod = importlib.import_module(module)
         sub_parser = sub.add_parser(name, help=summary, description=summary,
-                                    formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                                    formatter_class=HelpFormatter)
         mod.add_arguments(sub_parser)
         sub_parser.set_defaults(run=mod.run)
     return parser
