@@ -38,7 +38,9 @@ LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
           "sandal", "shirt", "sneaker", "bag", "ankle-boot"]
 
 # Subcommands beyond the lecture: each module has add_arguments(parser) and run(args).
-SUBCOMMANDS = {}
+SUBCOMMANDS = {
+    "predict": ("fashion_tools.predict", "classify images or test-set items with a trained model"),
+}
 
 
 def keras_import():
