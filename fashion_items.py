@@ -42,6 +42,7 @@ LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
 # Subcommands beyond the lecture: each module has add_arguments(parser) and run(args).
 SUBCOMMANDS = {
     "examples": ("fashion_tools.examples", "the lecture's worked examples, computed by the model's own Keras layers"),
+    "predict": ("fashion_tools.predict", "classify images or test-set items with a trained model"),
 }
 
 
@@ -88,8 +89,12 @@ def show_sample(d: fashion_data.Dataset, index: int) -> None:
 def preprocess(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """float32 from the start: the lecture's X / 255.0 made float64, which Keras casts again each batch."""
     keras = keras_import()
-    x = (x.astype(np.float32) / np.float32(255.0)).reshape(x.shape[0], 28, 28, 1)
-    return x, keras.utils.to_categorical(y, TOTAL_CLASS).astype(np.float32)
+    return scale_images(x), keras.utils.to_categorical(y, TOTAL_CLASS).astype(np.float32)
+
+
+def scale_images(images: np.ndarray) -> np.ndarray:
+    """uint8 28x28 images as the model takes them: float32 in [0, 1], channel-last (N, 28, 28, 1)."""
+    return (images.astype(np.float32) / np.float32(255.0)).reshape(-1, 28, 28, 1)
 
 
 # 7/12 and 8/12: build a Keras sequential model of our CNN
@@ -160,8 +165,7 @@ def report(answer: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, float]:
 
 def predict_sample(model, image: np.ndarray) -> np.ndarray:
     """The ten class probabilities of one 28x28 image, scaled as in training."""
-    sample = (image.astype(np.float32) / np.float32(255.0)).reshape(1, 28, 28, 1)
-    return model.predict(sample, verbose=0)[0]
+    return model.predict(scale_images(image), verbose=0)[0]
 
 
 def set_seed(seed: int) -> None:
