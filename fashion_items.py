@@ -197,8 +197,9 @@ def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser, comma
     if note:
         print(f"note: {note}", file=sys.stderr)
     precisions.apply(precision)
+    loading = time.perf_counter()
     d = load_data(files)
-    loaded = time.perf_counter()
+    loading = time.perf_counter() - loading
     if not fashion_data.is_standard(d):
         print(f"note: this data set has {len(d.x_train)} training and {len(d.x_test)} test images, not "
               "Fashion-MNIST's 60,000 and 10,000; its numbers will not be the lecture's", file=sys.stderr)
@@ -235,7 +236,7 @@ def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser, comma
             outputs["figures"], show=args.show, image=d.x_train[args.sample],
             sample_title=f"sample {args.sample}: {LABELS[label]} ({label})", history=history, matrix=matrix,
             accuracy=accuracy, labels=LABELS, model=model, test_images=d.x_test, answer=d.y_test, pred=pred)
-    timings = {"load_data": loaded - started, "training": trained, "evaluation": evaluated,
+    timings = {"load_data": loading, "training": trained, "evaluation": evaluated,
                "total": time.perf_counter() - started}
     results_file.write(outputs["results"], results_file.build(
         command=command, options=options_of(args), precision=precision, started=started_at, data=d,
