@@ -227,3 +227,46 @@ def test_two_runs_at_once_leave_a_complete_model(tmp_path, synthetic_dir):
     assert load_model_safely(tmp_path / "after.h5").count_params() == 411242
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     shutil.rmtree(tmp_path / "figures")
+
+
+# --- models handed to predict (and grade) -------------------------------------------------
+
+MARKER_CODE = "lambda t: (open({marker!r}, 'w').write('ran'), t)[1]"
+
+
+@pytest.fixture(scope="module")
+def bad_models(tmp_path_factory, trained_run) -> dict[str, Path]:
+    """Each kind of model file a student might hand in that must be refused; plus the marker path."""
+    import h5py
+    import keras
+
+    folder = tmp_path_factory.mktemp("bad-models")
+    marker = folder / "lambda-ran"
+    good = trained_run.model.read_bytes()
+    (folder / "truncated.h5").write_bytes(good[: len(good) // 2])
+    (folder / "empty.h5").write_bytes(b"")
+    with h5py.File(folder / "not-a-model.h5", "w") as f:
+        f["numbers"] = np.arange(10)
+    inputs = keras.Input((28, 28, 1))
+    hidden = keras.layers.Lambda(eval(MARKER_CODE.format(marker=str(marker))))(inputs)
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(hidden))
+    keras.Model(inputs, outputs).save(folder / "lambda.h5")
+    other = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(5)])
+    other.save(folder / "other-architecture.h5")
+    marker.unlink()  # building the model ran the lambda once; loading must never run it again
+    return {p.stem: p for p in folder.glob("*.h5")} | {"marker": marker}
+
+
+@pytest.mark.parametrize("name, words", [
+    ("truncated", ["truncated.h5", "not a readable keras model"]),
+    ("empty", ["empty.h5", "empty"]),
+    ("not-a-model", ["not-a-model.h5", "holds no keras model"]),
+    ("lambda", ["lambda.h5", "refused", "Lambda"]),
+    ("other-architecture", ["other-architecture.h5", "(28, 28, 1)"]),
+])
+def test_predict_refuses_bad_models(bad_models, name, words, tmp_path, synthetic_dir):
+    result = run_tool("predict", "--model", str(bad_models[name]), "--data-dir", str(synthetic_dir),
+                      "--test-index", "0", cwd=tmp_path)
+    assert_clean_error(result, 2, *words)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not bad_models["marker"].exists(), "the Lambda layer's code ran"
