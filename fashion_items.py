@@ -25,6 +25,7 @@ import numpy as np
 from fashion_tools import data as fashion_data
 from fashion_tools.atomic import atomic_write, check_writable_folder
 from fashion_tools.errors import ToolError
+from fashion_tools.precision import PRECISIONS
 from fashion_tools.quiet import TF_STARTUP_CHATTER, quiet_stderr
 
 # 2/12: global constants and hyper-parameters (the lecture's)
@@ -40,7 +41,9 @@ LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
 
 # Subcommands beyond the lecture: each module has add_arguments(parser) and run(args).
 SUBCOMMANDS = {
+    "examples": ("fashion_tools.examples", "the lecture's worked examples, computed by the model's own Keras layers"),
     "grade": ("fashion_tools.grading", "grade student submissions against a reference run's results.json"),
+    "predict": ("fashion_tools.predict", "classify images or test-set items with a trained model"),
 }
 
 
@@ -87,8 +90,12 @@ def show_sample(d: fashion_data.Dataset, index: int) -> None:
 def preprocess(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """float32 from the start: the lecture's X / 255.0 made float64, which Keras casts again each batch."""
     keras = keras_import()
-    x = (x.astype(np.float32) / np.float32(255.0)).reshape(x.shape[0], 28, 28, 1)
-    return x, keras.utils.to_categorical(y, TOTAL_CLASS).astype(np.float32)
+    return scale_images(x), keras.utils.to_categorical(y, TOTAL_CLASS).astype(np.float32)
+
+
+def scale_images(images: np.ndarray) -> np.ndarray:
+    """uint8 28x28 images as the model takes them: float32 in [0, 1], channel-last (N, 28, 28, 1)."""
+    return (images.astype(np.float32) / np.float32(255.0)).reshape(-1, 28, 28, 1)
 
 
 # 7/12 and 8/12: build a Keras sequential model of our CNN
@@ -105,7 +112,8 @@ def build_model():
         MaxPool2D(padding="same", pool_size=(2, 2)),
         Flatten(),
         Dense(128, activation="relu"),  # (7*7*64 + 1) * 128 = 401,536
-        Dense(TOTAL_CLASS, activation="softmax"),  # (128 + 1) * 10 = 1,290
+        # float32 probabilities even in mixed precision: softmax and the loss need the range
+        Dense(TOTAL_CLASS, activation="softmax", dtype="float32"),  # (128 + 1) * 10 = 1,290
     ])
 
 
@@ -158,8 +166,7 @@ def report(answer: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, float]:
 
 def predict_sample(model, image: np.ndarray) -> np.ndarray:
     """The ten class probabilities of one 28x28 image, scaled as in training."""
-    sample = (image.astype(np.float32) / np.float32(255.0)).reshape(1, 28, 28, 1)
-    return model.predict(sample, verbose=0)[0]
+    return model.predict(scale_images(image), verbose=0)[0]
 
 
 def set_seed(seed: int) -> None:
@@ -174,6 +181,7 @@ def set_seed(seed: int) -> None:
 def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser, command: list[str]) -> int:
     """The lecture's script, parts 3/12 to 12/12, then the results file and the figures."""
     from fashion_tools import figures
+    from fashion_tools import precision as precisions
     from fashion_tools import results as results_file
     from fashion_tools.models import describe_layers
 
@@ -186,8 +194,13 @@ def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser, comma
 
     keras_import()
     set_seed(args.seed)
+    precision, note = precisions.choose(args.precision)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    precisions.apply(precision)
+    loading = time.perf_counter()
     d = load_data(files)
-    loaded = time.perf_counter()
+    loading = time.perf_counter() - loading
     if not fashion_data.is_standard(d):
         print(f"note: this data set has {len(d.x_train)} training and {len(d.x_test)} test images, not "
               "Fashion-MNIST's 60,000 and 10,000; its numbers will not be the lecture's", file=sys.stderr)
@@ -200,6 +213,7 @@ def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser, comma
     model = build_model()
     model.summary()
 
+    print(f"Training in {precision} precision")
     trained = time.perf_counter()
     history = train(model, x_train, y_train, args.epochs, args.batch_size).history
     trained = time.perf_counter() - trained
@@ -223,11 +237,12 @@ def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser, comma
             outputs["figures"], show=args.show, image=d.x_train[args.sample],
             sample_title=f"sample {args.sample}: {LABELS[label]} ({label})", history=history, matrix=matrix,
             accuracy=accuracy, labels=LABELS, model=model, test_images=d.x_test, answer=d.y_test, pred=pred)
-    timings = {"load_data": loaded - started, "training": trained, "evaluation": evaluated,
+    timings = {"load_data": loading, "training": trained, "evaluation": evaluated,
                "total": time.perf_counter() - started}
     results_file.write(outputs["results"], results_file.build(
-        command=command, options=options_of(args), started=started_at, data=d, sample_index=args.sample,
-        labels=LABELS, layers=describe_layers(model), history=history, loss=loss, accuracy=accuracy,
+        command=command, options=options_of(args), precision=precision, started=started_at, data=d,
+        sample_index=args.sample, labels=LABELS, layers=describe_layers(model), history=history, loss=loss,
+        accuracy=accuracy,
         answer=d.y_test, pred=pred, matrix=matrix, f1_micro=f1, sample_probs=sample_probs, timings=timings,
         files=written))
 
@@ -263,24 +278,32 @@ def options_of(args: argparse.Namespace) -> dict:
     return {k: v for k, v in vars(args).items() if k not in ("command", "run")}
 
 
-def positive_int(text: str) -> int:
+def whole_number(text: str, minimum: int) -> int:
+    """An argparse type: an integer of at least minimum, or argparse's one-line error."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is below 1")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"{value} is {'negative' if minimum == 0 else f'below {minimum}'}")
     return value
+
+
+def positive_int(text: str) -> int:
+    return whole_number(text, 1)
 
 
 def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative")
-    return value
+    return whole_number(text, 0)
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows '(default: X)' where there is a value to show, not for flags and unset paths."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default in (None, False) or isinstance(action, argparse._SubParsersAction):
+            return action.help or ""
+        return super()._get_help_string(action)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -289,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
         usage="%(prog)s [options]  |  %(prog)s SUBCOMMAND ...  (--help for both)",
         description="Train the lecture's CNN on Fashion-MNIST and print its numbers "
                     "(no subcommand), or run one of the subcommands below.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=HelpFormatter)
     parser.add_argument("--epochs", type=positive_int, default=MY_EPOCH, help="training epochs")
     parser.add_argument("--batch-size", type=positive_int, default=MY_BATCH, help="images per training step")
     parser.add_argument("--sample", type=non_negative_int, default=MY_SAMPLE,
@@ -299,6 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR", default=None,
                         help="folder with the four Fashion-MNIST files (.gz or raw); default: "
                              f"{fashion_data.SYSTEM_DIR}, then the Keras cache, then a download")
+    parser.add_argument("--precision", choices=PRECISIONS, default="float32",
+                        help="float32 reproduces the lecture; mixed_bfloat16 is the fast mode for CPUs with "
+                             "AVX512-BF16/AMX and for GPUs (float32 elsewhere)")
     parser.add_argument("--results", metavar="PATH", default=None,
                         help="where the run's numbers are written as JSON (default: results.json beside the model)")
     parser.add_argument("--figures-dir", metavar="DIR", default=None,
@@ -309,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (module, summary) in SUBCOMMANDS.items():
         mod = importlib.import_module(module)
         sub_parser = sub.add_parser(name, help=summary, description=summary,
-                                    formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                                    formatter_class=HelpFormatter)
         mod.add_arguments(sub_parser)
         sub_parser.set_defaults(run=mod.run)
     return parser

@@ -72,8 +72,9 @@ def feature_maps_figure(plt, model, image: np.ndarray, title: str):
 
     layers = [layer for layer in model.layers if type(layer).__name__ in ("Conv2D", "MaxPooling2D")]
     probe = keras.Model(inputs=model.inputs, outputs=[layer.output for layer in layers])
-    x = (image.astype(np.float32) / np.float32(255.0)).reshape(1, 28, 28, 1)
-    maps = probe.predict(x, verbose=0)
+    from fashion_items import scale_images
+
+    maps = probe.predict(scale_images(image), verbose=0)
     fig, axes = plt.subplots(len(layers), MAX_CHANNELS, figsize=(MAX_CHANNELS * 1.05, len(layers) * 1.35 + 0.6),
                              squeeze=False)
     for row, (layer, fmap) in zip(axes, zip(layers, maps, strict=True), strict=True):

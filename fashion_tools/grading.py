@@ -636,17 +636,10 @@ def rules_help() -> str:
             "exit status: 0 every check passed, 1 some check failed, 2 grading could not be done")
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    """Keep the rules table's lines as written, and still show each option's default (when it has one)."""
-
-    def _get_help_string(self, action: argparse.Action) -> str | None:
-        if action.default is None or action.default is False:
-            return action.help
-        return super()._get_help_string(action)
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.formatter_class = HelpFormatter
+    # the tool's own help format, keeping the rules table's lines as written
+    parser.formatter_class = type("GradeHelpFormatter", (argparse.RawDescriptionHelpFormatter,
+                                                         parser.formatter_class), {})
     parser.epilog = rules_help()
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
                         help="a console log file, or a folder with a log and optionally a model")

@@ -36,8 +36,9 @@ def per_class_scores(answer: np.ndarray, pred: np.ndarray, labels: list[str]) ->
              "f1": float(f1[i]), "support": int(support[i])} for i, name in enumerate(labels)]
 
 
-def build(*, command: list[str], options: dict[str, Any], started: datetime.datetime, data, sample_index: int,
-          labels: list[str], layers: list[dict], history: dict[str, list[float]], loss: float, accuracy: float,
+def build(*, command: list[str], options: dict[str, Any], precision: str, started: datetime.datetime, data,
+          sample_index: int, labels: list[str], layers: list[dict], history: dict[str, list[float]], loss: float,
+          accuracy: float,
           answer: np.ndarray, pred: np.ndarray, matrix: np.ndarray, f1_micro: float,
           sample_probs: np.ndarray, timings: dict[str, float], files: dict[str, Any]) -> dict[str, Any]:
     """Everything the run printed, plus what is needed to reproduce and to grade it."""
@@ -51,7 +52,7 @@ def build(*, command: list[str], options: dict[str, Any], started: datetime.date
             "command": command,
             "options": options,
             "seed": options["seed"],
-            "precision": options.get("precision", "float32"),
+            "precision": precision,
             "started": started.isoformat(timespec="seconds"),
             "versions": versions(),
             "data": {"source": data.source, "files": data.files, "sha256": data.sha256},

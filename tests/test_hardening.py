@@ -1,0 +1,272 @@
+"""Faults and hostile input: a clean error, the right exit status, nothing earlier lost.
+
+Data files: property-based tests on the IDX reader. Writing: a full disk, kills and Ctrl-C at
+random moments, two runs at once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import TOOL, assert_clean_error, run_tool
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from synthetic import idx_bytes, make_dataset
+
+from fashion_tools import data
+from fashion_tools.errors import ToolError
+
+# --- the IDX reader -----------------------------------------------------------------------
+
+VALID_IMAGES = idx_bytes(np.arange(3 * 28 * 28, dtype=np.uint32).astype(np.uint8).reshape(3, 28, 28))
+VALID_LABELS = idx_bytes(np.array([0, 9, 4], np.uint8))
+READER_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def read_bytes(tmp_path: Path, raw: bytes, name: str, gz: bool, magic: int):
+    path = tmp_path / (name + (".gz" if gz else ""))
+    path.write_bytes(gzip.compress(raw) if gz else raw)
+    return data.read_idx(path, magic)
+
+
+def read_or_clean_error(tmp_path, raw, gz, magic=data.IMAGE_MAGIC):
+    """The reader's whole contract: an array of what the header says, or a ToolError; nothing else."""
+    try:
+        array = read_bytes(tmp_path, raw, "file", gz, magic)
+    except ToolError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return None
+    assert array.dtype == np.uint8
+    return array
+
+
+@READER_SETTINGS
+@given(raw=st.binary(max_size=3000), gz=st.booleans())
+def test_arbitrary_bytes(tmp_path, raw, gz):
+    read_or_clean_error(tmp_path, raw, gz)
+
+
+@READER_SETTINGS
+@given(count=st.integers(0, 2**32 - 1), rows=st.integers(0, 2**32 - 1), cols=st.integers(0, 2**32 - 1),
+       body=st.binary(max_size=4000), gz=st.booleans())
+def test_valid_header_with_any_body(tmp_path, count, rows, cols, body, gz):
+    array = read_or_clean_error(tmp_path, struct.pack(">IIII", data.IMAGE_MAGIC, count, rows, cols) + body, gz)
+    if array is not None:
+        assert array.shape == (count, 28, 28) and len(body) == count * 784
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("raw, magic", [(VALID_IMAGES, data.IMAGE_MAGIC), (VALID_LABELS, data.LABEL_MAGIC)])
+def test_truncated_at_every_boundary(tmp_path, raw, magic, gz):
+    for cut in sorted({*range(min(20, len(raw))), len(raw) // 2, len(raw) - 1}):
+        with pytest.raises(ToolError):
+            read_bytes(tmp_path, raw[:cut], "cut", gz, magic)
+    assert read_bytes(tmp_path, raw, "whole", gz, magic).shape[0] == 3
+
+
+def test_gzip_stream_that_ends_early(tmp_path):
+    stream = gzip.compress(VALID_IMAGES)
+    for cut in (10, len(stream) // 2, len(stream) - 4):
+        path = tmp_path / "early.gz"
+        path.write_bytes(stream[:cut])
+        with pytest.raises(ToolError, match="gzip|truncated"):
+            data.read_idx(path, data.IMAGE_MAGIC)
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_huge_declared_size_allocates_nothing_large(tmp_path, gz):
+    """A header declaring 2^31 images over a 1 MB body: refused, without reserving gigabytes."""
+    raw = struct.pack(">IIII", data.IMAGE_MAGIC, 2**31, 28, 28) + bytes(1 << 20)
+    tracemalloc.start()
+    with pytest.raises(ToolError, match="2147483648 images"):
+        read_bytes(tmp_path, raw, "huge", gz, data.IMAGE_MAGIC)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 64 << 20, f"peak {peak / 2**20:.0f} MiB"
+
+
+# --- data folders, through the real command -----------------------------------------------
+
+def small_data(tmp_path) -> Path:
+    return make_dataset(tmp_path / "data", n_train=30, n_test=10)
+
+
+def test_folder_with_a_file_missing(tmp_path):
+    folder = small_data(tmp_path)
+    (folder / "train-labels-idx1-ubyte.gz").unlink()
+    assert_clean_error(run_tool("--data-dir", str(folder), cwd=tmp_path), 2, "lacks train-labels-idx1-ubyte")
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    folder = small_data(tmp_path)
+    target = folder / "t10k-images-idx3-ubyte.gz"
+    target.chmod(0)
+    if os.geteuid() != 0:
+        result = run_tool("--data-dir", str(folder), cwd=tmp_path)
+        assert_clean_error(result, 2, "t10k-images-idx3-ubyte", "permission denied")
+        return
+    # root reads any file whatever its mode: make the open fail as it would for a user
+    real_open = data._open
+
+    def denied(path):
+        if Path(path) == target:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path)
+
+    monkeypatch.setattr(data, "_open", denied)
+    with pytest.raises(ToolError, match="t10k-images-idx3-ubyte.gz: permission denied"):
+        data.load(data.locate(str(folder)))
+
+
+def test_counts_disagree_and_labels_out_of_range(tmp_path):
+    folder = small_data(tmp_path)
+    (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(np.zeros(11, np.uint8))))
+    assert_clean_error(run_tool("--data-dir", str(folder), cwd=tmp_path), 2, "10 images", "11 labels")
+    (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(np.full(10, 10, np.uint8))))
+    assert_clean_error(run_tool("--data-dir", str(folder), cwd=tmp_path), 2, "label 10 is outside 0..9")
+
+
+# --- writing results ----------------------------------------------------------------------
+
+PREVIOUS_MODEL = b"previous after.h5"
+PREVIOUS_RESULTS = '{"previous": true}\n'
+
+
+def plant_previous(folder: Path) -> None:
+    (folder / "after.h5").write_bytes(PREVIOUS_MODEL)
+    (folder / "results.json").write_text(PREVIOUS_RESULTS)
+
+
+def assert_complete_or_previous(folder: Path) -> str:
+    """Each file left is the previous one or a complete new one; never a partial file."""
+    import h5py
+
+    model = (folder / "after.h5").read_bytes()
+    if model != PREVIOUS_MODEL:
+        with h5py.File(folder / "after.h5", "r") as f:
+            assert "model_config" in f.attrs
+            assert sum(1 for _ in f["model_weights"]) >= 7
+            f.visititems(lambda name, obj: obj[()] if isinstance(obj, h5py.Dataset) else None)
+    results = (folder / "results.json").read_text()
+    if results != PREVIOUS_RESULTS:
+        assert json.loads(results)["schema_version"] == 1
+    return "new" if model != PREVIOUS_MODEL else "previous"
+
+
+@pytest.fixture
+def tiny_filesystem(tmp_path):
+    """A 3 MiB tmpfs: too small for the 5 MB model."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3M", "tmpfs", str(mount)], capture_output=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({proc.stderr.decode().strip()}); needs root")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_disk_full_while_saving(tiny_filesystem, synthetic_dir):
+    plant_previous(tiny_filesystem)
+    result = run_tool("--epochs", "1", "--data-dir", str(synthetic_dir), "--no-figures", cwd=tiny_filesystem)
+    assert_clean_error(result, 1, "no space left", "after.h5")
+    assert (tiny_filesystem / "after.h5").read_bytes() == PREVIOUS_MODEL
+    assert (tiny_filesystem / "results.json").read_text() == PREVIOUS_RESULTS
+    assert not [p for p in tiny_filesystem.iterdir() if p.name.startswith(".")], "a temporary file was left"
+
+
+def test_killed_or_interrupted_at_random_moments(tmp_path, synthetic_dir):
+    """Kill (SIGKILL) and interrupt (SIGINT) runs from start-up to the last write, many times."""
+    rng = random.Random(20181)
+    folder = tmp_path / "run"
+    folder.mkdir()
+    plant_previous(folder)
+    complete = run_tool("--epochs", "1", "--data-dir", str(synthetic_dir), cwd=folder)
+    assert complete.returncode == 0, complete.stderr
+    seen = {"previous", "new"}
+    for i in range(10):
+        if i % 2 == 0:
+            plant_previous(folder)
+        proc = subprocess.Popen([sys.executable, str(TOOL), "--epochs", "1", "--data-dir", str(synthetic_dir)],
+                                cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for line in proc.stdout:  # wait for training, then strike somewhere in the last seconds
+            if line.startswith("Training in"):
+                break
+        try:
+            proc.wait(timeout=rng.uniform(0.0, 4.0))
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL if i % 3 else signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert "Traceback" not in err, err
+        assert proc.returncode in (0, 130, -signal.SIGKILL), (proc.returncode, err)
+        seen.add(assert_complete_or_previous(folder))
+    assert seen == {"previous", "new"}
+
+
+def test_two_runs_at_once_leave_a_complete_model(tmp_path, synthetic_dir):
+    args = [sys.executable, str(TOOL), "--epochs", "1", "--data-dir", str(synthetic_dir)]
+    procs = [subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    assert assert_complete_or_previous(tmp_path) == "new"
+    from fashion_tools.models import load_model_safely
+
+    assert load_model_safely(tmp_path / "after.h5").count_params() == 411242
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    shutil.rmtree(tmp_path / "figures")
+
+
+# --- models handed to predict (and grade) -------------------------------------------------
+
+MARKER_CODE = "lambda t: (open({marker!r}, 'w').write('ran'), t)[1]"
+
+
+@pytest.fixture(scope="module")
+def bad_models(tmp_path_factory, trained_run) -> dict[str, Path]:
+    """Each kind of model file a student might hand in that must be refused; plus the marker path."""
+    import h5py
+    import keras
+
+    folder = tmp_path_factory.mktemp("bad-models")
+    marker = folder / "lambda-ran"
+    good = trained_run.model.read_bytes()
+    (folder / "truncated.h5").write_bytes(good[: len(good) // 2])
+    (folder / "empty.h5").write_bytes(b"")
+    with h5py.File(folder / "not-a-model.h5", "w") as f:
+        f["numbers"] = np.arange(10)
+    inputs = keras.Input((28, 28, 1))
+    hidden = keras.layers.Lambda(eval(MARKER_CODE.format(marker=str(marker))))(inputs)
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(hidden))
+    keras.Model(inputs, outputs).save(folder / "lambda.h5")
+    other = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(5)])
+    other.save(folder / "other-architecture.h5")
+    marker.unlink()  # building the model ran the lambda once; loading must never run it again
+    return {p.stem: p for p in folder.glob("*.h5")} | {"marker": marker}
+
+
+@pytest.mark.parametrize("name, words", [
+    ("truncated", ["truncated.h5", "not a readable keras model"]),
+    ("empty", ["empty.h5", "empty"]),
+    ("not-a-model", ["not-a-model.h5", "holds no keras model"]),
+    ("lambda", ["lambda.h5", "refused", "Lambda"]),
+    ("other-architecture", ["other-architecture.h5", "(28, 28, 1)"]),
+])
+def test_predict_refuses_bad_models(bad_models, name, words, tmp_path, synthetic_dir):
+    result = run_tool("predict", "--model", str(bad_models[name]), "--data-dir", str(synthetic_dir),
+                      "--test-index", "0", cwd=tmp_path)
+    assert_clean_error(result, 2, *words)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not bad_models["marker"].exists(), "the Lambda layer's code ran"

@@ -1,0 +1,52 @@
+"""The fast mode: bfloat16 where the CPU or a GPU computes it, float32 with a note elsewhere."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import run_tool
+
+from fashion_tools import precision
+
+WITH_BF16 = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16 fma\n"
+WITHOUT = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f fma\n"
+
+
+def test_cpu_flags_are_read():
+    assert precision.cpu_has_bf16(WITH_BF16)
+    assert precision.cpu_has_bf16(WITHOUT.replace("fma", "amx_bf16 fma"))
+    assert not precision.cpu_has_bf16(WITHOUT)
+    assert not precision.cpu_has_bf16("")
+
+
+def test_float32_needs_no_check():
+    assert precision.choose("float32") == ("float32", None)
+
+
+def test_without_bf16_falls_back_to_float32_with_a_note(monkeypatch):
+    monkeypatch.setattr(precision, "cpu_has_bf16", lambda: False)
+    import tensorflow as tf
+
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [])
+    ran, note = precision.choose("mixed_bfloat16")
+    assert ran == "float32" and "no bfloat16 support" in note
+
+
+def test_fast_mode_run(tmp_path, synthetic_dir):
+    result = run_tool("--epochs", "1", "--data-dir", str(synthetic_dir), "--no-figures",
+                      "--precision", "mixed_bfloat16", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    ran = json.loads((tmp_path / "results.json").read_text())["run"]["precision"]
+    assert f"Training in {ran} precision" in result.stdout
+    if precision.cpu_has_bf16():
+        assert ran == "mixed_bfloat16"
+    else:
+        assert ran == "float32" and "no bfloat16 support" in result.stderr
+    probabilities = json.loads((tmp_path / "results.json").read_text())["prediction"]["probabilities"]
+    assert sum(probabilities) == pytest.approx(1, abs=1e-3)  # float32 softmax output
+
+
+def test_unknown_precision_is_a_usage_error(tmp_path):
+    result = run_tool("--precision", "float16", cwd=tmp_path)
+    assert result.returncode == 2 and "invalid choice" in result.stderr
