@@ -334,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", title="subcommands", metavar="{" + ",".join(SUBCOMMANDS) + "}")
     for name, (module, summary) in SUBCOMMANDS.items():
         mod = importlib.import_module(module)
-        sub_parser = sub.add_parser(name, help=summary, description=summary,
+        sub_parser = sub.add_parser(name, help=summary, description=summary, prog=f"{parser.prog} {name}",
                                     formatter_class=HelpFormatter)
         mod.add_arguments(sub_parser)
         sub_parser.set_defaults(run=mod.run)
