@@ -270,3 +270,92 @@ def test_predict_refuses_bad_models(bad_models, name, words, tmp_path, synthetic
     assert_clean_error(result, 2, *words)
     assert len(result.stderr.strip().splitlines()) == 1
     assert not bad_models["marker"].exists(), "the Lambda layer's code ran"
+
+
+def test_grade_fails_the_model_check_of_bad_models_unrun(bad_models, tmp_path, synthetic_dir, trained_run):
+    """A submission folder holding each bad model: its model check fails with the reason, nothing runs."""
+    submissions = []
+    for name in ("truncated", "empty", "not-a-model", "lambda", "other-architecture"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "console.txt").write_text(trained_run.result.stdout)
+        shutil.copy(bad_models[name], folder / "after.h5")
+        submissions.append(str(folder))
+    result = run_tool("grade", "--expected", str(trained_run.results), "--data-dir", str(synthetic_dir), "--json",
+                      *submissions, cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    graded = json.loads(result.stdout)
+    for submission in graded["submissions"] if isinstance(graded, dict) else graded:
+        model = [c for c in submission["checks"] if c["check"] == "model"][0]
+        assert model["verdict"] == "FAIL" and model["reason"], submission
+    assert not bad_models["marker"].exists(), "the Lambda layer's code ran"
+
+
+# --- text handed to grade: bounded time and memory ----------------------------------------
+
+GRADE_SECONDS = 30  # each hostile input is answered within this, on 2 cores
+GRADE_PEAK_RSS = 400 << 20  # and within this much memory (a few times the 20 MB read limit)
+
+
+# Run the command under a small Python parent: a child forked from pytest itself (TensorFlow
+# loaded) would start with pytest's resident memory counted in its peak.
+MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+           "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE); "
+           "sys.stderr.buffer.write(p.stderr); "
+           "print(p.returncode, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def peak_rss_of(command: list[str], cwd: Path) -> tuple[int, float, int]:
+    """Exit status, seconds and peak RSS (bytes) of one run of command."""
+    proc = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True,
+                          timeout=GRADE_SECONDS * 4)  # a hang fails here, not forever
+    assert "Traceback" not in proc.stderr, proc.stderr
+    status, seconds, peak_kb = proc.stdout.split()
+    return int(status), float(seconds), int(peak_kb) * 1024
+
+
+def write_big(path: Path, size: int, line: bytes) -> Path:
+    with open(path, "wb") as f:
+        block = line * (max(1, (1 << 20) // len(line)))
+        written = 0
+        while written < size:
+            f.write(block)
+            written += len(block)
+    return path
+
+
+@pytest.mark.parametrize("name", ["200mb-log", "50mb-line", "nul-bytes", "invalid-utf8", "18mb-line"])
+def test_hostile_logs_are_graded_in_bounded_time_and_memory(name, tmp_path, trained_run):
+    if name == "200mb-log":
+        log = write_big(tmp_path / "big.txt", 200 << 20, trained_run.result.stdout.encode())
+    elif name == "50mb-line":
+        log = write_big(tmp_path / "line.txt", 50 << 20, b"Keras CNN model accuracy = 0.9 " * 1000)
+    elif name == "18mb-line":  # under the size limit: parsed, not refused
+        log = write_big(tmp_path / "line.txt", 18 << 20, b"X train shape: (60000, 28, 28)  Epoch 1/10 ")
+    elif name == "nul-bytes":
+        log = tmp_path / "nul.txt"
+        log.write_bytes(trained_run.result.stdout.encode().replace(b"\n", b"\x00\n"))
+    else:
+        log = tmp_path / "bad-utf8.txt"
+        log.write_bytes(bytes(range(128, 256)) * 2000)
+    status, seconds, peak = peak_rss_of([sys.executable, str(TOOL), "grade", "--expected", str(trained_run.results),
+                                         str(log)], tmp_path)
+    assert status == 1  # graded: its checks fail, grading itself went fine
+    assert seconds < GRADE_SECONDS and peak < GRADE_PEAK_RSS, (seconds, peak >> 20)
+
+
+@pytest.mark.parametrize("name", ["deeply-nested", "enormous", "not-json"])
+def test_hostile_expected_files_are_refused_in_bounded_time(name, tmp_path, trained_run):
+    expected = tmp_path / "expected.json"
+    if name == "deeply-nested":
+        expected.write_text("[" * 200_000 + "]" * 200_000)
+    elif name == "enormous":
+        write_big(expected, 60 << 20, b'{"a": 1}, ')
+    else:
+        expected.write_bytes(b"\x00\xff" * 1000)
+    log = tmp_path / "log.txt"
+    log.write_text(trained_run.result.stdout)
+    status, seconds, peak = peak_rss_of([sys.executable, str(TOOL), "grade", "--expected", str(expected), str(log)],
+                                        tmp_path)
+    assert status == 2
+    assert seconds < GRADE_SECONDS and peak < GRADE_PEAK_RSS, (seconds, peak >> 20)
