@@ -24,6 +24,7 @@ import numpy as np
 
 from fashion_tools import data as fashion_data
 from fashion_tools.atomic import atomic_write, check_writable_folder
+from fashion_tools.cli import HelpFormatter, non_negative_int, positive_int
 from fashion_tools.errors import ToolError
 from fashion_tools.precision import PRECISIONS
 from fashion_tools.quiet import TF_STARTUP_CHATTER, quiet_stderr
@@ -179,28 +180,33 @@ def set_seed(seed: int) -> None:
 
 
 def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser, command: list[str]) -> int:
-    """The lecture's script, parts 3/12 to 12/12, then the results file and the figures."""
-    from fashion_tools import figures
-    from fashion_tools import precision as precisions
-    from fashion_tools import results as results_file
-    from fashion_tools.models import describe_layers
-
-    started_at, started = results_file.now(), time.perf_counter()
+    """Check every option first, then run the lecture and keep what it produced."""
     outputs = plan_outputs(args)
     files = fashion_data.locate(args.data_dir)
     n_train = fashion_data.count_train_images(files)
     if not 0 <= args.sample < n_train:
         parser.error(f"argument --sample: {args.sample} is outside the training set (0 to {n_train - 1})")
+    run = lecture(args, files)
+    keep(run, args, outputs, command)
+    return 0
 
+
+def lecture(args: argparse.Namespace, files) -> argparse.Namespace:
+    """The lecture's script, parts 3/12 to 12/12, in order; returns what a report needs."""
+    from fashion_tools import precision as precisions
+    from fashion_tools.results import now
+
+    run = argparse.Namespace(started_at=now(), started=time.perf_counter())
     keras_import()
     set_seed(args.seed)
-    precision, note = precisions.choose(args.precision)
+    run.precision, note = precisions.choose(args.precision)
     if note:
         print(f"note: {note}", file=sys.stderr)
-    precisions.apply(precision)
-    loading = time.perf_counter()
-    d = load_data(files)
-    loading = time.perf_counter() - loading
+    precisions.apply(run.precision)
+
+    run.load_data = time.perf_counter()
+    d = run.data = load_data(files)
+    run.load_data = time.perf_counter() - run.load_data
     if not fashion_data.is_standard(d):
         print(f"note: this data set has {len(d.x_train)} training and {len(d.x_test)} test images, not "
               "Fashion-MNIST's 60,000 and 10,000; its numbers will not be the lecture's", file=sys.stderr)
@@ -210,50 +216,58 @@ def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser, comma
     x_train, y_train = preprocess(d.x_train, d.y_train)
     x_test, y_test = preprocess(d.x_test, d.y_test)
 
-    model = build_model()
+    model = run.model = build_model()
     model.summary()
 
-    print(f"Training in {precision} precision")
-    trained = time.perf_counter()
-    history = train(model, x_train, y_train, args.epochs, args.batch_size).history
-    trained = time.perf_counter() - trained
+    print(f"Training in {run.precision} precision")
+    run.training = time.perf_counter()
+    run.history = train(model, x_train, y_train, args.epochs, args.batch_size).history
+    run.training = time.perf_counter() - run.training
     save_model(model, args.model)
 
-    evaluated = time.perf_counter()
-    loss, accuracy, probs = evaluate(model, x_test, y_test)
-    print("\nKeras CNN model loss = ", loss)
-    print("Keras CNN model accuracy = ", accuracy)
+    run.evaluation = time.perf_counter()
+    run.loss, run.accuracy, probs = evaluate(model, x_test, y_test)
+    print("\nKeras CNN model loss = ", run.loss)
+    print("Keras CNN model accuracy = ", run.accuracy)
 
-    pred = np.argmax(probs, axis=1)
-    matrix, f1 = report(d.y_test, pred)
-    evaluated = time.perf_counter() - evaluated
-    sample_probs = predict_sample(model, d.x_train[args.sample])
-    print("\nPrediction after learning:", LABELS[int(np.argmax(sample_probs))], "\n")
+    run.pred = np.argmax(probs, axis=1)
+    run.matrix, run.f1 = report(d.y_test, run.pred)
+    run.evaluation = time.perf_counter() - run.evaluation
+    run.sample_probs = predict_sample(model, d.x_train[args.sample])
+    print("\nPrediction after learning:", LABELS[int(np.argmax(run.sample_probs))], "\n")
+    return run
 
+
+def keep(run: argparse.Namespace, args: argparse.Namespace, outputs: dict, command: list[str]) -> None:
+    """The figures and results.json, then one line for each file written."""
+    from fashion_tools import figures
+    from fashion_tools import results as results_file
+    from fashion_tools.models import describe_layers
+
+    d = run.data
     written = {"model": args.model, "results": outputs["results"], "figures": {}}
     if outputs["figures"] is not None:
         label = int(d.y_train[args.sample])
         written["figures"] = figures.draw_all(
             outputs["figures"], show=args.show, image=d.x_train[args.sample],
-            sample_title=f"sample {args.sample}: {LABELS[label]} ({label})", history=history, matrix=matrix,
-            accuracy=accuracy, labels=LABELS, model=model, test_images=d.x_test, answer=d.y_test, pred=pred)
-    timings = {"load_data": loading, "training": trained, "evaluation": evaluated,
-               "total": time.perf_counter() - started}
+            sample_title=f"sample {args.sample}: {LABELS[label]} ({label})", history=run.history,
+            matrix=run.matrix, accuracy=run.accuracy, labels=LABELS, model=run.model, test_images=d.x_test,
+            answer=d.y_test, pred=run.pred)
+    timings = {"load_data": run.load_data, "training": run.training, "evaluation": run.evaluation,
+               "total": time.perf_counter() - run.started}
     results_file.write(outputs["results"], results_file.build(
-        command=command, options=options_of(args), precision=precision, started=started_at, data=d,
-        sample_index=args.sample, labels=LABELS, layers=describe_layers(model), history=history, loss=loss,
-        accuracy=accuracy,
-        answer=d.y_test, pred=pred, matrix=matrix, f1_micro=f1, sample_probs=sample_probs, timings=timings,
-        files=written))
+        command=command, options=options_of(args), precision=run.precision, started=run.started_at, data=d,
+        sample_index=args.sample, labels=LABELS, layers=describe_layers(run.model), history=run.history,
+        loss=run.loss, accuracy=run.accuracy, answer=d.y_test, pred=run.pred, matrix=run.matrix, f1_micro=run.f1,
+        sample_probs=run.sample_probs, timings=timings, files=written))
 
     print(f"Saved model: {args.model}")
     print(f"Saved results: {outputs['results']}")
     for path in written["figures"].values():
         print(f"Saved figure: {path}")
-    print(f"Done in {time.perf_counter() - started:.1f}s.")
+    print(f"Done in {time.perf_counter() - run.started:.1f}s.")
     if args.show and written["figures"]:
         figures.pyplot(show=True).show()
-    return 0
 
 
 def plan_outputs(args: argparse.Namespace) -> dict:
@@ -276,34 +290,6 @@ def plan_outputs(args: argparse.Namespace) -> dict:
 
 def options_of(args: argparse.Namespace) -> dict:
     return {k: v for k, v in vars(args).items() if k not in ("command", "run")}
-
-
-def whole_number(text: str, minimum: int) -> int:
-    """An argparse type: an integer of at least minimum, or argparse's one-line error."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"{value} is {'negative' if minimum == 0 else f'below {minimum}'}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    return whole_number(text, 1)
-
-
-def non_negative_int(text: str) -> int:
-    return whole_number(text, 0)
-
-
-class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Shows '(default: X)' where there is a value to show, not for flags and unset paths."""
-
-    def _get_help_string(self, action: argparse.Action) -> str:
-        if action.default in (None, False) or isinstance(action, argparse._SubParsersAction):
-            return action.help or ""
-        return super()._get_help_string(action)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 import fashion_items
 from fashion_tools import data as fashion_data
 from fashion_tools.atomic import atomic_write, check_writable_folder
+from fashion_tools.cli import non_negative_int
 from fashion_tools.errors import ToolError
 
 SIZE = 28
@@ -55,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def test_index(text: str) -> int:
     """argparse type: an index into the test set; a file name here means it followed --test-index."""
     try:
-        return fashion_items.non_negative_int(text)
+        return non_negative_int(text)
     except argparse.ArgumentTypeError as exc:
         raise argparse.ArgumentTypeError(f"{exc} (put image files before --test-index, or after --)") from None
 

@@ -1,0 +1,33 @@
+"""Command-line pieces shared by the lecture's options and the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def whole_number(text: str, minimum: int) -> int:
+    """An argparse type: an integer of at least minimum, or argparse's one-line error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"{value} is {'negative' if minimum == 0 else f'below {minimum}'}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    return whole_number(text, 1)
+
+
+def non_negative_int(text: str) -> int:
+    return whole_number(text, 0)
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows '(default: X)' where there is a value to show, not for flags and unset paths."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default in (None, False) or isinstance(action, argparse._SubParsersAction):
+            return action.help or ""
+        return super()._get_help_string(action)
