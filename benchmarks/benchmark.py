@@ -1,0 +1,539 @@
+#!/usr/bin/env python3
+"""Benchmark: the lecture's script as printed against this tool's default run and its fast mode.
+
+    python benchmarks/benchmark.py                      # 10 epochs, 3 repetitions, ~20 minutes on 2 cores
+    python benchmarks/benchmark.py --epochs 3 --repeat 1 --variants baseline,default --json bench.json
+
+Each variant runs as its own process, once per repetition (a fresh process: start-up, memory and
+TensorFlow's state are measured honestly and never shared), with the same seed on the same data:
+
+- baseline: the lecture's script as printed, with only the np_utils fix, written below (`lecture_baseline`):
+  float64 arrays from X / 255.0, the same Sequential model, `model.fit(verbose=1)`, then
+  `model.evaluate` and `model.predict` over the test set. Its per-batch progress bar goes to
+  /dev/null: Keras draws it exactly as on a terminal (it always redraws in place on Linux),
+  only the terminal's own drawing is not counted. It does not show the sample with plt.show().
+- baseline-quiet: the same with verbose=0 everywhere, to price the progress bar (not run by default).
+- default: `python fashion_items.py --no-figures` (float32 from the start, one pass over the test set).
+- fast: the same with `--precision mixed_bfloat16`.
+
+Repetitions are interleaved (baseline, default, fast, then again), so a change in the machine's load
+touches every variant alike. The table quotes the median over repetitions with [min-max].
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fashion_items import HelpFormatter  # noqa: E402
+from fashion_tools import data as fashion_data  # noqa: E402
+from fashion_tools.atomic import atomic_write_text, check_writable_folder  # noqa: E402
+from fashion_tools.errors import ToolError  # noqa: E402
+from fashion_tools.precision import cpu_has_bf16  # noqa: E402
+
+TOOL = ROOT / "fashion_items.py"
+PROG = "benchmark.py"
+RESULT_MARK = "BENCHMARK-RESULT "
+# The tool's one line per epoch when its output is not a terminal (fashion_tools/progress.py).
+EPOCH_LINE = re.compile(r"^Epoch (\d+)/(\d+) - loss: \S+ - accuracy: \S+ - ([\d.]+)s$", re.MULTILINE)
+
+# The hardware bound of issue 7. Multiply-adds of one forward pass through the lecture's CNN:
+FORWARD_MACS = (28 * 28 * 32 * (2 * 2 * 1)  # Conv2D(32, 2x2) on 28x28x1
+                + 14 * 14 * 64 * (2 * 2 * 32)  # Conv2D(64, 2x2) on 14x14x32
+                + 7 * 7 * 64 * 128  # Dense(128) on the flattened 7x7x64
+                + 128 * 10)  # Dense(10)
+TRAIN_FLOP_PER_SAMPLE = 3 * 2 * FORWARD_MACS  # the backward pass costs two forward passes: ~12.7 MFLOP
+PEAK_GFLOPS_FLOAT32 = 200.0  # the two cores of the project's AMD EPYC; bfloat16 computes twice that
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    summary: str
+    precision: str  # what it asks for; the tool may fall back to float32 (read from results.json)
+
+
+VARIANTS = {v.name: v for v in (
+    Variant("baseline", "the lecture's script as printed (np_utils fix only), verbose=1", "float32"),
+    Variant("baseline-quiet", "the same with verbose=0: the price of the progress bar", "float32"),
+    Variant("default", "python fashion_items.py --no-figures", "float32"),
+    Variant("fast", "python fashion_items.py --no-figures --precision mixed_bfloat16", "mixed_bfloat16"),
+)}
+DEFAULT_VARIANTS = "baseline,default,fast"
+
+# What the table shows per variant: (key, heading, format of one number).
+COLUMNS = (
+    ("train_samples_per_s", "train img/s", "{:,.0f}"),
+    ("s_per_epoch", "s/epoch", "{:.2f}"),
+    ("eval_s", "eval s", "{:.2f}"),
+    ("wall_s", "wall s", "{:.1f}"),
+    ("cpu_s", "CPU s", "{:.1f}"),
+    ("peak_rss_mb", "peak RSS MB", "{:,.0f}"),
+    ("test_accuracy", "test acc", "{:.4f}"),
+)
+SUMMARISED = ("train_samples_per_s", "s_per_epoch", "first_epoch_s", "training_s", "eval_s", "wall_s",
+              "cpu_s", "peak_rss_mb", "test_accuracy", "test_loss")
+
+
+# ---- the baseline: the lecture's script, run in its own process ----
+
+def lecture_baseline(data_dir: str, epochs: int, seed: int, verbose: int) -> dict[str, Any]:
+    """Parts 1/12 to 12/12 as printed; returns its timings. Progress bars go to /dev/null."""
+    started = time.perf_counter()
+    # 1/12, with the one fix: np_utils.to_categorical is keras.utils.to_categorical today
+    import keras
+    import numpy as np
+    from keras.layers import Conv2D, Dense, Flatten, InputLayer, MaxPool2D
+    from keras.models import Sequential
+    from keras.utils import to_categorical
+    from sklearn.metrics import confusion_matrix, f1_score
+
+    imported = time.perf_counter()
+    keras.utils.set_random_seed(seed)  # the lecture has no seed; every variant gets the same one
+    TOTAL_CLASS, MY_SAMPLE, MY_EPOCH, MY_BATCH = 10, 5, epochs, 200  # 2/12, as printed
+
+    # 3/12: fashion_mnist.load_data() reads the same four gzipped IDX files from Keras's cache
+    (X_train, Y_train), (X_test, Y_test) = read_fashion_mnist(data_dir)
+    loaded = time.perf_counter()
+    print('\n== DB SHAPING INFO ==')
+    print("X train shape:", X_train.shape)
+    print("Y train shape:", Y_train.shape)
+    print("X test shape:", X_test.shape)
+    print("Y test shape:", Y_test.shape)
+
+    labels = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat',
+              'sandal', 'shirt', 'sneaker', 'bag', 'ankle-boot']
+    print('\n== SAMPLE DATA (RAW) ==')  # 4/12, without plt.show(), which waits for a window
+    sample = Y_train[MY_SAMPLE]
+    print("This is a", labels[sample], sample)
+    print(X_train[MY_SAMPLE])
+
+    X_train = X_train / 255.0  # 5/12: float64
+    X_test = X_test / 255.0
+    X_train = X_train.reshape(X_train.shape[0], 28, 28, 1)  # 6/12
+    X_test = X_test.reshape(X_test.shape[0], 28, 28, 1)
+    Y_train = to_categorical(Y_train, TOTAL_CLASS)
+    Y_test = to_categorical(Y_test, TOTAL_CLASS)
+
+    model = Sequential()  # 7/12 and 8/12
+    model.add(InputLayer(input_shape=(28, 28, 1)))
+    model.add(Conv2D(32, kernel_size=(2, 2), padding='same', activation='relu'))
+    model.add(MaxPool2D(padding='same', pool_size=(2, 2)))
+    model.add(Conv2D(64, kernel_size=(2, 2), padding='same', activation='relu'))
+    model.add(MaxPool2D(padding='same', pool_size=(2, 2)))
+    model.add(Flatten())
+    model.add(Dense(128, activation='relu'))
+    model.add(Dense(TOTAL_CLASS, activation='softmax'))
+    model.summary()
+
+    timer = epoch_timer()
+    progress = open(os.devnull, "w")  # the lecture's bars, drawn as on a terminal but not shown
+    model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])  # 9/12
+    trained = time.perf_counter()
+    with contextlib.redirect_stdout(progress):
+        model.fit(X_train, Y_train, epochs=MY_EPOCH, batch_size=MY_BATCH, verbose=verbose, callbacks=[timer])
+    trained = time.perf_counter() - trained
+    model.save('after.h5')
+
+    evaluated = time.perf_counter()
+    with contextlib.redirect_stdout(progress):
+        score = model.evaluate(X_test, Y_test, verbose=verbose)  # 10/12
+    print('\nKeras CNN model loss = ', score[0])
+    print('Keras CNN model accuracy = ', score[1])
+    answer = np.argmax(Y_test, axis=1)  # 11/12: the test set goes through the model a second time
+    with contextlib.redirect_stdout(progress):
+        pred = model.predict(X_test, verbose="auto" if verbose else 0)
+    pred = np.argmax(pred, axis=1)
+    print('\n== CONFUSION MATRIX ==')
+    print(confusion_matrix(answer, pred))
+    f1 = f1_score(answer, pred, average='micro')  # 12/12
+    print("\nF1 score:", f1)
+    evaluated = time.perf_counter() - evaluated
+    sample = X_train[MY_SAMPLE].reshape(1, 28, 28, 1)
+    with contextlib.redirect_stdout(progress):
+        pred = model.predict(sample, verbose="auto" if verbose else 0)
+    print("\nPrediction after learning:", labels[np.argmax(pred)], "\n")
+    return {"n_train": int(X_train.shape[0]), "epoch_s": timer.seconds, "import_s": imported - started,
+            "load_data_s": loaded - imported, "training_s": trained, "eval_s": evaluated,
+            "test_loss": float(score[0]), "test_accuracy": float(score[1]), "f1_micro": float(f1),
+            "prediction": labels[int(np.argmax(pred))], "precision": "float32",
+            "total_s": time.perf_counter() - started}
+
+
+def read_fashion_mnist(data_dir: str):
+    """The four arrays of keras.datasets.fashion_mnist.load_data(), read by the project's IDX reader."""
+    files = fashion_data.find_files(Path(data_dir))
+    if files is None:
+        raise ToolError(f"{data_dir}: no Fashion-MNIST files there")
+    def read(name: str):
+        magic = fashion_data.IMAGE_MAGIC if name.endswith("images") else fashion_data.LABEL_MAGIC
+        return fashion_data.read_idx(files[name], magic)
+
+    return (read("train_images"), read("train_labels")), (read("test_images"), read("test_labels"))
+
+
+def epoch_timer():
+    """A Keras callback that records each epoch's seconds (epoch hooks only, like the tool's EpochLines)."""
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seconds: list[float] = []
+            self.start = 0.0
+
+        def on_epoch_begin(self, epoch: int, logs=None) -> None:
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs=None) -> None:
+            self.seconds.append(time.perf_counter() - self.start)
+
+    return EpochTimer()
+
+
+def run_baseline_child(args: argparse.Namespace) -> int:
+    """Entry point of the baseline's own process: the lecture's output, then one JSON line of timings."""
+    timings = lecture_baseline(args.data_dir, args.epochs, args.seed, args.child_verbose)
+    print(RESULT_MARK + json.dumps(timings), flush=True)
+    return 0
+
+
+# ---- running one variant and measuring it ----
+
+@dataclass
+class Measured:
+    """What the parent sees of one child process."""
+    returncode: int
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    stdout: str
+    stderr: str
+
+
+def child_env(seed: int) -> dict[str, str]:
+    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": "tensorflow", "PYTHONHASHSEED": str(seed)}
+
+
+def run_measured(command: list[str], folder: Path, env: dict[str, str]) -> Measured:
+    """Run command in folder, its output to files; wall clock around it, peak RSS and CPU from os.wait4."""
+    out_path, err_path = folder / "stdout.txt", folder / "stderr.txt"
+    with open(out_path, "w") as out, open(err_path, "w") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
+    return Measured(proc.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                    out_path.read_text(errors="replace"), err_path.read_text(errors="replace"))
+
+
+def command_for(variant: Variant, args: argparse.Namespace, data_dir: str, folder: Path) -> list[str]:
+    common = ["--epochs", str(args.epochs), "--data-dir", data_dir, "--seed", str(args.seed)]
+    if variant.name.startswith("baseline"):
+        verbose = "0" if variant.name == "baseline-quiet" else "1"
+        return [sys.executable, str(Path(__file__).resolve()), "--child-baseline", *common,
+                "--child-verbose", verbose]
+    return [sys.executable, str(TOOL), "--no-figures", *common, "--precision", variant.precision,
+            "--model", str(folder / "after.h5"), "--results", str(folder / "results.json")]
+
+
+def parse_epoch_lines(stdout: str) -> list[float]:
+    """Seconds per epoch from the tool's 'Epoch 3/10 - loss: ... - accuracy: ... - 8.7s' lines."""
+    return [float(m.group(3)) for m in EPOCH_LINE.finditer(stdout)]
+
+
+def parse_baseline(measured: Measured) -> dict[str, Any]:
+    lines = [line for line in measured.stdout.splitlines() if line.startswith(RESULT_MARK)]
+    if not lines:
+        raise ToolError("the baseline printed no result line; its output:\n" + measured.stderr[-2000:], 1)
+    return json.loads(lines[-1][len(RESULT_MARK):])
+
+
+def parse_tool(measured: Measured, folder: Path) -> dict[str, Any]:
+    """The numbers the tool wrote to results.json, and its per-epoch seconds from its log."""
+    results = json.loads((folder / "results.json").read_text())
+    timings = results["timings"]
+    return {"n_train": results["shapes"]["x_train"][0], "epoch_s": parse_epoch_lines(measured.stdout),
+            "load_data_s": timings["load_data"], "training_s": timings["training"],
+            "eval_s": timings["evaluation"], "total_s": timings["total"],
+            "test_loss": results["test"]["loss"], "test_accuracy": results["test"]["accuracy"],
+            "f1_micro": results["test"]["f1_micro"], "prediction": results["prediction"]["name"],
+            "precision": results["run"]["precision"]}
+
+
+def epoch_rates(epoch_s: list[float], n_train: int) -> dict[str, float]:
+    """Median seconds per epoch and training images per second, over the epochs after the first
+    (the first also builds the graph); with a single epoch, that one."""
+    steady = epoch_s[1:] or epoch_s
+    if not steady:
+        raise ToolError("no per-epoch times were found in the run's output", 1)
+    s_per_epoch = statistics.median(steady)
+    return {"s_per_epoch": s_per_epoch, "train_samples_per_s": n_train / s_per_epoch,
+            "first_epoch_s": epoch_s[0] if epoch_s else float("nan")}
+
+
+def run_variant(variant: Variant, args: argparse.Namespace, data_dir: str) -> dict[str, Any]:
+    """One repetition of one variant in a fresh temporary folder; one flat record of its numbers."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-{variant.name}-") as tmp:
+        folder = Path(tmp)
+        command = command_for(variant, args, data_dir, folder)
+        measured = run_measured(command, folder, child_env(args.seed))
+        if measured.returncode != 0:
+            last = (measured.stderr.strip().splitlines() or ["(nothing on stderr)"])[-1]
+            raise ToolError(f"variant {variant.name} failed (exit status {measured.returncode}): {last}", 1)
+        if variant.name.startswith("baseline"):
+            numbers = parse_baseline(measured)
+        else:
+            numbers = parse_tool(measured, folder)
+    return {**numbers, **epoch_rates(numbers["epoch_s"], numbers["n_train"]), "wall_s": measured.wall_s,
+            "cpu_s": measured.cpu_s, "peak_rss_mb": measured.peak_rss_mb, "load_average_1min": os.getloadavg()[0]}
+
+
+def warm_up(env: dict[str, str]) -> None:
+    """Import TensorFlow once unmeasured, so the first variant does not pay for a cold disk cache."""
+    subprocess.run([sys.executable, "-c", "import keras, sklearn.metrics"], env={**env, "KERAS_BACKEND": "tensorflow"},
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
+# ---- summarising ----
+
+def spread(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    return {key: spread([run[key] for run in runs]) for key in SUMMARISED}
+
+
+def hardware_bound(n_train: int, precision: str, peak_gflops: float) -> float:
+    """Seconds per epoch if every core did nothing but the model's arithmetic at peak speed."""
+    peak = peak_gflops * (2 if precision == "mixed_bfloat16" else 1)
+    return n_train * TRAIN_FLOP_PER_SAMPLE / (peak * 1e9)
+
+
+def ratios_to(baseline: dict[str, dict[str, float]], summary: dict[str, dict[str, float]]) -> dict[str, float]:
+    """This variant against the baseline of the same invocation, from the medians."""
+    def med(s: dict, key: str) -> float:
+        return s[key]["median"]
+
+    return {"wall": med(summary, "wall_s") / med(baseline, "wall_s"),
+            "train_throughput": med(summary, "train_samples_per_s") / med(baseline, "train_samples_per_s"),
+            "eval": med(summary, "eval_s") / med(baseline, "eval_s"),
+            "cpu": med(summary, "cpu_s") / med(baseline, "cpu_s"),
+            "peak_rss": med(summary, "peak_rss_mb") / med(baseline, "peak_rss_mb"),
+            "accuracy_diff": med(summary, "test_accuracy") - med(baseline, "test_accuracy")}
+
+
+# Issue 7's targets, checked against the measured numbers (they are stated for 10 epochs on the real data).
+TARGETS: dict[str, list[tuple[str, Callable[[dict, dict], bool]]]] = {
+    "default": [("end-to-end ratio <= 0.9", lambda r, s: r["wall"] <= 0.9),
+                ("|accuracy diff| <= 0.005", lambda r, s: abs(r["accuracy_diff"]) <= 0.005)],
+    "fast": [("training throughput ratio >= 1.5", lambda r, s: r["train_throughput"] >= 1.5),
+             ("test accuracy >= 0.89", lambda r, s: s["test_accuracy"]["median"] >= 0.89)],
+}
+
+
+def check_targets(name: str, ratios: dict[str, float], summary: dict) -> list[dict[str, Any]]:
+    return [{"target": text, "met": bool(test(ratios, summary))} for text, test in TARGETS.get(name, [])]
+
+
+def build_report(args: argparse.Namespace, data_dir: str, runs: dict[str, list[dict]]) -> dict[str, Any]:
+    variants: dict[str, Any] = {}
+    for name, its_runs in runs.items():
+        summary = summarise(its_runs)
+        precision = its_runs[-1]["precision"]
+        bound = hardware_bound(its_runs[-1]["n_train"], precision, args.peak_gflops)
+        variants[name] = {"summary": VARIANTS[name].summary, "precision": precision,
+                          "bound_s_per_epoch": bound,
+                          "times_bound": summary["s_per_epoch"]["median"] / bound,
+                          "stats": summary, "runs": its_runs}
+    if "baseline" in variants:
+        base = variants["baseline"]["stats"]
+        for name, v in variants.items():
+            if name != "baseline":
+                v["vs_baseline"] = ratios_to(base, v["stats"])
+                v["targets"] = check_targets(name, v["vs_baseline"], v["stats"])
+    return {"machine": machine(), "settings": {"epochs": args.epochs, "repeat": args.repeat, "seed": args.seed,
+                                               "data_dir": data_dir, "peak_gflops_float32": args.peak_gflops,
+                                               "train_flop_per_sample": TRAIN_FLOP_PER_SAMPLE},
+            "variants": variants}
+
+
+def machine() -> dict[str, Any]:
+    """The CPU, its cores and bfloat16 support, the versions, and how busy the machine was."""
+    model = ""
+    with contextlib.suppress(OSError):
+        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "")
+    return {"cpu": model or platform.processor(), "cores": len(os.sched_getaffinity(0)),
+            "bfloat16": cpu_has_bf16(), "python": platform.python_version(),
+            "tensorflow": package_version("tensorflow-cpu", "tensorflow"), "keras": package_version("keras"),
+            "load_average": list(os.getloadavg())}
+
+
+def package_version(*names: str) -> str:
+    for name in names:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            return metadata.version(name)
+    return "?"
+
+
+# ---- the table ----
+
+def cell(stat: dict[str, float], fmt: str) -> str:
+    """'median [min-max]', or the one number when all repetitions agree (or there was one)."""
+    median, low, high = (fmt.format(stat[k]) for k in ("median", "min", "max"))
+    return median if low == high else f"{median} [{low}-{high}]"
+
+
+def aligned(rows: list[list[str]]) -> list[str]:
+    """Plain text columns: the first left-aligned, the others right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+            for row in rows]
+
+
+def format_report(report: dict[str, Any]) -> str:
+    m, s = report["machine"], report["settings"]
+    lines = [f"Machine: {m['cpu']}, {m['cores']} cores, bfloat16 {'yes' if m['bfloat16'] else 'no'}; "
+             f"TensorFlow {m['tensorflow']}, Keras {m['keras']}; load average at the end "
+             + " ".join(f"{x:.1f}" for x in m["load_average"]),
+             f"Settings: {s['epochs']} epoch(s), {s['repeat']} repetition(s) (median [min-max]), seed {s['seed']}, "
+             f"data {s['data_dir']}", ""]
+    head = ["variant", "precision", *(heading for _, heading, _ in COLUMNS[:2]), "bound s/epoch",
+            *(heading for _, heading, _ in COLUMNS[2:])]
+    rows = [head]
+    for name, v in report["variants"].items():
+        cells = [cell(v["stats"][key], fmt) for key, _, fmt in COLUMNS]
+        rows.append([name, v["precision"], *cells[:2], f"{v['bound_s_per_epoch']:.2f} ({v['times_bound']:.1f}x)",
+                     *cells[2:]])
+    lines += aligned(rows)
+    lines += ["", f"bound s/epoch: the model's arithmetic ({s['train_flop_per_sample'] / 1e6:.1f} MFLOP per "
+              f"training image) at {s['peak_gflops_float32']:.0f} GFLOP/s in float32, twice that in bfloat16;",
+              "(Nx): how many times longer than that bound the variant's epoch took."]
+    lines += format_ratios(report)
+    return "\n".join(lines) + "\n"
+
+
+def format_ratios(report: dict[str, Any]) -> list[str]:
+    compared = {n: v for n, v in report["variants"].items() if "vs_baseline" in v}
+    if not compared:
+        return ["", "(no baseline in --variants: no ratios)"]
+    rows = [["vs baseline", "end-to-end", "train throughput", "eval time", "CPU time", "peak RSS", "accuracy diff"]]
+    for name, v in compared.items():
+        r = v["vs_baseline"]
+        rows.append([name, *(f"{r[k]:.2f}x" for k in ("wall", "train_throughput", "eval", "cpu", "peak_rss")),
+                     f"{r['accuracy_diff']:+.4f}"])
+    lines = ["", *aligned(rows), "(ratios of the medians; train throughput: above 1 is better, the others: below 1; "
+             "CPU time, the process's user+system seconds, is the ratio least moved by other work on the machine)",
+             "",
+             f"Targets of issue 7 (stated for 10 epochs on the real data; this run: {report['settings']['epochs']}):"]
+    for name, v in compared.items():
+        lines += [f"  {name}: {'met' if t['met'] else 'MISSED'}: {t['target']}" for t in v["targets"]]
+    return lines
+
+
+# ---- the command line ----
+
+def variant_list(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown variant(s) {', '.join(unknown) or '(none given)'}; "
+                                         f"choose from {', '.join(VARIANTS)}")
+    return sorted(dict.fromkeys(names), key=list(VARIANTS).index)  # baseline first, each once
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0], formatter_class=HelpFormatter)
+    parser.add_argument("--epochs", type=positive_int, default=10, help="training epochs of every variant")
+    parser.add_argument("--repeat", type=positive_int, default=3, help="fresh-process repetitions of each variant")
+    parser.add_argument("--variants", type=variant_list, default=DEFAULT_VARIANTS,
+                        help=f"comma-separated, from: {', '.join(VARIANTS)}")
+    parser.add_argument("--data-dir", metavar="DIR", default=None,
+                        help=f"folder with the four Fashion-MNIST files (default: {fashion_data.SYSTEM_DIR}, "
+                             "then the Keras cache)")
+    parser.add_argument("--seed", type=int, default=1234, help="the same seed for every variant")
+    parser.add_argument("--json", metavar="PATH", default=None, help="also write every number as JSON here")
+    parser.add_argument("--peak-gflops", type=float, default=PEAK_GFLOPS_FLOAT32,
+                        help="float32 GFLOP/s of all this machine's cores, for the bound column")
+    parser.add_argument("--no-warmup", action="store_true", help="skip the unmeasured TensorFlow import first")
+    parser.add_argument("--child-baseline", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-verbose", type=int, choices=(0, 1), default=1, help=argparse.SUPPRESS)
+    return parser
+
+
+def data_folder(data_dir: str | None) -> str:
+    """The folder every variant reads, found once here (the benchmark never downloads)."""
+    files = fashion_data.locate(data_dir)
+    if files is None:
+        raise ToolError("no Fashion-MNIST files found; pass --data-dir DIR with the four files")
+    return str(Path(files["train_images"]).resolve().parent)
+
+
+def benchmark(args: argparse.Namespace) -> int:
+    data_dir = data_folder(args.data_dir)
+    if args.json:
+        check_writable_folder(args.json, "--json")
+    env = child_env(args.seed)
+    if not args.no_warmup:
+        warm_up(env)
+    runs: dict[str, list[dict]] = {name: [] for name in args.variants}
+    for rep in range(1, args.repeat + 1):
+        for name in args.variants:
+            run = run_variant(VARIANTS[name], args, data_dir)
+            runs[name].append(run)
+            print(f"{PROG}: repetition {rep}/{args.repeat} {name}: {run['wall_s']:.1f} s, "
+                  f"{run['s_per_epoch']:.2f} s/epoch, test accuracy {run['test_accuracy']:.4f}",
+                  file=sys.stderr, flush=True)
+    report = build_report(args, data_dir, runs)
+    print(format_report(report), end="")
+    if args.json:
+        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
+        print(f"Saved: {args.json}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run_baseline_child(args) if args.child_baseline else benchmark(args)
+    except ToolError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

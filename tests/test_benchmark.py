@@ -1,0 +1,146 @@
+"""benchmarks/benchmark.py: one real end-to-end invocation on the synthetic data, and its parsing.
+
+Timings never pass or fail a test: these check the table and JSON structure, and that every ratio is
+computed from the numbers the benchmark measured.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARK = Path(__file__).parent.parent / "benchmarks" / "benchmark.py"
+
+
+def load_benchmark():
+    spec = importlib.util.spec_from_file_location("benchmark", BENCHMARK)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["benchmark"] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = load_benchmark()
+
+
+def run_benchmark(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(BENCHMARK), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory, synthetic_dir):
+    """baseline and default, 1 epoch, 1 repetition: two fresh TensorFlow processes."""
+    folder = tmp_path_factory.mktemp("bench")
+    result = run_benchmark("--data-dir", str(synthetic_dir), "--epochs", "1", "--repeat", "1",
+                           "--variants", "baseline,default", "--json", "out.json", "--no-warmup", cwd=folder)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result, json.loads((folder / "out.json").read_text())
+
+
+def test_json_has_every_measured_number_per_variant(bench_run):
+    _, report = bench_run
+    assert list(report["variants"]) == ["baseline", "default"]
+    assert report["settings"]["epochs"] == 1 and report["settings"]["repeat"] == 1
+    for name, v in report["variants"].items():
+        assert len(v["runs"]) == 1, name
+        run = v["runs"][0]
+        assert len(run["epoch_s"]) == 1 and run["epoch_s"][0] > 0
+        assert run["n_train"] == 600  # the synthetic set
+        assert 0 <= run["test_accuracy"] <= 1
+        assert run["wall_s"] > run["training_s"] > 0
+        assert run["peak_rss_mb"] > 100  # TensorFlow alone takes more: this is the child, not the parent
+        assert run["precision"] == "float32"
+        for key in bench.SUMMARISED:
+            assert v["stats"][key]["median"] == run[key], (name, key)
+
+
+def test_each_variant_is_what_it_says(bench_run):
+    """The baseline times itself in its own process; default's numbers come from the tool's results.json."""
+    _, report = bench_run
+    base, tool = report["variants"]["baseline"]["runs"][0], report["variants"]["default"]["runs"][0]
+    assert "import_s" in base and "import_s" not in tool
+    assert tool["eval_s"] > 0 and base["eval_s"] > 0
+    assert base["prediction"] in bench_labels() and tool["prediction"] in bench_labels()
+
+
+def bench_labels() -> list[str]:
+    from fashion_items import LABELS
+
+    return LABELS
+
+
+def test_rates_and_ratios_come_from_the_measured_numbers(bench_run):
+    _, report = bench_run
+    base, default = report["variants"]["baseline"], report["variants"]["default"]
+    run = default["runs"][0]
+    assert math.isclose(run["train_samples_per_s"], run["n_train"] / run["epoch_s"][0])
+    assert math.isclose(run["s_per_epoch"], run["epoch_s"][0])
+
+    def med(v, key):
+        return v["stats"][key]["median"]
+
+    ratios = default["vs_baseline"]
+    assert math.isclose(ratios["wall"], med(default, "wall_s") / med(base, "wall_s"))
+    assert math.isclose(ratios["train_throughput"],
+                        med(default, "train_samples_per_s") / med(base, "train_samples_per_s"))
+    assert math.isclose(ratios["eval"], med(default, "eval_s") / med(base, "eval_s"))
+    assert math.isclose(ratios["cpu"], med(default, "cpu_s") / med(base, "cpu_s"))
+    assert math.isclose(ratios["accuracy_diff"], med(default, "test_accuracy") - med(base, "test_accuracy"))
+    assert [t["met"] for t in default["targets"]] == [ratios["wall"] <= 0.9, abs(ratios["accuracy_diff"]) <= 0.005]
+    assert "vs_baseline" not in base
+    assert math.isclose(default["bound_s_per_epoch"], 600 * bench.TRAIN_FLOP_PER_SAMPLE / 200e9)
+
+
+def test_table_shows_each_variant_and_its_ratios(bench_run):
+    result, report = bench_run
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("variant"))
+    for heading in ("train img/s", "s/epoch", "bound s/epoch", "eval s", "wall s", "CPU s", "peak RSS MB", "test acc"):
+        assert heading in header
+    base_row = next(line for line in lines if line.startswith("baseline "))
+    assert f"{report['variants']['baseline']['stats']['wall_s']['median']:.1f}" in base_row.split()
+    ratio_row = next(line for line in lines if line.startswith("default ") and line.split()[1].endswith("x"))
+    assert ratio_row.split()[1] == f"{report['variants']['default']['vs_baseline']['wall']:.2f}x"
+    assert "Targets of issue 7" in result.stdout
+    assert "repetition 1/1 baseline" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_epoch_lines_are_read_from_the_tools_log():
+    log = "Training in float32 precision\nEpoch 1/3 - loss: 0.5272 - accuracy: 0.8141 - 9.3s\n" \
+          "Epoch 2/3 - loss: 0.3400 - accuracy: 0.8800 - 7.1s\nEpoch 3/3 - loss: 0.3000 - accuracy: 0.8900 - 6.9s\n"
+    assert bench.parse_epoch_lines(log) == [9.3, 7.1, 6.9]
+    rates = bench.epoch_rates([9.3, 7.1, 6.9], 60000)
+    assert rates["s_per_epoch"] == 7.0 and rates["first_epoch_s"] == 9.3  # the first epoch left out
+    assert math.isclose(rates["train_samples_per_s"], 60000 / 7.0)
+
+
+def test_spread_and_cells():
+    stat = bench.spread([3.0, 1.0, 2.0])
+    assert stat == {"median": 2.0, "min": 1.0, "max": 3.0}
+    assert bench.cell(stat, "{:.1f}") == "2.0 [1.0-3.0]"
+    assert bench.cell(bench.spread([5.0]), "{:.1f}") == "5.0"
+
+
+def test_bad_variant_and_missing_data_are_one_line_errors(tmp_path):
+    result = run_benchmark("--variants", "baseline,turbo", cwd=tmp_path)
+    assert result.returncode == 2 and "turbo" in result.stderr and "Traceback" not in result.stderr
+    result = run_benchmark("--data-dir", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert result.returncode == 2 and "nowhere" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_failing_variant_stops_the_benchmark_with_its_error(tmp_path):
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
+        (tmp_path / name).write_bytes(b"garbage\n")
+    result = run_benchmark("--data-dir", str(tmp_path), "--epochs", "1", "--repeat", "1", "--variants", "baseline",
+                           "--no-warmup", cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "variant baseline failed" in result.stderr
+    assert "not an IDX file" in result.stderr
