@@ -14,6 +14,7 @@ argument errors answer at once.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import sys
@@ -24,7 +25,7 @@ import numpy as np
 
 from fashion_tools import data as fashion_data
 from fashion_tools.atomic import atomic_write, check_writable_folder
-from fashion_tools.cli import HelpFormatter, non_negative_int, positive_int
+from fashion_tools.cli import HelpFormatter, non_negative_int, positive_int, report_errors
 from fashion_tools.errors import ToolError
 from fashion_tools.precision import PRECISIONS
 from fashion_tools.quiet import TF_STARTUP_CHATTER, quiet_stderr
@@ -333,17 +334,16 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         args = parser.parse_args(argv)
-        if args.command is None:
-            return run_lecture(args, parser, [parser.prog, *argv])
-        return args.run(args)
     except SystemExit as exc:  # argparse: --help, or a usage error already printed
         return exc.code if isinstance(exc.code, int) else 2
-    except ToolError as exc:
-        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
-        return exc.exit_status
-    except KeyboardInterrupt:
-        print(f"{parser.prog}: interrupted; any earlier saved model and results are unchanged", file=sys.stderr)
-        return 130
+    if args.command is None:
+        call = functools.partial(run_lecture, args, parser, [parser.prog, *argv])
+    else:
+        call = functools.partial(args.run, args)
+    try:
+        return report_errors(parser.prog, call, "interrupted; any earlier saved model and results are unchanged")
+    except SystemExit as exc:  # parser.error() after the data's size is known
+        return exc.code if isinstance(exc.code, int) else 2
 
 
 if __name__ == "__main__":

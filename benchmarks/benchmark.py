@@ -42,9 +42,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fashion_items import HelpFormatter  # noqa: E402
 from fashion_tools import data as fashion_data  # noqa: E402
 from fashion_tools.atomic import atomic_write_text, check_writable_folder  # noqa: E402
+from fashion_tools.cli import HelpFormatter, report_errors  # noqa: E402
 from fashion_tools.errors import ToolError  # noqa: E402
 from fashion_tools.precision import cpu_has_bf16  # noqa: E402
 
@@ -525,15 +525,7 @@ def benchmark(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return run_baseline_child(args) if args.child_baseline else benchmark(args)
-    except ToolError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return exc.exit_status
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
-
+    return report_errors(PROG, lambda: run_baseline_child(args) if args.child_baseline else benchmark(args))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
+
+from fashion_tools.errors import ToolError
 
 
 def whole_number(text: str, minimum: int) -> int:
@@ -31,3 +35,15 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         if action.default in (None, False) or isinstance(action, argparse._SubParsersAction):
             return action.help or ""
         return super()._get_help_string(action)
+
+
+def report_errors(prog: str, call: Callable[[], int], interrupted: str = "interrupted") -> int:
+    """Run call(); a ToolError or Ctrl-C becomes one line on stderr and its exit status, never a traceback."""
+    try:
+        return call()
+    except ToolError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print(f"{prog}: {interrupted}", file=sys.stderr)
+        return 130
