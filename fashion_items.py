@@ -17,6 +17,7 @@ import argparse
 import functools
 import importlib
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -25,7 +26,14 @@ import numpy as np
 
 from fashion_tools import data as fashion_data
 from fashion_tools.atomic import atomic_write, check_writable_folder
-from fashion_tools.cli import HelpFormatter, non_negative_int, positive_int, report_errors
+from fashion_tools.cli import (
+    INTERRUPTED,
+    HelpFormatter,
+    exit_at_once_on_ctrl_c,
+    non_negative_int,
+    positive_int,
+    report_errors,
+)
 from fashion_tools.errors import ToolError
 from fashion_tools.precision import PRECISIONS
 from fashion_tools.quiet import TF_STARTUP_CHATTER, quiet_stderr
@@ -341,10 +349,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         call = functools.partial(args.run, args)
     try:
-        return report_errors(parser.prog, call, "interrupted; any earlier saved model and results are unchanged")
+        return report_errors(parser.prog, call, INTERRUPTED)
     except SystemExit as exc:  # parser.error() after the data's size is known
         return exc.code if isinstance(exc.code, int) else 2
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_at_once_on_ctrl_c("fashion_items.py")
+    status = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # all is written: a Ctrl-C in TensorFlow's teardown changes nothing
+    sys.exit(status)

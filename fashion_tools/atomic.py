@@ -13,6 +13,8 @@ from pathlib import Path
 
 from fashion_tools.errors import ToolError
 
+_in_progress: set[str] = set()  # temporary files being written, for discard_temporaries()
+
 
 def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     """Call write(tmp_path) on a temporary file beside path, then rename it onto path.
@@ -22,6 +24,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent or ".")
     os.close(fd)
+    _in_progress.add(tmp)
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -30,7 +33,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        _in_progress.discard(tmp)
     except BaseException as exc:
+        _in_progress.discard(tmp)
         try:
             os.unlink(tmp)
         except OSError:
@@ -39,6 +44,16 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
             raise ToolError(f"no space left on the device while writing {path}; "
                             f"free some space and run again (the previous {path.name} is untouched)", 1) from None
         raise
+
+
+def discard_temporaries() -> None:
+    """Remove the temporary files of writes in progress (the process is about to end)."""
+    for tmp in list(_in_progress):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    _in_progress.clear()
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from collections.abc import Callable
 
+from fashion_tools.atomic import discard_temporaries
 from fashion_tools.errors import ToolError
 
 
@@ -47,3 +50,26 @@ def report_errors(prog: str, call: Callable[[], int], interrupted: str = "interr
     except KeyboardInterrupt:
         print(f"{prog}: {interrupted}", file=sys.stderr)
         return 130
+
+
+INTERRUPTED = "interrupted; no file was left half-written and no earlier one was damaged"
+
+
+def exit_at_once_on_ctrl_c(prog: str) -> None:
+    """Ctrl-C ends the process at once with one line and status 130, wherever Python is.
+
+    A KeyboardInterrupt can land in a weakref callback or a __del__, where Python prints it as
+    "Exception ignored" and carries on; a handler that exits itself cannot be swallowed. Writes
+    in progress lose only their temporary file: the renames are atomic.
+    """
+
+    def handler(signum, frame) -> None:
+        discard_temporaries()
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
+        os.write(2, f"{prog}: {INTERRUPTED}\n".encode())
+        os._exit(130)
+
+    signal.signal(signal.SIGINT, handler)
