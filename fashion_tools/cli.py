@@ -69,7 +69,8 @@ def exit_at_once_on_ctrl_c(prog: str) -> None:
             sys.stdout.flush()
         except (OSError, ValueError):
             pass
-        os.write(2, f"{prog}: {INTERRUPTED}\n".encode())
+        newline = "\n" if sys.stdout.isatty() else ""  # off the progress bar's line
+        os.write(2, f"{newline}{prog}: {INTERRUPTED}\n".encode())
         os._exit(130)
 
     signal.signal(signal.SIGINT, handler)
