@@ -126,8 +126,32 @@ def read_header(path: Path) -> tuple[int, tuple[int, ...]]:
     return magic, dims
 
 
+class HashingReader:
+    """A binary file that feeds every byte read from it to SHA-256: one pass reads and hashes."""
+
+    def __init__(self, f) -> None:
+        self.f = f
+        self.sha256 = hashlib.sha256()
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.f.read(n)
+        self.sha256.update(data)
+        return data
+
+    def hexdigest(self) -> str:
+        """The whole file's digest, reading what the parser left unread."""
+        for _ in iter(lambda: self.read(1 << 20), b""):
+            pass
+        return self.sha256.hexdigest()
+
+
 def read_idx(path: Path, magic_expected: int) -> np.ndarray:
     """Read one IDX file (gzipped or raw), checking the header against the body before allocating."""
+    return read_idx_hashed(path, magic_expected)[0]
+
+
+def read_idx_hashed(path: Path, magic_expected: int) -> tuple[np.ndarray, str]:
+    """read_idx, and the SHA-256 of the file as stored, from the same single read."""
     magic, dims = read_header(path)
     kind = "images" if magic_expected == IMAGE_MAGIC else "labels"
     if magic != magic_expected:
@@ -141,7 +165,9 @@ def read_idx(path: Path, magic_expected: int) -> np.ndarray:
         if size != header_size + body:
             raise ToolError(f"{path}: the header declares {dims[0]} {kind} ({header_size + body} bytes), "
                             f"the file has {size} bytes; it is truncated or corrupt, download it again")
-    with _open(path) as f:
+    with open(path, "rb") as raw:
+        hashing = HashingReader(raw)
+        f = gzip.GzipFile(fileobj=hashing, mode="rb") if path.suffix == ".gz" else hashing
         _read_exactly(f, header_size, path, "the header")
         # For gzip the real size is known only by reading: read at most what the header
         # declares, in chunks, so a lying header costs no more memory than the data present.
@@ -157,10 +183,11 @@ def read_idx(path: Path, magic_expected: int) -> np.ndarray:
         if extra:
             raise ToolError(f"{path}: more data than the header declares ({dims[0]} {kind}); "
                             "the file is corrupt, download it again")
+        digest = hashing.hexdigest()
     array = np.frombuffer(b"".join(chunks), dtype=np.uint8).reshape(dims)
     if kind == "labels" and array.size and array.max() >= NUM_CLASSES:
         raise ToolError(f"{path}: label {int(array.max())} is outside 0..{NUM_CLASSES - 1}")
-    return array
+    return array, digest
 
 
 def count_train_images(files: dict[str, Path] | None) -> int:
@@ -169,14 +196,6 @@ def count_train_images(files: dict[str, Path] | None) -> int:
         return STANDARD_COUNTS["train"]
     _, dims = read_header(files["train_images"])
     return dims[0]
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _download() -> dict[str, Path]:
@@ -200,10 +219,12 @@ def load(files: dict[str, Path] | None) -> Dataset:
     source = "download" if files is None else str(Path(files["train_images"]).parent)
     if files is None:
         files = _download()
-    x_train = read_idx(files["train_images"], IMAGE_MAGIC)
-    y_train = read_idx(files["train_labels"], LABEL_MAGIC)
-    x_test = read_idx(files["test_images"], IMAGE_MAGIC)
-    y_test = read_idx(files["test_labels"], LABEL_MAGIC)
+    arrays, digests = {}, {}
+    for key, path in files.items():
+        magic = IMAGE_MAGIC if key.endswith("images") else LABEL_MAGIC
+        arrays[key], digests[key] = read_idx_hashed(path, magic)
+    x_train, y_train = arrays["train_images"], arrays["train_labels"]
+    x_test, y_test = arrays["test_images"], arrays["test_labels"]
     for split, x, y in (("train", x_train, y_train), ("test", x_test, y_test)):
         if len(x) != len(y):
             raise ToolError(f"{files[split + '_images']} has {len(x)} images but "
@@ -211,8 +232,7 @@ def load(files: dict[str, Path] | None) -> Dataset:
         if len(x) == 0:
             raise ToolError(f"{files[split + '_images']} holds no images")
     return Dataset(x_train, y_train, x_test, y_test, source,
-                   files={k: str(p) for k, p in files.items()},
-                   sha256={k: sha256_of(p) for k, p in files.items()})
+                   files={k: str(p) for k, p in files.items()}, sha256=digests)
 
 
 def is_standard(data: Dataset) -> bool:
