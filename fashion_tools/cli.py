@@ -40,12 +40,17 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
+def print_error(problem: object, prog: str = "fashion_items.py") -> None:
+    """The one form every error line takes: 'fashion_items.py: error: what is wrong; what to do'."""
+    print(f"{prog}: error: {problem}", file=sys.stderr)
+
+
 def report_errors(prog: str, call: Callable[[], int], interrupted: str = "interrupted") -> int:
     """Run call(); a ToolError or Ctrl-C becomes one line on stderr and its exit status, never a traceback."""
     try:
         return call()
     except ToolError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+        print_error(exc, prog)
         return exc.exit_status
     except KeyboardInterrupt:
         print(f"{prog}: {interrupted}", file=sys.stderr)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 import fashion_items
 from fashion_tools import data as fashion_data
 from fashion_tools.atomic import atomic_write, check_writable_folder
-from fashion_tools.cli import non_negative_int
+from fashion_tools.cli import non_negative_int, print_error
 from fashion_tools.errors import ToolError
 
 SIZE = 28
@@ -73,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             items.append(Item(name, read_image(Path(name)), source=Path(name)))
         except ToolError as exc:
             failed += 1
-            print(f"fashion_items.py: error: {exc}", file=sys.stderr)
+            print_error(exc)
     probs = predict(model, items)
     saved = save_inputs(items, out_dir) if out_dir else [None] * len(items)
     results = [describe(item, p, path) for item, p, path in zip(items, probs, saved, strict=True)]
