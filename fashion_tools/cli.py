@@ -12,14 +12,16 @@ from fashion_tools.atomic import discard_temporaries
 from fashion_tools.errors import ToolError
 
 
-def whole_number(text: str, minimum: int) -> int:
-    """An argparse type: an integer of at least minimum, or argparse's one-line error."""
+def whole_number(text: str, minimum: int, maximum: int | None = None) -> int:
+    """An argparse type: an integer from minimum to maximum, or argparse's one-line error."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < minimum:
         raise argparse.ArgumentTypeError(f"{value} is {'negative' if minimum == 0 else f'below {minimum}'}")
+    if maximum is not None and value > maximum:
+        raise argparse.ArgumentTypeError(f"{value} is above {maximum:,}")
     return value
 
 
@@ -29,6 +31,11 @@ def positive_int(text: str) -> int:
 
 def non_negative_int(text: str) -> int:
     return whole_number(text, 0)
+
+
+def seed_value(text: str) -> int:
+    """NumPy, and so Keras' set_random_seed, takes seeds from 0 to 2**32 - 1."""
+    return whole_number(text, 0, 2**32 - 1)
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):

@@ -117,6 +117,8 @@ def test_another_seed_gives_other_numbers(trained_run, synthetic_dir, tmp_path):
     (["--batch-size", "-5"], ["--batch-size", "below 1"]),
     (["--sample", "-1"], ["--sample", "negative"]),
     (["--sample", "600"], ["--sample", "outside the training set"]),
+    (["--seed", "-1"], ["--seed", "negative"]),
+    (["--seed", str(2**32)], ["--seed", "above 4,294,967,295"]),
     (["--model", "no/such/folder/after.h5"], ["--model", "does not exist"]),
     (["--data-dir", "no-such-dir"], ["--data-dir", "no such folder"]),
     (["--no-such-option"], ["unrecognized arguments"]),

@@ -1,0 +1,34 @@
+"""The training batches, fed to Keras as a tf.data pipeline with its autotuning off.
+
+Why not `model.fit(x, y, batch_size=...)` as the lecture does: Keras then builds its own
+pipeline with tf.data's autotuning on, and on the project's 2-core machine that made about
+half of the epochs run at half speed: the two compute threads took turns instead of working
+together (one core idle, the same CPU seconds, twice the wall time), epoch after epoch at
+random. With autotuning off, no epoch did (see benchmarks/README.md). The batches are what
+Keras makes: the training set reshuffled every epoch, cut into batches of `batch_size`
+with the remainder last; gathering 200 images costs far less than a training step, so
+nothing needs to be prefetched.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def training_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int):
+    """A tf.data.Dataset of (images, one-hot labels) batches, reshuffled each epoch from `seed`."""
+    import tensorflow as tf
+
+    order = (tf.data.Dataset.range(len(x))
+             .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+             .batch(batch_size))
+    arrays = tf.data.Dataset.from_tensors((x, y)).repeat()  # one copy of the arrays, not one per batch
+
+    def gather(indices, xy):
+        return tf.gather(xy[0], indices), tf.gather(xy[1], indices)
+
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    # No graph rewrites: they would serialise the whole training set into the pipeline's graph.
+    options.experimental_optimization.apply_default_optimizations = False
+    return tf.data.Dataset.zip(order, arrays).map(gather).with_options(options)
