@@ -1,10 +1,10 @@
 """The training batches, fed to Keras as a tf.data pipeline with its autotuning off.
 
 Why not `model.fit(x, y, batch_size=...)` as the lecture does: Keras then builds its own
-pipeline with tf.data's autotuning on, and on the project's 2-core machine that made about
-half of the epochs run at half speed: the two compute threads took turns instead of working
-together (one core idle, the same CPU seconds, twice the wall time), epoch after epoch at
-random. With autotuning off, no epoch did (see benchmarks/README.md). The batches are what
+pipeline with tf.data's autotuning on, and on the project's 2-core machine that made a third
+to a half of the epochs, at random, take up to twice as long: the two compute threads took
+turns instead of working together (one core idle, the same CPU seconds). With autotuning off,
+none did (benchmarks/pipelines.py measures it; benchmarks/README.md has the numbers). The batches are what
 Keras makes: the training set reshuffled every epoch, cut into batches of `batch_size`
 with the remainder last; gathering 200 images costs far less than a training step, so
 nothing needs to be prefetched.
