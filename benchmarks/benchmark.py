@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from fashion_tools import data as fashion_data  # noqa: E402
 from fashion_tools.atomic import atomic_write_text, check_writable_folder  # noqa: E402
-from fashion_tools.cli import HelpFormatter, report_errors  # noqa: E402
+from fashion_tools.cli import HelpFormatter, positive_int, report_errors, seed_value  # noqa: E402
 from fashion_tools.errors import ToolError  # noqa: E402
 from fashion_tools.precision import cpu_has_bf16  # noqa: E402
 
@@ -143,7 +143,9 @@ def lecture_baseline(data_dir: str, epochs: int, seed: int, verbose: int) -> dic
     model.add(Dense(TOTAL_CLASS, activation='softmax'))
     model.summary()
 
-    timer = epoch_timer()
+    from fashion_tools.progress import EpochTimer
+
+    timer = EpochTimer()
     progress = open(os.devnull, "w")  # the lecture's bars, drawn as on a terminal but not shown
     model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])  # 9/12
     trained = time.perf_counter()
@@ -189,25 +191,6 @@ def read_fashion_mnist(data_dir: str):
     return (read("train_images"), read("train_labels")), (read("test_images"), read("test_labels"))
 
 
-def epoch_timer():
-    """A Keras callback that records each epoch's seconds (epoch hooks only, like the tool's EpochLines)."""
-    import keras
-
-    class EpochTimer(keras.callbacks.Callback):
-        def __init__(self) -> None:
-            super().__init__()
-            self.seconds: list[float] = []
-            self.start = 0.0
-
-        def on_epoch_begin(self, epoch: int, logs=None) -> None:
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch: int, logs=None) -> None:
-            self.seconds.append(time.perf_counter() - self.start)
-
-    return EpochTimer()
-
-
 def run_baseline_child(args: argparse.Namespace) -> int:
     """Entry point of the baseline's own process: the lecture's output, then one JSON line of timings."""
     timings = lecture_baseline(args.data_dir, args.epochs, args.seed, args.child_verbose)
@@ -230,6 +213,12 @@ class Measured:
 
 def child_env(seed: int) -> dict[str, str]:
     return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": "tensorflow", "PYTHONHASHSEED": str(seed)}
+
+
+def child_failed(name: str, returncode: int, stderr: str) -> ToolError:
+    """A variant's process failed: its exit status and the last line it wrote to stderr."""
+    last = (stderr.strip().splitlines() or ["(nothing on stderr)"])[-1]
+    return ToolError(f"variant {name} failed (exit status {returncode}): {last}", 1)
 
 
 def run_measured(command: list[str], folder: Path, env: dict[str, str]) -> Measured:
@@ -302,8 +291,7 @@ def run_variant(variant: Variant, args: argparse.Namespace, data_dir: str) -> di
         command = command_for(variant, args, data_dir, folder)
         measured = run_measured(command, folder, child_env(args.seed))
         if measured.returncode != 0:
-            last = (measured.stderr.strip().splitlines() or ["(nothing on stderr)"])[-1]
-            raise ToolError(f"variant {variant.name} failed (exit status {measured.returncode}): {last}", 1)
+            raise child_failed(variant.name, measured.returncode, measured.stderr)
         if variant.name.startswith("baseline"):
             numbers = parse_baseline(measured)
         else:
@@ -467,12 +455,6 @@ def variant_list(text: str) -> list[str]:
     return sorted(dict.fromkeys(names), key=list(VARIANTS).index)  # baseline first, each once
 
 
-def positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0], formatter_class=HelpFormatter)
     parser.add_argument("--epochs", type=positive_int, default=10, help="training epochs of every variant")
@@ -482,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR", default=None,
                         help=f"folder with the four Fashion-MNIST files (default: {fashion_data.SYSTEM_DIR}, "
                              "then the Keras cache)")
-    parser.add_argument("--seed", type=int, default=1234, help="the same seed for every variant")
+    parser.add_argument("--seed", type=seed_value, default=1234, help="the same seed for every variant")
     parser.add_argument("--json", metavar="PATH", default=None, help="also write every number as JSON here")
     parser.add_argument("--peak-gflops", type=float, default=PEAK_GFLOPS_FLOAT32,
                         help="float32 GFLOP/s of all this machine's cores, for the bound column")

@@ -27,9 +27,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from fashion_tools.cli import HelpFormatter, positive_int, report_errors  # noqa: E402
-from fashion_tools.errors import ToolError  # noqa: E402
+from benchmark import child_env, child_failed, spread  # noqa: E402
+
+from fashion_tools.cli import HelpFormatter, positive_int, report_errors, seed_value  # noqa: E402
 
 PROG = "pipelines.py"
 VARIANTS = ("keras", "tool-autotune-on", "tool", "ready-batches")
@@ -42,6 +44,7 @@ def train_child(variant: str, data_dir: str | None, images: int, epochs: int, se
     import fashion_items
     from fashion_tools import data as fashion_data
     from fashion_tools.batches import training_batches
+    from fashion_tools.progress import EpochTimer
 
     keras = fashion_items.keras_import()
     import tensorflow as tf
@@ -54,10 +57,7 @@ def train_child(variant: str, data_dir: str | None, images: int, epochs: int, se
     if variant == "ready-batches":
         return ready_batches(model, x, y, epochs, seed, keras, tf)
 
-    seconds: list[float] = []
-    timer = keras.callbacks.LambdaCallback(
-        on_epoch_begin=lambda epoch, logs: seconds.append(-time.perf_counter()),
-        on_epoch_end=lambda epoch, logs: seconds.append(seconds.pop() + time.perf_counter()))
+    timer = EpochTimer()
     if variant == "keras":
         model.fit(x, y, batch_size=BATCH, epochs=epochs, verbose=0, callbacks=[timer])
     else:
@@ -67,7 +67,7 @@ def train_child(variant: str, data_dir: str | None, images: int, epochs: int, se
             options.autotune.enabled = True
             batches = batches.with_options(options)
         model.fit(batches, epochs=epochs, shuffle=False, verbose=0, callbacks=[timer])
-    return seconds
+    return timer.seconds
 
 
 def ready_batches(model, x, y, epochs: int, seed: int, keras, tf) -> list[float]:
@@ -105,10 +105,10 @@ def run_one(variant: str, args: argparse.Namespace) -> list[float]:
                "--epochs", str(args.epochs), "--seed", str(args.seed)]
     if args.data_dir:
         command += ["--data-dir", args.data_dir]
-    done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False,
+                          env=child_env(args.seed))
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["(nothing on stderr)"])[-1]
-        raise ToolError(f"variant {variant} failed (exit status {done.returncode}): {last}", 1)
+        raise child_failed(variant, done.returncode, done.stderr)
     steps = -(-args.images // BATCH)
     return [s / steps * 1000 for s in json.loads(done.stdout.strip().splitlines()[-1])[1:]]
 
@@ -120,12 +120,12 @@ def table(runs: dict[str, list[list[float]]]) -> str:
     for name, its in runs.items():
         epochs = [ms for run in its for ms in run]
         fast, slow = [ms for ms in epochs if ms <= threshold], [ms for ms in epochs if ms > threshold]
-        lines.append(f"{name:<18}{f'{len(slow)} of {len(epochs)}':>12}  {spread(fast):>22}  {spread(slow):>22}")
+        lines.append(f"{name:<18}{f'{len(slow)} of {len(epochs)}':>12}  {cell(fast):>22}  {cell(slow):>22}")
     return "\n".join(lines) + "\n"
 
 
-def spread(values: list[float]) -> str:
-    return f"{statistics.median(values):.1f} [{min(values):.1f}-{max(values):.1f}]" if values else "-"
+def cell(values: list[float]) -> str:
+    return "{median:.1f} [{min:.1f}-{max:.1f}]".format(**spread(values)) if values else "-"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--epochs", type=positive_int, default=7, help="epochs a run; the first is not counted")
     parser.add_argument("--repeat", type=positive_int, default=3, help="fresh-process runs of each variant")
     parser.add_argument("--data-dir", metavar="DIR", default=None, help="folder with the four Fashion-MNIST files")
-    parser.add_argument("--seed", type=int, default=1234, help="the same seed for every run")
+    parser.add_argument("--seed", type=seed_value, default=1234, help="the same seed for every run")
     parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
     return parser
 

@@ -6,7 +6,6 @@ computed from the numbers the benchmark measured.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import subprocess
@@ -14,19 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 BENCHMARK = Path(__file__).parent.parent / "benchmarks" / "benchmark.py"
 
 
-def load_benchmark():
-    spec = importlib.util.spec_from_file_location("benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["benchmark"] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_benchmark()
+bench = load_script(BENCHMARK)
 
 
 def run_benchmark(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -6,16 +6,15 @@ the slow epochs are counted from the measured numbers.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+from conftest import load_script
+
 SCRIPT = Path(__file__).parent.parent / "benchmarks" / "pipelines.py"
-spec = importlib.util.spec_from_file_location("pipelines", SCRIPT)
-pipelines = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(pipelines)
+pipelines = load_script(SCRIPT)
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
