@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from fashion_tools import data as fashion_data  # noqa: E402
 from fashion_tools.atomic import atomic_write_text, check_writable_folder  # noqa: E402
-from fashion_tools.cli import HelpFormatter, positive_int, report_errors, seed_value  # noqa: E402
+from fashion_tools.cli import HelpFormatter, add_data_dir, positive_int, report_errors, seed_value  # noqa: E402
 from fashion_tools.errors import ToolError  # noqa: E402
 from fashion_tools.precision import cpu_has_bf16  # noqa: E402
 
@@ -461,9 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--repeat", type=positive_int, default=3, help="fresh-process repetitions of each variant")
     parser.add_argument("--variants", type=variant_list, default=DEFAULT_VARIANTS,
                         help=f"comma-separated, from: {', '.join(VARIANTS)}")
-    parser.add_argument("--data-dir", metavar="DIR", default=None,
-                        help=f"folder with the four Fashion-MNIST files (default: {fashion_data.SYSTEM_DIR}, "
-                             "then the Keras cache)")
+    add_data_dir(parser, download=False)
     parser.add_argument("--seed", type=seed_value, default=1234, help="the same seed for every variant")
     parser.add_argument("--json", metavar="PATH", default=None, help="also write every number as JSON here")
     parser.add_argument("--peak-gflops", type=float, default=PEAK_GFLOPS_FLOAT32,

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from benchmark import child_env, child_failed, spread  # noqa: E402
 
-from fashion_tools.cli import HelpFormatter, positive_int, report_errors, seed_value  # noqa: E402
+from fashion_tools.cli import HelpFormatter, add_data_dir, positive_int, report_errors, seed_value  # noqa: E402
 
 PROG = "pipelines.py"
 VARIANTS = ("keras", "tool-autotune-on", "tool", "ready-batches")
@@ -41,18 +41,19 @@ SLOW = 1.5
 
 def train_child(variant: str, data_dir: str | None, images: int, epochs: int, seed: int) -> list[float]:
     """Seconds per epoch of one training run of the lecture's model, fed the variant's way."""
-    import fashion_items
     from fashion_tools import data as fashion_data
     from fashion_tools.batches import training_batches
+    from fashion_tools.keras_setup import keras_import, set_seed
+    from fashion_tools.network import build_model, preprocess
     from fashion_tools.progress import EpochTimer
 
-    keras = fashion_items.keras_import()
+    keras = keras_import()
     import tensorflow as tf
 
-    fashion_items.set_seed(seed)
-    d = fashion_items.load_data(fashion_data.locate(data_dir))
-    x, y = fashion_items.preprocess(d.x_train[:images], d.y_train[:images])
-    model = fashion_items.build_model()
+    set_seed(seed)
+    d = fashion_data.load(fashion_data.locate(data_dir))
+    x, y = preprocess(d.x_train[:images], d.y_train[:images])
+    model = build_model()
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     if variant == "ready-batches":
         return ready_batches(model, x, y, epochs, seed, keras, tf)
@@ -133,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--images", type=positive_int, default=20000, help="training images (the first N)")
     parser.add_argument("--epochs", type=positive_int, default=7, help="epochs a run; the first is not counted")
     parser.add_argument("--repeat", type=positive_int, default=3, help="fresh-process runs of each variant")
-    parser.add_argument("--data-dir", metavar="DIR", default=None, help="folder with the four Fashion-MNIST files")
+    add_data_dir(parser, download=False)
     parser.add_argument("--seed", type=seed_value, default=1234, help="the same seed for every run")
     parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
     return parser

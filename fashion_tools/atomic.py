@@ -78,3 +78,18 @@ def check_writable_folder(path: str | os.PathLike, what: str) -> None:
     except OSError as exc:
         raise ToolError(f"{what} {path}: cannot write in folder {folder} ({exc.strerror}); "
                         "choose a folder you can write to") from None
+
+
+def make_folder(folder: str | os.PathLike, what: str, example: str) -> Path:
+    """Create an output folder now, before any work, so a bad path fails at once with one line;
+    example names a file it will hold, for the message when the folder cannot take one."""
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ToolError(f"{what} {folder}: exists and is not a folder; choose another path") from None
+    except OSError as exc:
+        raise ToolError(f"{what} {folder}: cannot create the folder ({exc.strerror or exc}); "
+                        "choose a folder you can write to") from None
+    check_writable_folder(path / example, what)
+    return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import sys
@@ -12,17 +13,25 @@ from fashion_tools.atomic import discard_temporaries
 from fashion_tools.errors import ToolError
 
 
-def whole_number(text: str, minimum: int, maximum: int | None = None) -> int:
-    """An argparse type: an integer from minimum to maximum, or argparse's one-line error."""
+def bounded(text: str, kind: type[int] | type[float], minimum: float, maximum: float | None = None):
+    """An argparse type's check: a whole number (kind int) or a finite number (kind float) from
+    minimum to maximum, or argparse's one-line error."""
+    what = "a whole number" if kind is int else "a number"
     try:
-        value = int(text)
+        value = kind(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+    if kind is float and not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text} is not {what} (it must be finite)")
     if value < minimum:
         raise argparse.ArgumentTypeError(f"{value} is {'negative' if minimum == 0 else f'below {minimum}'}")
     if maximum is not None and value > maximum:
         raise argparse.ArgumentTypeError(f"{value} is above {maximum:,}")
     return value
+
+
+def whole_number(text: str, minimum: int, maximum: int | None = None) -> int:
+    return bounded(text, int, minimum, maximum)
 
 
 def positive_int(text: str) -> int:
@@ -36,6 +45,20 @@ def non_negative_int(text: str) -> int:
 def seed_value(text: str) -> int:
     """NumPy, and so Keras' set_random_seed, takes seeds from 0 to 2**32 - 1."""
     return whole_number(text, 0, 2**32 - 1)
+
+
+def non_negative_float(text: str) -> float:
+    """A tolerance or a margin: a finite number, 0 or more."""
+    return bounded(text, float, 0)
+
+
+def add_data_dir(parser: argparse.ArgumentParser, purpose: str = "", download: bool = True) -> None:
+    """The one --data-dir option: where the four Fashion-MNIST files are, and where they are looked for."""
+    from fashion_tools.data import SYSTEM_DIR
+
+    parser.add_argument("--data-dir", metavar="DIR", default=None,
+                        help=f"folder with the four Fashion-MNIST files (.gz or raw){purpose}; "
+                             f"default: {SYSTEM_DIR}, then the Keras cache{', then a download' * download}")
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from fashion_tools.errors import ToolError
+from fashion_tools.errors import ToolError, first_line
+from fashion_tools.network import TOTAL_CLASS
 
 # The four files, in the lecture's order of use: train images/labels, test images/labels.
 FILES = {
@@ -28,7 +29,6 @@ FILES = {
 STANDARD_COUNTS = {"train": 60000, "test": 10000}
 IMAGE_MAGIC, LABEL_MAGIC = 0x00000803, 0x00000801
 SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")  # Debian's dataset-fashion-mnist
-NUM_CLASSES = 10
 HOW_TO_GET_DATA = (
     "get the data set one of three ways: connect to the internet once (Keras downloads it to its cache), "
     "pass --data-dir DIR with the four files, or install Debian's package "
@@ -185,8 +185,8 @@ def read_idx_hashed(path: Path, magic_expected: int) -> tuple[np.ndarray, str]:
                             "the file is corrupt, download it again")
         digest = hashing.hexdigest()
     array = np.frombuffer(b"".join(chunks), dtype=np.uint8).reshape(dims)
-    if kind == "labels" and array.size and array.max() >= NUM_CLASSES:
-        raise ToolError(f"{path}: label {int(array.max())} is outside 0..{NUM_CLASSES - 1}")
+    if kind == "labels" and array.size and array.max() >= TOTAL_CLASS:
+        raise ToolError(f"{path}: label {int(array.max())} is outside 0..{TOTAL_CLASS - 1}")
     return array, digest
 
 
@@ -205,8 +205,7 @@ def _download() -> dict[str, Path]:
     try:
         keras.datasets.fashion_mnist.load_data()
     except Exception as exc:  # any network or cache failure ends the same way for the user
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ToolError(f"no Fashion-MNIST data found and the download failed ({reason}); "
+        raise ToolError(f"no Fashion-MNIST data found and the download failed ({first_line(exc)}); "
                         f"{HOW_TO_GET_DATA}") from None
     found = find_files(keras_cache_dir())
     if found is None:

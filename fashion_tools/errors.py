@@ -9,3 +9,9 @@ class ToolError(Exception):
     def __init__(self, message: str, exit_status: int = 2) -> None:
         super().__init__(message)
         self.exit_status = exit_status
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message cut to its first line, or its type's name when it has none: how a
+    library's error is quoted inside one of our lines."""
+    return (str(exc).splitlines() or [type(exc).__name__])[0]

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fashion_tools.errors import ToolError
+from fashion_tools.keras_setup import keras_import
+from fashion_tools.network import build_model
 
 # name -> the slide's title, in the lecture's order
 EXAMPLES = {
@@ -189,15 +191,9 @@ def compact(value) -> str:
 
 # --- the computations: the model's own layers and functions --------------------------------------
 
-def keras_module():
-    from fashion_items import keras_import  # the tool's quiet import; not at module level (no TensorFlow)
-
-    return keras_import()
-
-
 def convolve(image, kernel, padding: str = "same") -> np.ndarray:
     """One keras.layers.Conv2D filter holding `kernel`, zero bias; 2-D inputs are one channel."""
-    keras = keras_module()
+    keras = keras_import()
     image, kernel = np.asarray(image, np.float32), np.asarray(kernel, np.float32)
     if image.ndim == 2:
         image, kernel = image[..., None], kernel[..., None]
@@ -209,7 +205,7 @@ def convolve(image, kernel, padding: str = "same") -> np.ndarray:
 
 def max_pool(image, padding: str) -> np.ndarray:
     """keras.layers.MaxPool2D with a 2x2 window and stride 2, as the slide pools."""
-    keras = keras_module()
+    keras = keras_import()
     image = np.asarray(image, np.float32)[None, :, :, None]
     layer = keras.layers.MaxPool2D(pool_size=(2, 2), strides=2, padding=padding)
     return np.asarray(layer(image))[0, :, :, 0]
@@ -224,10 +220,8 @@ class LayerCount:
 
 
 def parameter_counts() -> tuple[list[LayerCount], int]:
-    """The part 7/12 formula against count_params() for each layer of fashion_items.build_model()."""
-    import fashion_items
-
-    model = fashion_items.build_model()
+    """The part 7/12 formula against count_params() for each layer of the lecture's build_model()."""
+    model = build_model()
     counts = [layer_count(layer) for layer in model.layers if layer.count_params()]
     return counts, model.count_params()
 
@@ -249,20 +243,20 @@ def layer_count(layer) -> LayerCount:
 
 
 def one_hot(labels, classes: int) -> np.ndarray:
-    return keras_module().utils.to_categorical(labels, classes)
+    return keras_import().utils.to_categorical(labels, classes)
 
 
 def relu(values) -> np.ndarray:
-    return np.asarray(keras_module().activations.relu(np.asarray(values, np.float32)))
+    return np.asarray(keras_import().activations.relu(np.asarray(values, np.float32)))
 
 
 def softmax(values) -> np.ndarray:
-    return np.asarray(keras_module().activations.softmax(np.asarray(values, np.float32)))
+    return np.asarray(keras_import().activations.softmax(np.asarray(values, np.float32)))
 
 
 def keras_cross_entropy(truth, prediction) -> float:
     """The loss the model is compiled with, on one sample."""
-    keras = keras_module()
+    keras = keras_import()
     loss = keras.losses.categorical_crossentropy(np.asarray([truth], np.float32), np.asarray([prediction], np.float32))
     return float(np.asarray(loss)[0])
 

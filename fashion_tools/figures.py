@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from fashion_tools.atomic import atomic_write
+from fashion_tools.network import scale_images
 
 NAMES = ("sample", "training", "confusion_matrix", "feature_maps", "predictions")
 MAX_CHANNELS = 16
@@ -72,8 +73,6 @@ def feature_maps_figure(plt, model, image: np.ndarray, title: str):
 
     layers = [layer for layer in model.layers if type(layer).__name__ in ("Conv2D", "MaxPooling2D")]
     probe = keras.Model(inputs=model.inputs, outputs=[layer.output for layer in layers])
-    from fashion_items import scale_images
-
     maps = probe.predict(scale_images(image), verbose=0)
     fig, axes = plt.subplots(len(layers), MAX_CHANNELS, figsize=(MAX_CHANNELS * 1.05, len(layers) * 1.35 + 0.6),
                              squeeze=False)

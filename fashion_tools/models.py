@@ -12,7 +12,9 @@ import os
 import zipfile
 from pathlib import Path
 
-from fashion_tools.errors import ToolError
+from fashion_tools.errors import ToolError, first_line
+from fashion_tools.keras_setup import keras_import
+from fashion_tools.network import IMAGE_SHAPE, TOTAL_CLASS
 
 ALLOWED_LAYERS = {
     "InputLayer", "Conv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "Flatten", "Dense",
@@ -53,7 +55,7 @@ def read_config(path: str | os.PathLike) -> dict:
         raise
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
         raise ToolError(f"{path} is not a readable Keras model (.h5 or .keras): "
-                        f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+                        f"{first_line(exc)}") from None
     if not isinstance(config, dict):
         raise ToolError(f"{path}: its configuration is not a Keras model's")
     return config
@@ -81,17 +83,14 @@ def load_model_safely(path: str | os.PathLike, check_shape: bool = True):
     if unsafe:
         raise ToolError(f"{path}: refused, it has layer kinds that could run code from the file "
                         f"({', '.join(unsafe)}); only standard layers are loaded")
-    from fashion_items import keras_import
-
     keras = keras_import()
     try:
         model = keras.models.load_model(path, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types for a damaged file; each is the same answer
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ToolError(f"{path}: cannot load the model ({first[:200]})") from None
+        raise ToolError(f"{path}: cannot load the model ({first_line(exc)[:200]})") from None
     if check_shape:
         inp, out = tuple(model.input_shape[1:]), tuple(model.output_shape[1:])
-        if inp != (28, 28, 1) or out != (10,):
+        if inp != IMAGE_SHAPE or out != (TOTAL_CLASS,):
             raise ToolError(f"{path}: the model takes {inp} and gives {out}; "
                             "a Fashion-MNIST model takes (28, 28, 1) and gives (10,)")
     return model

@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-import fashion_items
 from fashion_tools import data as fashion_data
-from fashion_tools.atomic import atomic_write, check_writable_folder
-from fashion_tools.cli import non_negative_int, print_error
-from fashion_tools.errors import ToolError
+from fashion_tools.atomic import atomic_write, make_folder
+from fashion_tools.cli import add_data_dir, non_negative_int, print_error
+from fashion_tools.errors import ToolError, first_line
+from fashion_tools.network import LABELS, TOTAL_CLASS, scale_images
 
 SIZE = 28
 TOP = 3
@@ -44,9 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--test-index", dest="test_indices", type=test_index, nargs="+", action="extend",
                         default=[], metavar="N", help="Fashion-MNIST test images to classify, by index")
     parser.add_argument("--model", default="after.h5", metavar="PATH", help="the trained model (HDF5 or .keras)")
-    parser.add_argument("--data-dir", metavar="DIR", default=None,
-                        help="folder with the four Fashion-MNIST files, for --test-index; default: "
-                             f"{fashion_data.SYSTEM_DIR}, then the Keras cache, then a download")
+    add_data_dir(parser, ", for --test-index")
     parser.add_argument("--json", action="store_true", help="print the predictions as a JSON list")
     parser.add_argument("--save-inputs", metavar="DIR", default=None,
                         help="also write the 28x28 images the model saw as PNG files in DIR")
@@ -63,7 +61,7 @@ def test_index(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     if not args.inputs and not args.test_indices:
         raise ToolError("nothing to predict: give image files and/or --test-index N")
-    out_dir = prepare_output_folder(args.save_inputs) if args.save_inputs else None
+    out_dir = make_folder(args.save_inputs, "--save-inputs", "*.png") if args.save_inputs else None
     items = load_test_items(args.test_indices, args.data_dir) if args.test_indices else []
     model = load_model(args.model)
     failed = 0
@@ -118,12 +116,8 @@ def read_image(path: Path) -> np.ndarray:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ToolError(f"{path}: refused, the image is too large ({exc}); scale it down first") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ToolError(f"{path}: corrupt or truncated image ({first_line(exc)}); save or copy it again") from None
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:200]
+        raise ToolError(f"{path}: corrupt or truncated image ({first_line(exc)[:200]}); "
+                        "save or copy it again") from None
 
 
 def prepare_image(img: Image.Image) -> np.ndarray:
@@ -163,8 +157,8 @@ def background_is_light(gray: Image.Image) -> bool:
 def predict(model, items: list[Item]) -> np.ndarray:
     """The ten class probabilities of each item, in one batch, scaled exactly as in training."""
     if not items:
-        return np.zeros((0, fashion_items.TOTAL_CLASS), dtype=np.float32)
-    batch = fashion_items.scale_images(np.stack([item.image for item in items]))
+        return np.zeros((0, TOTAL_CLASS), dtype=np.float32)
+    batch = scale_images(np.stack([item.image for item in items]))
     return model.predict(batch, verbose=0)
 
 
@@ -173,13 +167,13 @@ def describe(item: Item, probs: np.ndarray, saved_as: Path | None) -> dict:
     order = np.argsort(probs)[::-1]
     result: dict = {
         "input": item.name,
-        "label": fashion_items.LABELS[int(order[0])],
-        "top3": [{"label": fashion_items.LABELS[int(k)], "probability": float(probs[k])} for k in order[:TOP]],
-        "probabilities": {label: float(p) for label, p in zip(fashion_items.LABELS, probs, strict=True)},
+        "label": LABELS[int(order[0])],
+        "top3": [{"label": LABELS[int(k)], "probability": float(probs[k])} for k in order[:TOP]],
+        "probabilities": {label: float(p) for label, p in zip(LABELS, probs, strict=True)},
     }
     if item.test_index is not None and item.true_label is not None:
         result["test_index"] = item.test_index
-        result["true_label"] = fashion_items.LABELS[item.true_label]
+        result["true_label"] = LABELS[item.true_label]
         result["correct"] = result["label"] == result["true_label"]
     if saved_as is not None:
         result["saved_as"] = str(saved_as)
@@ -202,20 +196,6 @@ def print_results(results: list[dict], as_json: bool, out_dir: Path | None) -> N
 
 
 # --save-inputs
-def prepare_output_folder(folder: str) -> Path:
-    """Create the folder now, before any work, so a bad path fails at once."""
-    path = Path(folder)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise ToolError(f"--save-inputs {folder}: exists and is not a folder; choose another path") from None
-    except OSError as exc:
-        raise ToolError(f"--save-inputs {folder}: cannot create the folder ({exc.strerror or exc}); "
-                        "choose a folder you can write to") from None
-    check_writable_folder(path / "*.png", "--save-inputs")
-    return path
-
-
 def save_inputs(items: list[Item], folder: Path) -> list[Path]:
     """Each item's 28x28 image as NAME.28x28.png; never over an input file, never twice the same name."""
     taken = {item.source.resolve() for item in items if item.source is not None}

@@ -1,4 +1,5 @@
-"""Shared fixtures: the synthetic data set, a way to run the real command, one trained run."""
+"""Shared fixtures and helpers: the synthetic data set, a way to run the real command, one trained
+run, a model that leaves a marker when its code runs, and waiting for a line of a running command."""
 
 from __future__ import annotations
 
@@ -33,6 +34,33 @@ def run_tool(*args: str, cwd: Path | None = None, timeout: float = 600, env: dic
     proc = subprocess.run([sys.executable, str(TOOL), *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, env=full_env, stdin=subprocess.DEVNULL)
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def start_and_wait_for(args: list[str], cwd: Path, prefix: str) -> subprocess.Popen:
+    """Start `python fashion_items.py ARGS` and return once it has printed a line starting with prefix."""
+    proc = subprocess.Popen([sys.executable, str(TOOL), *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    for line in proc.stdout:
+        if line.startswith(prefix):
+            return proc
+    proc.wait(timeout=60)
+    raise AssertionError(f"the command ended (status {proc.returncode}) before printing {prefix!r}: "
+                         f"{proc.stderr.read()[-2000:]}")
+
+
+def lambda_model(path: Path, marker: Path) -> Path:
+    """A model whose Lambda layer carries its code in the file (a lambda is saved as bytecode) and
+    creates marker whenever it runs. Building it runs the lambda once; the marker is removed after."""
+    from fashion_tools.keras_setup import keras_import
+
+    keras = keras_import()
+    inputs = keras.Input((28, 28, 1))
+    touched = keras.layers.Lambda(lambda x, trace=str(marker): (open(trace, "w").close(), x)[1])(inputs)
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(touched))
+    keras.Model(inputs, outputs).save(path)
+    assert marker.exists(), "building the model should have run the lambda once"
+    marker.unlink()
+    return path
 
 
 def load_script(path: Path):

@@ -15,6 +15,7 @@ from conftest import TOOL, assert_clean_error, run_tool
 
 import fashion_items
 from fashion_tools import examples
+from fashion_tools.keras_setup import keras_import
 
 TITLES = ["CONVOLUTION WITH PADDING", "POOLING WITH PADDING", "HANDLING MULTIPLE CHANNELS",
           "NP_UTILS.TO_CATEGORICAL()", "RELU ACTIVATION AND SOFTMAX ACTIVATION", "CROSS ENTROPY LOSS FUNCTION",
@@ -136,13 +137,13 @@ def test_a_changed_padding_is_reported_and_exits_1(monkeypatch):
 
 
 def test_a_model_that_no_longer_has_the_lectures_layers_is_reported(monkeypatch):
-    keras = fashion_items.keras_import()
+    keras = keras_import()
 
     def wider_model():
         return keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(16, (3, 3)),
                                  keras.layers.Flatten(), keras.layers.Dense(10)])
 
-    monkeypatch.setattr(fashion_items, "build_model", wider_model)
+    monkeypatch.setattr(examples, "build_model", wider_model)
     status, out, err = run_main("channels")
     assert status == 1
     assert "matches the slide: NO" in out
@@ -252,7 +253,7 @@ def test_convolution_valid_is_the_interior_of_same():
 
 
 def test_the_examples_go_through_keras_layers(monkeypatch):
-    keras = fashion_items.keras_import()
+    keras = keras_import()
     built = []
 
     class SpyConv2D(keras.layers.Conv2D):
@@ -277,7 +278,7 @@ def test_the_examples_go_through_keras_layers(monkeypatch):
 
 
 def test_cross_entropy_is_the_models_loss():
-    keras = fashion_items.keras_import()
+    keras = keras_import()
     j, k = examples.CROSS_ENTROPY_J, examples.CROSS_ENTROPY_K
     assert examples.keras_cross_entropy(k, j) == pytest.approx(-math.log(0.9), abs=1e-6)
     assert examples.keras_cross_entropy(np.eye(10)[0], j) == pytest.approx(-math.log(0.03), abs=1e-6)
@@ -313,7 +314,7 @@ def test_names_and_titles_agree():
 
 
 def test_the_other_examples_call_keras_and_scikit_learn(monkeypatch):
-    keras = fashion_items.keras_import()
+    keras = keras_import()
     import sklearn.metrics
 
     called = []

@@ -11,9 +11,10 @@ import time
 
 import numpy as np
 import pytest
-from conftest import TOOL, assert_clean_error, run_tool
+from conftest import TOOL, assert_clean_error, run_tool, start_and_wait_for
 
 import fashion_items
+from fashion_tools import network
 
 SECTIONS = ["== DB SHAPING INFO ==", "X train shape: (600, 28, 28)", "Y train shape: (600,)",
             "X test shape: (200, 28, 28)", "Y test shape: (200,)", "== SAMPLE DATA (RAW) ==",
@@ -34,40 +35,6 @@ def numbers(stdout: str) -> dict:
     }
 
 
-def test_preprocess_scales_reshapes_and_one_hot_encodes():
-    x = np.array([[[0] * 28] * 28, [[255] * 28] * 28], dtype=np.uint8)
-    xs, ys = fashion_items.preprocess(x, np.array([3, 9]))
-    assert xs.dtype == np.float32 and xs.shape == (2, 28, 28, 1)
-    assert xs.min() == 0.0 and xs.max() == 1.0
-    assert ys.dtype == np.float32 and ys.shape == (2, 10)
-    np.testing.assert_array_equal(ys.argmax(axis=1), [3, 9])
-    np.testing.assert_array_equal(ys.sum(axis=1), [1, 1])
-
-
-def test_model_layers_and_parameter_counts():
-    model = fashion_items.build_model()
-    kinds = [type(layer).__name__ for layer in model.layers]
-    assert kinds == ["Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Flatten", "Dense", "Dense"]
-    assert [layer.count_params() for layer in model.layers] == [160, 0, 8256, 0, 0, 401536, 1290]
-    assert model.count_params() == 411242
-    assert model.output_shape == (None, 10)
-    assert [model.layers[i].padding for i in range(4)] == ["same"] * 4
-
-
-def test_one_pass_evaluation_equals_keras_evaluate(synthetic_dir):
-    from fashion_tools import data
-
-    d = data.load(data.locate(str(synthetic_dir)))
-    x, y = fashion_items.preprocess(d.x_test, d.y_test)
-    model = fashion_items.build_model()
-    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
-    loss, accuracy, probs = fashion_items.evaluate(model, x, y)
-    keras_loss, keras_accuracy = model.evaluate(x, y, verbose=0)
-    assert loss == pytest.approx(keras_loss, rel=1e-5)
-    assert accuracy == pytest.approx(keras_accuracy, abs=1e-6)
-    assert probs.shape == (200, 10)
-
-
 def test_whole_command_prints_every_section_in_order(trained_run):
     out = trained_run.result.stdout
     positions = [out.find(s) for s in SECTIONS]
@@ -78,7 +45,7 @@ def test_whole_command_prints_every_section_in_order(trained_run):
     n = numbers(out)
     assert n["matrix"].sum() == 200 and n["matrix"].trace() / 200 == pytest.approx(n["accuracy"])
     assert n["f1"] == pytest.approx(n["accuracy"])
-    assert n["prediction"] in fashion_items.LABELS
+    assert n["prediction"] in network.LABELS
     assert "Traceback" not in trained_run.result.stderr
 
 
@@ -88,9 +55,9 @@ def test_saved_model_loads_back_with_the_same_predictions(trained_run, synthetic
     from fashion_tools import data
 
     d = data.load(data.locate(str(synthetic_dir)))
-    x, y = fashion_items.preprocess(d.x_test, d.y_test)
+    x, y = network.preprocess(d.x_test, d.y_test)
     model = keras.models.load_model(trained_run.model)
-    _, accuracy, probs = fashion_items.evaluate(model, x, y)
+    _, accuracy, probs = network.evaluate(model, x, y)
     assert accuracy == pytest.approx(numbers(trained_run.result.stdout)["accuracy"])
     printed = json.loads(trained_run.results.read_text())["prediction"]["probabilities"]
     np.testing.assert_allclose(fashion_items.predict_sample(model, d.x_train[5]), printed, rtol=1e-5)
@@ -154,11 +121,7 @@ def test_errors_and_help_do_not_import_tensorflow():
 def test_ctrl_c_during_training_keeps_the_previous_model(tmp_path, synthetic_dir):
     previous = b"the previous model, which must survive"
     (tmp_path / "after.h5").write_bytes(previous)
-    proc = subprocess.Popen([sys.executable, str(TOOL), "--epochs", "200", "--data-dir", str(synthetic_dir)],
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for line in proc.stdout:
-        if line.startswith("Epoch 1/200"):
-            break
+    proc = start_and_wait_for(["--epochs", "200", "--data-dir", str(synthetic_dir)], tmp_path, "Epoch 1/200")
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err

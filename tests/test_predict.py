@@ -13,11 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import TOOL, assert_clean_error, run_tool
+from conftest import TOOL, assert_clean_error, lambda_model, run_tool
 from PIL import Image
 
-from fashion_items import LABELS
 from fashion_tools import data as fashion_data
+from fashion_tools.keras_setup import keras_import
+from fashion_tools.network import LABELS
 from fashion_tools.predict import prepare_image
 
 ONE_PER_CLASS = [str(i) for i in range(10)]  # the synthetic test labels cycle 0..9
@@ -70,7 +71,7 @@ def test_png_files_give_the_arrays_predictions(trained_run, synthetic_dir, test_
     assert [r["test_index"] for r in from_indices] == list(range(10))
     for f, t in zip(from_files, from_indices, strict=True):
         assert f["label"] == t["label"]
-        assert list(f["probabilities"]) == LABELS
+        assert list(f["probabilities"]) == list(LABELS)
         np.testing.assert_allclose(list(f["probabilities"].values()), list(t["probabilities"].values()),
                                    rtol=1e-5, atol=1e-6)
         assert t["true_label"] == LABELS[int(test_set.y_test[t["test_index"]])]
@@ -88,11 +89,11 @@ def test_png_files_give_the_arrays_predictions(trained_run, synthetic_dir, test_
 
 
 def test_white_background_jpeg_gets_the_same_label(trained_run, synthetic_dir, test_set, tmp_path):
-    """All 200 test items, as arrays and as 112x112 JPEG photos, in one run. The 1-epoch model is
-    not very sure of itself (top probability ~0.2), so labels are compared on the items whose array
-    prediction leads the runner-up by at least 0.04, chosen from the array run alone (133 of 200
-    here). A photo moves each probability by at most 0.016 here, so that lead is a real margin;
-    all 200 labels agree today, but an item on a knife edge may flip with another JPEG library."""
+    """All 200 test items, as arrays and as 112x112 JPEG photos drawn dark on white, in one run: each
+    photo, inverted and scaled back to 28x28, gives probabilities within 0.05 of its array's (JPEG
+    and resampling move them a little), and so nearly always the same label. The 1-epoch model is
+    unsure (top probability ~0.2), so an item on a knife edge may flip: the labels must agree on
+    nine items in ten, which a wrong inversion, crop or scaling misses by far."""
     n = len(test_set.x_test)
     photos = [str(on_white_jpeg(tmp_path / f"photo{i:03d}.jpg", test_set.x_test[i])) for i in range(n)]
     status, results, stderr = predict("--model", str(trained_run.model), "--data-dir", str(synthetic_dir),
@@ -100,18 +101,11 @@ def test_white_background_jpeg_gets_the_same_label(trained_run, synthetic_dir, t
     assert status == 0, stderr
     from_photos, from_arrays = results[n:], results[:n]
     assert [r["input"] for r in from_photos] == photos
-
-    def lead(r: dict) -> float:
-        top = r["top3"]
-        return top[0]["probability"] - top[1]["probability"]
-
-    sure = [i for i in range(n) if lead(from_arrays[i]) >= 0.04]
-    classes = {int(test_set.y_test[i]) for i in sure}
-    assert len(sure) >= n // 2 and len(classes) >= 5, (len(sure), classes)  # the comparison is not a handful
-    assert [from_photos[i]["label"] for i in sure] == [from_arrays[i]["label"] for i in sure]
-    for photo, array in zip(from_photos, from_arrays, strict=True):  # every photo stays close
+    for photo, array in zip(from_photos, from_arrays, strict=True):
         diff = max(abs(photo["probabilities"][k] - array["probabilities"][k]) for k in LABELS)
         assert diff < 0.05, (photo["input"], diff)
+    same = sum(p["label"] == a["label"] for p, a in zip(from_photos, from_arrays, strict=True))
+    assert same >= 0.9 * n, f"{same} of {n} photos got their array's label"
 
 
 def test_text_output_names_each_input(trained_run, synthetic_dir, test_set, tmp_path):
@@ -161,8 +155,6 @@ def test_only_bad_inputs_exit_1_with_an_empty_list(trained_run, tmp_path):
 # --- bad models and options: one line, exit 2, nothing predicted ---
 
 def keras_model(inputs_shape: tuple[int, ...], outputs: int):
-    from fashion_items import keras_import
-
     keras = keras_import()
     return keras.Sequential([keras.Input(inputs_shape), keras.layers.Flatten(),
                              keras.layers.Dense(outputs, activation="softmax")])
@@ -190,17 +182,8 @@ def test_bad_model_is_one_clear_line(kind, words, test_set, tmp_path):
 
 
 def test_model_with_a_lambda_is_refused_and_never_run(test_set, tmp_path):
-    from fashion_items import keras_import
-
-    keras = keras_import()
     marker = tmp_path / "lambda-ran"
-    inputs = keras.Input((28, 28, 1))
-    touched = keras.layers.Lambda(lambda x, path=str(marker): (open(path, "w").close(), x)[1])(inputs)
-    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(touched))
-    model = tmp_path / "evil.h5"
-    keras.Model(inputs, outputs).save(model)
-    assert marker.exists()  # building the model called the function once: the marker works
-    marker.unlink()
+    model = lambda_model(tmp_path / "evil.h5", marker)
 
     photo = save_png(tmp_path / "good.png", test_set.x_test[0])
     result = run_tool("predict", "--model", model.name, photo.name, cwd=tmp_path)

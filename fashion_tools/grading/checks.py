@@ -1,0 +1,301 @@
+"""The checks on a console log, one function each in the lecture's order: a pass or a fail with its reason.
+
+Training is random, so the test numbers are compared within tolerances; what does not depend
+on chance (shapes, the sample, the architecture) must match exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from fashion_tools.grading.expected import SHAPE_NAMES, Expected, normal_kind, same_kind
+from fashion_tools.grading.logparse import ParsedLog
+
+if TYPE_CHECKING:
+    from fashion_tools.grading.submissions import Submission
+
+DEFAULT_TOLERANCE = 0.02  # accuracy may be this much below the reference run's
+DEFAULT_LOSS_TOLERANCE = 0.05  # loss may be this much above it
+AGREEMENT = 0.001  # printed numbers that must agree with each other (matrix, F1, accuracy)
+MODEL_AGREEMENT = 0.005  # the model's accuracy measured here against the one the log prints
+EPS = 1e-9  # so that 0.9065 - 0.02 is not failed by floating-point rounding
+
+# The rules, in the order of the lecture's output; `grade --help` and docs/grading.md list them.
+RULES = [
+    ("shapes", "the four DB SHAPING INFO shapes equal the expected exactly"),
+    ("sample", "the sample's label number and name (case, spaces and hyphens aside) and its raw pixels "
+               "equal the expected exactly"),
+    ("architecture", "the summary's layer kinds in order, each layer's parameter count and the total "
+                     "equal the expected"),
+    ("training", "the progress output shows the epochs 1 to the expected number ('Epoch N/M')"),
+    ("accuracy", "expected - TOLERANCE <= test accuracy <= 1"),
+    ("loss", "test loss <= expected + LOSS_TOLERANCE"),
+    ("confusion_matrix", f"10x10; each row sums to the test set's count of that class; "
+                         f"trace / total = the printed accuracy, within {AGREEMENT}"),
+    ("f1", f"the micro F1 = the printed accuracy, within {AGREEMENT}"),
+    ("prediction", "the sample's predicted label = its true label"),
+    ("model", f"only for a folder with a .h5 or .keras file: it loads in safe mode without running "
+              f"code from the file (a Lambda or custom layer fails), has the expected architecture, and "
+              f"its test accuracy, computed here, = the printed accuracy within {MODEL_AGREEMENT}"),
+]
+CHECKS = [name for name, _ in RULES]
+LOG_CHECKS = CHECKS[:-1]
+
+
+# One check's outcome
+
+@dataclass
+class CheckResult:
+    check: str
+    passed: bool
+    expected: str
+    found: str
+    reason: str
+
+    @property
+    def verdict(self) -> str:
+        return "PASS" if self.passed else "FAIL"
+
+    def as_dict(self) -> dict:
+        return {"check": self.check, "verdict": self.verdict, "expected": self.expected,
+                "found": self.found, "reason": self.reason}
+
+
+def passing(check: str, expected: str, found: str, reason: str) -> CheckResult:
+    return CheckResult(check, True, expected, found, reason)
+
+
+def failing(check: str, expected: str, found: str, reason: str) -> CheckResult:
+    return CheckResult(check, False, expected, found, reason)
+
+
+def not_found(check: str, expected: str, section: str) -> CheckResult:
+    return failing(check, expected, "-", f"section not found: {section}")
+
+
+# Small formatting helpers
+
+def dims(shape: tuple[int, ...] | None) -> str:
+    return "?" if shape is None else "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def compact(shape: tuple[int, ...] | None) -> str:
+    return "?" if shape is None else "x".join(map(str, shape))
+
+
+def same_name(a: str, b: str) -> bool:
+    """'ankle-boot', 'Ankle boot' and 'ankle_boot' name one class."""
+    def key(s: str) -> str:
+        return "".join(c for c in s.lower() if c.isalnum())
+
+    return key(a) == key(b)
+
+
+def fmt_params(n: int | None) -> str:
+    return "?" if n is None else f"{n:,}"
+
+
+# The checks on a console log
+
+def check_shapes(log: ParsedLog, exp: Expected) -> CheckResult:
+    want = ", ".join(compact(exp.shapes[k]) for k in SHAPE_NAMES)
+    if not log.shapes:
+        return not_found("shapes", want, "DB SHAPING INFO (no 'X train shape: (...)' lines)")
+    found = ", ".join(compact(log.shapes.get(k)) for k in SHAPE_NAMES)
+    wrong = [f"{name} shape is {dims(log.shapes[k]) if k in log.shapes else 'not printed'}, "
+             f"expected {dims(exp.shapes[k])}" for k, name in SHAPE_NAMES.items() if log.shapes.get(k) != exp.shapes[k]]
+    if wrong:
+        return failing("shapes", want, found, "; ".join(wrong))
+    return passing("shapes", want, found, "all four shapes equal the expected")
+
+
+def pixel_problem(pixels: np.ndarray | None, want: np.ndarray) -> str | None:
+    if pixels is None:
+        return "the pixel matrix is not printed after the label line"
+    if pixels.shape != want.shape:
+        return f"the pixel matrix is {'x'.join(map(str, pixels.shape))}, expected {'x'.join(map(str, want.shape))}"
+    wrong = np.argwhere(pixels != want)
+    if len(wrong) == 0:
+        return None
+    r, c = (int(i) for i in wrong[0])
+    hint = " (scaled to [0, 1]? the raw pixels are 0 to 255)" if pixels.max() <= 1 < want.max() else ""
+    return (f"{len(wrong)} of {want.size} pixels differ, the first at row {r}, column {c}: "
+            f"printed {pixels[r, c]:g}, expected {want[r, c]}{hint}")
+
+
+def check_sample(log: ParsedLog, exp: Expected) -> CheckResult:
+    h, w = exp.sample_pixels.shape
+    want = f"{exp.sample_name} {exp.sample_label}, {h}x{w} pixels"
+    if log.sample_label is None:
+        return not_found("sample", want, "SAMPLE DATA (no 'This is a <name> <number>' line)")
+    shape = "no" if log.sample_pixels is None else "x".join(map(str, log.sample_pixels.shape))
+    found = f"{log.sample_name} {log.sample_label}, {shape} pixels"
+    problems = []
+    if log.sample_label != exp.sample_label:
+        problems.append(f"label {log.sample_label}, expected {exp.sample_label}")
+    if not same_name(log.sample_name or "", exp.sample_name):
+        problems.append(f"name {log.sample_name!r}, expected {exp.sample_name!r}")
+    pixels = pixel_problem(log.sample_pixels, exp.sample_pixels)
+    if pixels:
+        problems.append(pixels)
+    if problems:
+        return failing("sample", want, found, "; ".join(problems))
+    return passing("sample", want, found, "label, name and every pixel equal the expected")
+
+
+def layer_problems(found: list[tuple[str, int | None]], want: list[tuple[str, int]]) -> list[str]:
+    """How a list of (kind, parameters) differs from the expected one; empty when it does not."""
+    kinds, want_kinds = [normal_kind(k) for k, _ in found], [k for k, _ in want]
+    if len(kinds) != len(want_kinds) or not all(map(same_kind, kinds, want_kinds)):
+        return [f"layers are {', '.join(kinds) or 'none'}; expected {', '.join(want_kinds)}"]
+    return [f"layer {i} ({kind}) has {fmt_params(n)} parameters, expected {fmt_params(m)}"
+            for i, ((kind, n), (_, m)) in enumerate(zip(found, want, strict=True), 1) if n != m]
+
+
+def check_architecture(log: ParsedLog, exp: Expected) -> CheckResult:
+    want = f"{len(exp.layers)} layers, {exp.total_params:,} params"
+    if log.layers is None and log.total_params is None:
+        return not_found("architecture", want, "model.summary() (no 'Layer (type)' table, no 'Total params:')")
+    layers = [(layer.kind, layer.params) for layer in log.layers or [] if layer.kind != "InputLayer"]
+    found = f"{len(layers)} layers, {fmt_params(log.total_params)} params"
+    problems = layer_problems(layers, exp.layers) if log.layers is not None else ["the layer table is not printed"]
+    if log.total_params != exp.total_params:
+        problems.append(f"total {fmt_params(log.total_params)} parameters, expected {exp.total_params:,}")
+    if problems:
+        return failing("architecture", want, found, "; ".join(problems))
+    return passing("architecture", want, found, "layer kinds, per-layer and total parameters equal the expected")
+
+
+def check_training(log: ParsedLog, exp: Expected) -> CheckResult:
+    want = f"{exp.epochs} epochs"
+    if not log.epochs:
+        return not_found("training", want, "training progress (no 'Epoch N/M' lines)")
+    seen = sorted(set(log.epochs))
+    found = f"{len(seen)} epochs" + (f" of {log.epochs_declared}" if log.epochs_declared != len(seen) else "")
+    if seen == list(range(1, exp.epochs + 1)):
+        return passing("training", want, found, f"epochs 1 to {exp.epochs} all appear")
+    if log.epochs_declared == exp.epochs and seen[-1] < exp.epochs:
+        return failing("training", want, found,
+                       f"the progress stops at epoch {seen[-1]} of {exp.epochs}: the log ends during training")
+    if log.epochs_declared != exp.epochs:
+        return failing("training", want, found, f"it trained {log.epochs_declared} epochs, expected {exp.epochs}")
+    return failing("training", want, found, f"epochs {', '.join(map(str, seen[:12]))} appear, "
+                                            f"expected each of 1 to {exp.epochs} once")
+
+
+def check_accuracy(log: ParsedLog, exp: Expected, tolerance: float) -> CheckResult:
+    low = exp.accuracy - tolerance
+    want = f">= {low:.4f}"
+    if log.accuracy is None:
+        return not_found("accuracy", want, "'Keras CNN model accuracy = ' line")
+    a = log.accuracy
+    found = f"{a:.4f}"
+    if not math.isfinite(a) or not 0 <= a <= 1:
+        return failing("accuracy", want, found, f"{a:g} is not an accuracy, which lies between 0 and 1")
+    if a < low - EPS:
+        return failing("accuracy", want, found,
+                       f"{a:.4f} is below the expected {exp.accuracy:.4f} - {tolerance:g} = {low:.4f}")
+    return passing("accuracy", want, found, f"{a:.4f} >= {exp.accuracy:.4f} - {tolerance:g}")
+
+
+def check_loss(log: ParsedLog, exp: Expected, tolerance: float) -> CheckResult:
+    high = exp.loss + tolerance
+    want = f"<= {high:.4f}"
+    if log.loss is None:
+        return not_found("loss", want, "'Keras CNN model loss = ' line")
+    found = f"{log.loss:.4f}"
+    if not math.isfinite(log.loss) or log.loss < 0:
+        return failing("loss", want, found, f"{log.loss:g} is not a cross-entropy loss, which is 0 or more")
+    if log.loss > high + EPS:
+        return failing("loss", want, found,
+                       f"{log.loss:.4f} is above the expected {exp.loss:.4f} + {tolerance:g} = {high:.4f}")
+    return passing("loss", want, found, f"{log.loss:.4f} <= {exp.loss:.4f} + {tolerance:g}")
+
+
+def matrix_problem(m: np.ndarray, counts: list[int]) -> str | None:
+    n = len(counts)
+    if m.shape != (n, n):
+        return f"it is {'x'.join(map(str, m.shape))}, expected {n}x{n}"
+    if np.any(m < 0) or np.any(m != np.round(m)):
+        return "its entries are not counts (whole numbers, 0 or more)"
+    rows = m.sum(axis=1)
+    wrong = [f"row {i} sums to {int(s):,}, expected {c:,}" for i, (s, c) in enumerate(zip(rows, counts, strict=True))
+             if s != c]
+    return "; ".join(wrong[:3]) + (f" (and {len(wrong) - 3} more rows)" if len(wrong) > 3 else "") if wrong else None
+
+
+def check_confusion_matrix(log: ParsedLog, exp: Expected) -> CheckResult:
+    n = len(exp.class_counts)
+    same = len(set(exp.class_counts)) == 1
+    want = f"{n}x{n}, rows sum to {exp.class_counts[0]:,}" if same else f"{n}x{n}, rows sum to the class counts"
+    m = log.confusion_matrix
+    if m is None:
+        return not_found("confusion_matrix", want, "CONFUSION MATRIX (no matrix after '== CONFUSION MATRIX ==')")
+    found = "x".join(map(str, m.shape))
+    problem = matrix_problem(m, exp.class_counts)
+    if problem:
+        return failing("confusion_matrix", want, found, problem)
+    ratio = float(np.trace(m) / m.sum())
+    found += f", trace/total {ratio:.4f}"
+    if log.accuracy is None:
+        return failing("confusion_matrix", want, found,
+                       "section not found: 'Keras CNN model accuracy = ' line, to compare the matrix with")
+    if abs(ratio - log.accuracy) > AGREEMENT + EPS:
+        return failing("confusion_matrix", want, found,
+                       f"its diagonal gives accuracy {ratio:.4f} but the log prints {log.accuracy:.4f}")
+    return passing("confusion_matrix", want, found,
+                   f"rows sum to the class counts; trace/total agrees with the printed accuracy {log.accuracy:.4f}")
+
+
+def check_f1(log: ParsedLog, exp: Expected) -> CheckResult:
+    want = "= accuracy"
+    if log.f1 is None:
+        return not_found("f1", want, "'F1 score:' line")
+    found = f"{log.f1:.4f}"
+    if log.accuracy is None:
+        return failing("f1", want, found, "section not found: 'Keras CNN model accuracy = ' line, to compare with")
+    if not abs(log.f1 - log.accuracy) <= AGREEMENT + EPS:
+        return failing("f1", want, found, f"micro F1 {log.f1:.4f} differs from the printed accuracy "
+                                          f"{log.accuracy:.4f}; for one label per image they are equal")
+    return passing("f1", want, found, f"equals the printed accuracy {log.accuracy:.4f}")
+
+
+def check_prediction(log: ParsedLog, exp: Expected) -> CheckResult:
+    want = exp.sample_name
+    if log.prediction is None:
+        return not_found("prediction", want, "'Prediction after learning:' line")
+    if same_name(log.prediction, exp.sample_name) or log.prediction == str(exp.sample_label):
+        return passing("prediction", want, log.prediction, "the sample is predicted as its true label")
+    return failing("prediction", want, log.prediction,
+                   f"the sample, a {exp.sample_name}, is predicted as {log.prediction!r}")
+
+
+def check_log(log: ParsedLog, exp: Expected, tolerance: float, loss_tolerance: float) -> list[CheckResult]:
+    """Every check that reads the console log, in the lecture's order."""
+    return [check_shapes(log, exp), check_sample(log, exp), check_architecture(log, exp),
+            check_training(log, exp), check_accuracy(log, exp, tolerance), check_loss(log, exp, loss_tolerance),
+            check_confusion_matrix(log, exp), check_f1(log, exp), check_prediction(log, exp)]
+
+
+# A submission's grade: its checks' outcomes
+
+@dataclass
+class Grade:
+    submission: Submission
+    results: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.results)
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+    @property
+    def score(self) -> str:
+        return f"{self.passed}/{self.total}"

@@ -1,0 +1,142 @@
+"""The expected results: a reference run's results.json, read defensively and checked field by field.
+
+Any problem with it is one line and exit status 2: grading cannot be done without it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from fashion_tools.errors import ToolError, first_line
+from fashion_tools.grading.summary import TRUNCATED
+
+MAX_EXPECTED_BYTES = 50 << 20
+MAX_EXPECTED_DEPTH = 32  # results.json nests 4 deep
+SHAPE_NAMES = {"x_train": "X train", "y_train": "Y train", "x_test": "X test", "y_test": "Y test"}
+KIND_ALIASES = {"MaxPool2D": "MaxPooling2D", "AvgPool2D": "AveragePooling2D"}
+
+
+@dataclass
+class Expected:
+    path: str
+    shapes: dict[str, tuple[int, ...]]
+    sample_label: int
+    sample_name: str
+    sample_pixels: np.ndarray
+    layers: list[tuple[str, int]]  # (kind, parameters), the input layer left out
+    total_params: int
+    epochs: int
+    loss: float
+    accuracy: float
+    class_counts: list[int]
+
+
+def json_depth(value) -> int:
+    """How deeply lists and objects nest, without recursion (a hostile file may nest a million deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > MAX_EXPECTED_DEPTH:
+                break
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def read_expected_json(path: str) -> dict:
+    what = f"--expected {path}"
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_EXPECTED_BYTES + 1)
+    except FileNotFoundError:
+        raise ToolError(f"{what}: no such file; give the results.json a training run wrote "
+                        "(python fashion_items.py)") from None
+    except OSError as exc:
+        raise ToolError(f"{what}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_EXPECTED_BYTES:
+        raise ToolError(f"{what}: larger than {MAX_EXPECTED_BYTES >> 20} MB; a results.json is a few kB")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ToolError(f"{what}: nested too deeply to be a results.json") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ToolError(f"{what}: not valid JSON ({first_line(exc)[:120]})") from None
+    if json_depth(data) > MAX_EXPECTED_DEPTH:
+        raise ToolError(f"{what}: nested more than {MAX_EXPECTED_DEPTH} deep; not a results.json")
+    if not isinstance(data, dict):
+        raise ToolError(f"{what}: not a results.json (its top level is not an object)")
+    if data.get("schema_version") != 1:
+        raise ToolError(f"{what}: schema_version {data.get('schema_version')!r}; this grader reads version 1")
+    return data
+
+
+def field_of(data: dict, dotted: str, check, what: str, where: str):
+    """data['a']['b'] for 'a.b', refused with one line when missing or of the wrong type."""
+    node = data
+    for key in dotted.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    if node is None or not check(node):
+        raise ToolError(f"--expected {where}: field {dotted} is missing or not {what}; "
+                        "give the results.json a training run wrote")
+    return node
+
+
+def is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def is_number(v) -> bool:
+    return (is_int(v) or isinstance(v, float)) and math.isfinite(v)
+
+
+def is_int_list(v) -> bool:
+    return isinstance(v, list) and all(is_int(x) for x in v)
+
+
+def is_int_matrix(v) -> bool:
+    return (isinstance(v, list) and len(v) > 0 and all(is_int_list(row) for row in v)
+            and len({len(row) for row in v}) == 1)
+
+
+def is_layer_list(v) -> bool:
+    return isinstance(v, list) and len(v) > 0 and all(
+        isinstance(layer, dict) and isinstance(layer.get("kind"), str) and is_int(layer.get("params"))
+        for layer in v)
+
+
+def load_expected(path: str) -> Expected:
+    """The reference numbers, checked field by field; any problem is one line and exit status 2."""
+    data = read_expected_json(path)
+
+    def get(dotted: str, check, what: str):
+        return field_of(data, dotted, check, what, path)
+
+    layers = get("model.layers", is_layer_list, "a list of layers with kind and params")
+    return Expected(
+        path=path,
+        shapes={key: tuple(get(f"shapes.{key}", is_int_list, "a list of whole numbers")) for key in SHAPE_NAMES},
+        sample_label=get("sample.label", is_int, "a whole number"),
+        sample_name=get("sample.name", lambda v: isinstance(v, str), "a string"),
+        sample_pixels=np.array(get("sample.pixels", is_int_matrix, "a matrix of whole numbers")),
+        layers=[(normal_kind(layer["kind"]), layer["params"]) for layer in layers if layer["kind"] != "InputLayer"],
+        total_params=get("model.total_params", is_int, "a whole number"),
+        epochs=get("training.epochs", is_int, "a whole number"),
+        loss=float(get("test.loss", is_number, "a number")),
+        accuracy=float(get("test.accuracy", is_number, "a number")),
+        class_counts=get("test.class_counts", is_int_list, "a list of whole numbers"),
+    )
+
+
+def normal_kind(kind: str) -> str:
+    return KIND_ALIASES.get(kind, kind)
+
+
+def same_kind(found: str, want: str) -> bool:
+    """Equal kinds, or a kind old Keras cut short ('MaxPooling2...') that begins the expected one."""
+    found = normal_kind(found)
+    return found == want or (found.endswith(TRUNCATED) and want.startswith(found.removesuffix(TRUNCATED)))

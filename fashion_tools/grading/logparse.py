@@ -1,0 +1,193 @@
+"""What a console log of the lecture script printed, section by section, from its cleaned text.
+
+Each section is found by its heading or line prefix with patterns anchored at a line's start
+whose parts cannot overlap, so the work stays linear in the log's length whatever it holds. A
+section that is not found stays None; the checks turn that into "section not found". Neither
+TensorFlow nor Keras is imported here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fashion_tools.grading.reading import clean_text
+from fashion_tools.grading.summary import SummaryLayer, parse_layers, parse_total_params
+from fashion_tools.grading.textscan import ascii_int, lines_after, matches, starting_line
+
+MATRIX_LOOKAHEAD = 20  # lines between a heading and its matrix (warnings may come between)
+MAX_MATRIX_LINES = 3000  # numpy's wrapped 28x28 is ~56 lines; room for a narrow linewidth
+
+# What a line reads after its prefix is at most 200 characters; runs of spaces are possessive
+# (*+, ++): they never give a space back, so no input makes the engine retry its way through them.
+SHAPE_LINE = starting_line("[XY]", r"[ _]?(train|test)[ _]shape[ ]*+[:=]?[ ]*+\(([\d, ]{0,80})\)")
+SAMPLE_LINE = starting_line("This is a", r"n?[ ]++([^\n]{1,200})$", re.MULTILINE)
+EPOCH_LINE = starting_line("Epoch", r"[ ]++(\d{1,6})[ ]*+/[ ]*+(\d{1,6})(?!\d)")
+LOSS_LINE = starting_line("Keras CNN model loss", r"[ ]*+[=:]([^\n]{0,200})")
+ACCURACY_LINE = starting_line("Keras CNN model accuracy", r"[ ]*+[=:]([^\n]{0,200})")
+F1_LINE = starting_line("F1 score", r"[ ]*+[=:]?([^\n]{0,200})")
+PREDICTION_LINE = starting_line("Prediction after learning", r"[ ]*+[=:]?([^\n]{0,200})")
+CONFUSION_HEADING = "CONFUSION MATRIX"
+# A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
+# "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
+NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*+"
+                    r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?nan|[-+]?inf)(%?)", re.IGNORECASE)
+MATRIX_CHARS = frozenset("[]0123456789 ,.+-eE")
+ROW = re.compile(r"\[([^\[\]]*)\]")
+
+
+@dataclass
+class ParsedLog:
+    """What a console log printed; None (or empty) wherever a section was not found."""
+
+    problem: str | None = None  # why the file could not be read as a log; None when it could
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # x_train, y_train, x_test, y_test
+    sample_label: int | None = None
+    sample_name: str | None = None
+    sample_pixels: np.ndarray | None = None
+    layers: list[SummaryLayer] | None = None
+    total_params: int | None = None
+    epochs: list[int] = field(default_factory=list)  # the N of each "Epoch N/M" seen, in order
+    epochs_declared: int | None = None  # the M
+    loss: float | None = None
+    accuracy: float | None = None
+    confusion_matrix: np.ndarray | None = None
+    f1: float | None = None
+    prediction: str | None = None
+
+    @property
+    def readable(self) -> bool:
+        return self.problem is None
+
+    @property
+    def sections_found(self) -> int:
+        """How many of the lecture's sections the log printed (of 9)."""
+        sections = (self.shapes, self.sample_label, self.layers, self.epochs, self.loss, self.accuracy,
+                    self.confusion_matrix, self.f1, self.prediction)
+        return sum(not (s is None or isinstance(s, list | dict) and not s) for s in sections)
+
+
+# Numbers and numpy's printing of a matrix, wrapped over several lines
+
+def number_at(text: str) -> float | None:
+    """The number a line prints after its prefix; a percentage becomes a fraction."""
+    m = NUMBER.match(text.strip())
+    if m is None:
+        return None
+    value = float(m.group(1))
+    return value / 100 if m.group(2) else value
+
+
+def first_number(text: str, line: re.Pattern) -> float | None:
+    for m in matches(line, text):
+        value = number_at(m.group(1))
+        if value is not None:
+            return value
+    return None
+
+
+def matrix_after(text: str, pos: int) -> np.ndarray | None:
+    """The first matrix numpy printed within a few lines after the line at pos, or None."""
+    lines = lines_after(text, pos, MAX_MATRIX_LINES + MATRIX_LOOKAHEAD)
+    for i, line in enumerate(lines[:MATRIX_LOOKAHEAD]):
+        if line.lstrip().startswith(("[[", "array([[")):
+            return read_matrix(lines[i:])
+    return None
+
+
+def matrix_text(line: str) -> str | None:
+    """A line's part of a printed matrix, without a notebook's 'array(' and ', dtype=uint8)'."""
+    s = line.strip()
+    if s.startswith("array("):
+        s = s[len("array("):]
+    cut = s.find("dtype")
+    if cut >= 0:
+        s = s[:cut]
+    return s if set(s) <= MATRIX_CHARS else None
+
+
+def read_matrix(lines: list[str]) -> np.ndarray | None:
+    """Rows of numbers from '[[' to the matching ']]'; lines that are not matrix text (a warning
+    printed in between) are skipped. None when the rows are ragged or not numbers."""
+    parts, depth = [], 0
+    for line in lines[:MAX_MATRIX_LINES]:
+        s = matrix_text(line)
+        if s is None:
+            continue
+        parts.append(s)
+        depth += s.count("[") - s.count("]")
+        if depth <= 0:
+            break
+    else:
+        return None  # never closed: a truncated log
+    rows = []
+    for inner in ROW.findall(" ".join(parts)):
+        try:
+            rows.append([float(tok) for tok in inner.replace(",", " ").split()])
+        except ValueError:
+            return None
+    if not rows or len({len(r) for r in rows}) != 1 or not rows[0]:
+        return None
+    return np.array(rows)
+
+
+# The sections, in the lecture's order
+
+def parse_shapes(text: str) -> dict[str, tuple[int, ...]]:
+    shapes: dict[str, tuple[int, ...]] = {}
+    for m in matches(SHAPE_LINE, text):
+        key = f"{m.group(0)[0].lower()}_{m.group(1).lower()}"  # 'x_train' from 'X train shape'
+        dims = [ascii_int(t) for t in m.group(2).replace(",", " ").split()]
+        if key not in shapes and None not in dims:
+            shapes[key] = tuple(dims)  # type: ignore[arg-type]
+        if len(shapes) == 4:
+            break
+    return shapes
+
+
+def parse_sample(text: str) -> tuple[str | None, int | None, np.ndarray | None]:
+    """(name, label number, raw pixels) from 'This is a pullover 2' and the matrix after it."""
+    for m in matches(SAMPLE_LINE, text):
+        words = m.group(1).rsplit(None, 1)
+        if len(words) == 2 and ascii_int(words[1]) is not None:
+            return words[0].strip()[:100] or None, ascii_int(words[1]), matrix_after(text, m.start())
+    return None, None, None
+
+
+def parse_training(text: str) -> tuple[list[int], int | None]:
+    """(each N, the last M) of the 'Epoch N/M' headers, from a live bar, a redirected log or a notebook alike."""
+    headers = [m.groups() for m in matches(EPOCH_LINE, text)]
+    if not headers:
+        return [], None
+    return list(dict.fromkeys(int(n) for n, _ in headers)), int(headers[-1][1])
+
+
+def parse_prediction(text: str) -> str | None:
+    m = PREDICTION_LINE.search(text)
+    if m is None:
+        return None
+    return m.group(1).strip().strip("[]'\" ")[:100] or None
+
+
+def parse_confusion_matrix(text: str) -> np.ndarray | None:
+    at = text.find(CONFUSION_HEADING)
+    return None if at < 0 else matrix_after(text, at)
+
+
+def parse_text(text: str) -> ParsedLog:
+    """Every section the log printed; missing ones stay None. Linear in the text's length."""
+    text = clean_text(text)
+    sample_name, sample_label, sample_pixels = parse_sample(text)
+    epochs, epochs_declared = parse_training(text)
+    return ParsedLog(
+        shapes=parse_shapes(text),
+        sample_label=sample_label, sample_name=sample_name, sample_pixels=sample_pixels,
+        layers=parse_layers(text), total_params=parse_total_params(text),
+        epochs=epochs, epochs_declared=epochs_declared,
+        loss=first_number(text, LOSS_LINE), accuracy=first_number(text, ACCURACY_LINE),
+        confusion_matrix=parse_confusion_matrix(text),
+        f1=first_number(text, F1_LINE),
+        prediction=parse_prediction(text),
+    )

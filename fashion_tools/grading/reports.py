@@ -1,0 +1,87 @@
+"""The grades as a person or a program reads them: a table per submission, a summary line, CSV, JSON."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from pathlib import Path
+
+from fashion_tools.atomic import atomic_write_text
+from fashion_tools.grading.checks import AGREEMENT, CHECKS, MODEL_AGREEMENT, Grade
+
+
+def printable(text: str, width: int | None = None) -> str:
+    """A cell safe to print: no control characters from a student's file reach the terminal."""
+    text = "".join(c if c.isprintable() else "?" for c in text[:400])
+    return text if width is None or len(text) <= width else text[:width - 3] + "..."
+
+
+def table(grade: Grade) -> str:
+    sub = grade.submission
+    head = f"== {printable(sub.name)} =="
+    files = [f"log: {printable(str(sub.log_path))}" if sub.log_path else "",
+             f"model: {printable(str(sub.model_path))}" if sub.model_path else ""]
+    if (sub.log_path is not None and sub.log_path != Path(sub.name)) or sub.model_path:
+        head += " (" + "; ".join(f for f in files if f) + ")"
+    rows = [("check", "verdict", "expected", "found", "reason")] + [
+        (r.check, r.verdict, printable(r.expected, 40), printable(r.found, 40), printable(r.reason))
+        for r in grade.results]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [head] + ["  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
+                      for row in rows]
+    lines.append(f"{printable(sub.name)}: {grade.passed}/{grade.total} checks passed")
+    return "\n".join(lines)
+
+
+def totals(grades: list[Grade]) -> str:
+    perfect = sum(g.passed == g.total for g in grades)
+    return (f"graded {len(grades)} submission{'s' * (len(grades) != 1)}: {perfect} passed every check, "
+            f"{len(grades) - perfect} did not")
+
+
+def csv_cell(value):
+    """Spreadsheets run a cell that starts with = + - @ as a formula; a student chose some of these texts."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def failures(grade: Grade) -> str:
+    """The reasons of the failed checks; an unreadable log is said once, not once per check."""
+    problem = grade.submission.log.problem
+    reasons = [f"unreadable log: {problem}"] if problem else []
+    reasons += [f"{r.check}: {r.reason}" for r in grade.results
+                if not r.passed and (r.check == "model" or not problem)]
+    return "; ".join(reasons)
+
+
+def write_report(path: str, grades: list[Grade]) -> None:
+    """One row per submission: its files, score, one column per check, and the reasons of its fails."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["submission", "log_file", "model_file", "passed", "total", "score", *CHECKS, "failures"])
+    for g in grades:
+        verdicts = {r.check: r.verdict for r in g.results}
+        sub = g.submission
+        writer.writerow([csv_cell(x) for x in [sub.name, str(sub.log_path or ""), str(sub.model_path or ""),
+                                               g.passed, g.total, g.score,
+                                               *(verdicts.get(c, "") for c in CHECKS), failures(g)]])
+    atomic_write_text(path, out.getvalue())
+
+
+def as_json(grades: list[Grade], args: argparse.Namespace) -> dict:
+    return {
+        "expected": args.expected,
+        "tolerances": {"accuracy": args.tolerance, "loss": args.loss_tolerance,
+                       "agreement": AGREEMENT, "model_agreement": MODEL_AGREEMENT},
+        "all_passed": all(g.passed == g.total for g in grades),
+        "submissions": [{
+            "submission": g.submission.name,
+            "log": str(g.submission.log_path) if g.submission.log_path else None,
+            "model": str(g.submission.model_path) if g.submission.model_path else None,
+            "unreadable": g.submission.log.problem,
+            "passed": g.passed, "total": g.total, "score": g.score,
+            "checks": [r.as_dict() for r in g.results],
+        } for g in grades],
+    }
