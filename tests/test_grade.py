@@ -112,7 +112,7 @@ def test_terminal_log_with_progress_bars_passes_against_its_results(terminal_run
     status, report = grade_json(str(terminal_run / "console.log"), capsys=capsys,
                                 expected=terminal_run / "results.json")
     assert status == 0, report
-    assert len(report["submissions"][0]["checks"]) == 9
+    assert len(report["submissions"][0]["checks"]) == len(LOG_CHECKS)
 
 
 def test_redirected_log_passes_against_its_results(trained_run, tmp_path, capsys):
@@ -120,7 +120,7 @@ def test_redirected_log_passes_against_its_results(trained_run, tmp_path, capsys
     log.write_text(trained_run.result.stdout)
     status, out, err = grade("--expected", str(trained_run.results), str(log), capsys=capsys)
     assert status == 0, out
-    assert f"{log}: 9/9 checks passed" in out
+    assert f"{log}: 10/10 checks passed" in out
     assert "graded 1 submission: 1 passed every check, 0 did not" in out
 
 
@@ -144,7 +144,7 @@ def test_models_are_measured_and_a_lambda_layer_is_refused_unrun(trained_run, sy
     assert not marker.exists()
     report = {Path(s["submission"]).name: s for s in json.loads(result.stdout)["submissions"]}
     model = {name: next(c for c in s["checks"] if c["check"] == "model") for name, s in report.items()}
-    assert report["honest"]["score"] == "10/10", report["honest"]
+    assert report["honest"]["score"] == "11/11", report["honest"]
     assert model["lying"]["verdict"] == "FAIL" and "do not come from this model" in model["lying"]["reason"]
     assert model["hostile"]["verdict"] == "FAIL" and "Lambda" in model["hostile"]["reason"]
     assert "refused" in model["hostile"]["reason"]
@@ -176,14 +176,14 @@ def test_huge_file_is_refused_without_reading_it_all(tmp_path, capsys):
     assert time.perf_counter() - started < 5
     first, second = report["submissions"]
     assert f"larger than {MAX_LOG_BYTES >> 20} MB" in first["unreadable"]
-    assert first["passed"] == 0 and second["passed"] == second["total"] == 9
+    assert first["passed"] == 0 and second["passed"] == second["total"] == len(LOG_CHECKS)
     assert status == 1
 
 
 def test_missing_submission_is_reported_and_the_others_graded(tmp_path, capsys):
     status, report = grade_json(str(tmp_path / "nobody.txt"), str(SUBMISSIONS / "notebook_copy.txt"), capsys=capsys)
     assert report["submissions"][0]["unreadable"] == "no such file or folder"
-    assert report["submissions"][1]["score"] == "9/9"
+    assert report["submissions"][1]["score"] == "10/10"
     assert status == 1
 
 
@@ -220,11 +220,11 @@ def test_table_has_a_row_per_check_and_a_score_line(capsys):
     lines = out.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("check "))
     assert lines[header].split() == ["check", "verdict", "expected", "found", "reason"]
-    rows = lines[header + 1:header + 10]
+    rows = lines[header + 1:header + 1 + len(LOG_CHECKS)]
     assert [row.split()[0] for row in rows] == LOG_CHECKS
-    assert [row.split()[1] for row in rows] == ["PASS"] * 3 + ["FAIL"] * 6
-    assert "section not found" in rows[4]
-    assert f"{log}: 3/9 checks passed" in out
+    assert [row.split()[1] for row in rows] == ["PASS"] * 3 + ["FAIL"] * 3 + ["PASS"] + ["FAIL"] * 3
+    assert "section not found" in rows[4] and "no evaluate line printed" in rows[6]
+    assert f"{log}: 4/10 checks passed" in out
     assert status == 1 and err == ""
 
 
@@ -237,8 +237,8 @@ def test_csv_report_has_a_row_per_submission_and_a_column_per_check(tmp_path, ca
     with open(report, newline="") as f:
         rows = list(csv.DictReader(f))
     assert [Path(r["submission"]).name for r in rows] == names
-    assert list(rows[0])[-len(CHECKS) - 1:] == [*CHECKS, "failures"]
-    assert [r["score"] for r in rows] == ["9/9", "7/9", "0/9"]
+    assert list(rows[0])[-len(CHECKS) - 2:] == [*CHECKS, "failures", "notes"]
+    assert [r["score"] for r in rows] == ["10/10", "8/10", "0/10"]
     assert rows[1]["confusion_matrix"] == "FAIL" and rows[1]["f1"] == "FAIL" and rows[1]["accuracy"] == "PASS"
     assert rows[0]["model"] == "" and rows[0]["failures"] == ""
     assert rows[2]["failures"] == "unreadable log: empty file"

@@ -321,9 +321,32 @@ def write_big(path: Path, size: int, line: bytes) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", ["200mb-log", "50mb-line", "nul-bytes", "invalid-utf8", "18mb-line"])
+def hostile_notebook(path: Path, kind: str) -> Path:
+    if kind == "2gb-notebook":  # sparse: declares 2 GB, refused by its size before any reading
+        with open(path, "wb") as f:
+            f.truncate(2 << 30)
+    elif kind == "nested-notebook":
+        path.write_text('{"cells": ' + "[" * 1_000_000 + "]" * 1_000_000 + "}")
+    else:  # one cell whose output is 18 MB of one line
+        path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+            {"cell_type": "code", "id": "a", "metadata": {}, "execution_count": 1, "source": "print(x)",
+             "outputs": [{"output_type": "stream", "name": "stdout", "text": "Epoch 1/10 " * ((18 << 20) // 11)}]}]}))
+    return path
+
+
+@pytest.mark.parametrize("name", ["200mb-log", "50mb-line", "nul-bytes", "invalid-utf8", "18mb-line",
+                                  "2gb-notebook", "nested-notebook", "18mb-notebook-line", "50mb-html-line",
+                                  "18mb-html-line", "18mb-html-tags"])
 def test_hostile_logs_are_graded_in_bounded_time_and_memory(name, tmp_path, trained_run):
-    if name == "200mb-log":
+    if name.endswith("notebook") or name.endswith("notebook-line"):
+        log = hostile_notebook(tmp_path / "lab.ipynb", name)
+    elif name == "50mb-html-line":
+        log = write_big(tmp_path / "page.html", 50 << 20, b"<p>Keras CNN model accuracy = 0.9 &amp; ")
+    elif name == "18mb-html-line":
+        log = write_big(tmp_path / "page.html", 18 << 20, b"<b>X train shape: (60000, 28, 28)</b>&lt;br&gt; ")
+    elif name == "18mb-html-tags":  # elements opened and never closed, entities, comments left open
+        log = write_big(tmp_path / "page.html", 18 << 20, b'<div class="jp-OutputArea-output"><pre>&#x41;<!-- ')
+    elif name == "200mb-log":
         log = write_big(tmp_path / "big.txt", 200 << 20, trained_run.result.stdout.encode())
     elif name == "50mb-line":
         log = write_big(tmp_path / "line.txt", 50 << 20, b"Keras CNN model accuracy = 0.9 " * 1000)

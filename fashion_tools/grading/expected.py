@@ -35,14 +35,15 @@ class Expected:
     class_counts: list[int]
 
 
-def json_depth(value) -> int:
-    """How deeply lists and objects nest, without recursion (a hostile file may nest a million deep)."""
+def json_depth(value, limit: int = MAX_EXPECTED_DEPTH) -> int:
+    """How deeply lists and objects nest, up to just past limit, without recursion (a hostile file
+    may nest a million deep)."""
     deepest, stack = 0, [(value, 1)]
     while stack:
         node, depth = stack.pop()
         if isinstance(node, dict | list):
             deepest = max(deepest, depth)
-            if deepest > MAX_EXPECTED_DEPTH:
+            if deepest > limit:
                 break
             stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
     return deepest

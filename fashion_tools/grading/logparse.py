@@ -8,14 +8,14 @@ TensorFlow nor Keras is imported here.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from fashion_tools.grading.reading import clean_text
 from fashion_tools.grading.summary import SummaryLayer, parse_layers, parse_total_params
-from fashion_tools.grading.textscan import ascii_int, lines_after, matches, starting_line
+from fashion_tools.grading.textscan import MAX_TRIES, ascii_int, lines_after, matches, starting_line
 
 MATRIX_LOOKAHEAD = 20  # lines between a heading and its matrix (warnings may come between)
 MAX_MATRIX_LINES = 3000  # numpy's wrapped 28x28 is ~56 lines; room for a narrow linewidth
@@ -30,6 +30,11 @@ ACCURACY_LINE = starting_line("Keras CNN model accuracy", r"[ ]*+[=:]([^\n]{0,20
 F1_LINE = starting_line("F1 score", r"[ ]*+[=:]?([^\n]{0,200})")
 PREDICTION_LINE = starting_line("Prediction after learning", r"[ ]*+[=:]?([^\n]{0,200})")
 CONFUSION_HEADING = "CONFUSION MATRIX"
+# A Keras progress bar's line with its metrics: '313/313 ━━━ 1s 3ms/step - accuracy: 0.9065 - loss: 0.2565'
+# (Keras 3) or '313/313 [====] - 1s 3ms/step - loss: 0.2565 - accuracy: 0.9065' (Keras 2).
+BAR_LINE = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?!\d)[^\n]{0,400}?\b(?:loss|acc|accuracy): [^\n]{0,400}$",
+                      re.MULTILINE)
+METRIC = re.compile(r"\b(loss|acc|accuracy): ([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
 # A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
 # "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
 NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*+"
@@ -56,6 +61,14 @@ class ParsedLog:
     confusion_matrix: np.ndarray | None = None
     f1: float | None = None
     prediction: str | None = None
+    evaluate_line: tuple[float | None, float | None] | None = None  # (accuracy, loss) of evaluate()'s bar
+    stopped: str | None = None  # the exception line of a traceback that ended the run
+    stopped_at: str | None = None  # where: 'before the DB shapes', 'during training', 'at the F1 score'
+    stopped_part: int | None = None  # the same as an index into runs.PARTS: the checks from there on were not reached
+    run_number: int = 1  # which run of the log this is (several runs in one log: a crash, then a rerun)
+    run_count: int = 1
+    other_runs: list[str] = field(default_factory=list)  # how each other run ended, for the report
+    source: str | None = None  # what the text was read from when not a plain log: 'notebook', 'HTML export'
 
     @property
     def readable(self) -> bool:
@@ -88,13 +101,21 @@ def first_number(text: str, line: re.Pattern) -> float | None:
     return None
 
 
-def matrix_after(text: str, pos: int) -> np.ndarray | None:
-    """The first matrix numpy printed within a few lines after the line at pos, or None."""
+def matrix_after(text: str, pos: int, wanted=None) -> np.ndarray | None:
+    """The first matrix numpy printed within a few lines after the line at pos for which wanted(m)
+    holds (any matrix when wanted is None); failing that, the first one, or None."""
     lines = lines_after(text, pos, MAX_MATRIX_LINES + MATRIX_LOOKAHEAD)
-    for i, line in enumerate(lines[:MATRIX_LOOKAHEAD]):
-        if line.lstrip().startswith(("[[", "array([[")):
-            return read_matrix(lines[i:])
-    return None
+    first, i, skipped = None, 0, 0
+    while i < len(lines) and skipped < MATRIX_LOOKAHEAD:
+        if not lines[i].lstrip().startswith(("[[", "array([[")):
+            i, skipped = i + 1, skipped + 1
+            continue
+        matrix, used = read_matrix(lines[i:])
+        if matrix is not None and (wanted is None or wanted(matrix)):
+            return matrix
+        first = matrix if first is None else first
+        i += max(used, 1)
+    return first
 
 
 def matrix_text(line: str) -> str | None:
@@ -108,11 +129,12 @@ def matrix_text(line: str) -> str | None:
     return s if set(s) <= MATRIX_CHARS else None
 
 
-def read_matrix(lines: list[str]) -> np.ndarray | None:
-    """Rows of numbers from '[[' to the matching ']]'; lines that are not matrix text (a warning
-    printed in between) are skipped. None when the rows are ragged or not numbers."""
-    parts, depth = [], 0
+def read_matrix(lines: list[str]) -> tuple[np.ndarray | None, int]:
+    """(rows of numbers from '[[' to the matching ']]', lines read); lines that are not matrix text
+    (a warning printed in between) are skipped. None when the rows are ragged or not numbers."""
+    parts, depth, used = [], 0, 0
     for line in lines[:MAX_MATRIX_LINES]:
+        used += 1
         s = matrix_text(line)
         if s is None:
             continue
@@ -121,16 +143,21 @@ def read_matrix(lines: list[str]) -> np.ndarray | None:
         if depth <= 0:
             break
     else:
-        return None  # never closed: a truncated log
+        return None, used  # never closed: a truncated log
     rows = []
     for inner in ROW.findall(" ".join(parts)):
         try:
             rows.append([float(tok) for tok in inner.replace(",", " ").split()])
         except ValueError:
-            return None
+            return None, used
     if not rows or len({len(r) for r in rows}) != 1 or not rows[0]:
-        return None
-    return np.array(rows)
+        return None, used
+    return np.array(rows), used
+
+
+def is_count_matrix(m: np.ndarray) -> bool:
+    """Square, at least 2x2, whole numbers: what confusion_matrix() prints (a probability array is not)."""
+    return m.ndim == 2 and m.shape[0] == m.shape[1] >= 2 and bool(np.all(m == np.round(m)))
 
 
 # The sections, in the lecture's order
@@ -156,12 +183,13 @@ def parse_sample(text: str) -> tuple[str | None, int | None, np.ndarray | None]:
     return None, None, None
 
 
-def parse_training(text: str) -> tuple[list[int], int | None]:
-    """(each N, the last M) of the 'Epoch N/M' headers, from a live bar, a redirected log or a notebook alike."""
-    headers = [m.groups() for m in matches(EPOCH_LINE, text)]
+def parse_training(text: str) -> tuple[list[int], int | None, int]:
+    """(each N, the last M, where the last header is) of the 'Epoch N/M' headers, from a live bar,
+    a redirected log or a notebook alike."""
+    headers = list(matches(EPOCH_LINE, text))
     if not headers:
-        return [], None
-    return list(dict.fromkeys(int(n) for n, _ in headers)), int(headers[-1][1])
+        return [], None, 0
+    return list(dict.fromkeys(int(m.group(1)) for m in headers)), int(headers[-1].group(2)), headers[-1].start()
 
 
 def parse_prediction(text: str) -> str | None:
@@ -172,15 +200,41 @@ def parse_prediction(text: str) -> str | None:
 
 
 def parse_confusion_matrix(text: str) -> np.ndarray | None:
+    """The first square matrix of counts after the heading; a debug print of other arrays in
+    between is skipped (and reported as the matrix only when no matrix of counts follows)."""
     at = text.find(CONFUSION_HEADING)
-    return None if at < 0 else matrix_after(text, at)
+    return None if at < 0 else matrix_after(text, at, is_count_matrix)
 
 
-def parse_text(text: str) -> ParsedLog:
-    """Every section the log printed; missing ones stay None. Linear in the text's length."""
-    text = clean_text(text)
+def parse_evaluate_line(text: str, epochs_at: int) -> tuple[float | None, float | None] | None:
+    """(accuracy, loss) of Keras' evaluate() progress bar, or None when the log has none.
+
+    Between the last 'Epoch N/M' header and the printed test loss, progress bars with metrics
+    come in groups: a new bar starts when its counter restarts or its total changes. The first
+    group after an epoch header is that epoch's; a later one is evaluate()'s, its last line final.
+    """
+    end = LOSS_LINE.search(text, epochs_at)
+    end_at = end.start() if end else len(text)
+    groups: list[list[re.Match]] = []
+    for m in itertools.islice(BAR_LINE.finditer(text, epochs_at, end_at), MAX_TRIES):
+        step, total = int(m.group(1)), int(m.group(2))
+        last = groups[-1][-1] if groups else None
+        if last is None or int(last.group(2)) != total or int(last.group(1)) > step:
+            groups.append([])
+        groups[-1].append(m)
+    if len(groups) < (2 if epochs_at else 1):
+        return None
+    line = groups[-1][-1].group(0)
+    values = {k: float(v) for k, v in METRIC.findall(line)}
+    accuracy = values.get("accuracy", values.get("acc"))
+    return (accuracy, values.get("loss")) if accuracy is not None or "loss" in values else None
+
+
+def parse_sections(text: str) -> ParsedLog:
+    """Every section one run printed, from its cleaned text; missing ones stay None. Linear in the
+    text's length."""
     sample_name, sample_label, sample_pixels = parse_sample(text)
-    epochs, epochs_declared = parse_training(text)
+    epochs, epochs_declared, epochs_at = parse_training(text)
     return ParsedLog(
         shapes=parse_shapes(text),
         sample_label=sample_label, sample_name=sample_name, sample_pixels=sample_pixels,
@@ -190,4 +244,5 @@ def parse_text(text: str) -> ParsedLog:
         confusion_matrix=parse_confusion_matrix(text),
         f1=first_number(text, F1_LINE),
         prediction=parse_prediction(text),
+        evaluate_line=parse_evaluate_line(text, epochs_at),
     )

@@ -40,7 +40,8 @@ def read_text(path: str | Path, limit: int = MAX_LOG_BYTES) -> tuple[str | None,
 
 
 def decode(data: bytes) -> tuple[str | None, str | None]:
-    """UTF-8 (or UTF-16 with its byte-order mark, as Windows PowerShell redirects), leniently."""
+    """UTF-8 (or UTF-16 with its byte-order mark, as Windows PowerShell redirects; or Windows'
+    "ANSI" code page 1252, as a cp1252 console or Notepad's "Save as ANSI" writes), leniently."""
     if not data.strip():
         return None, "empty file"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -48,7 +49,13 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
     elif b"\0" in data:
         return None, "binary file (it holds NUL bytes), not a console log"
     else:
-        text = data.decode("utf-8-sig", errors="replace")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                text = data.decode("utf-8-sig", errors="replace")
     if text.count("\ufffd") > MAX_UNDECODABLE * len(text):
         return None, "binary file (mostly bytes that are not text), not a console log"
     return text, None

@@ -17,13 +17,28 @@ def printable(text: str, width: int | None = None) -> str:
     return text if width is None or len(text) <= width else text[:width - 3] + "..."
 
 
+def notes(grade: Grade) -> str:
+    """What a reader must know to read the verdicts: which of several runs was graded, and how the
+    graded run stopped."""
+    log = grade.submission.log
+    parts = []
+    if log.run_count > 1:
+        parts.append(f"run {log.run_number} of {log.run_count} graded; " + "; ".join(log.other_runs))
+    if log.stopped:
+        parts.append(f"the run stopped with {log.stopped} {log.stopped_at}")
+    return "; ".join(parts)
+
+
 def table(grade: Grade) -> str:
     sub = grade.submission
     head = f"== {printable(sub.name)} =="
-    files = [f"log: {printable(str(sub.log_path))}" if sub.log_path else "",
+    kind = f" ({sub.log.source})" if sub.log.source else ""
+    files = [f"log: {printable(str(sub.log_path))}{kind}" if sub.log_path else "",
              f"model: {printable(str(sub.model_path))}" if sub.model_path else ""]
-    if (sub.log_path is not None and sub.log_path != Path(sub.name)) or sub.model_path:
+    if (sub.log_path is not None and sub.log_path != Path(sub.name)) or sub.model_path or kind:
         head += " (" + "; ".join(f for f in files if f) + ")"
+    if notes(grade):
+        head += f"\n{printable(notes(grade))}"
     rows = [("check", "verdict", "expected", "found", "reason")] + [
         (r.check, r.verdict, printable(r.expected, 40), printable(r.found, 40), printable(r.reason))
         for r in grade.results]
@@ -48,11 +63,15 @@ def csv_cell(value):
 
 
 def failures(grade: Grade) -> str:
-    """The reasons of the failed checks; an unreadable log is said once, not once per check."""
-    problem = grade.submission.log.problem
-    reasons = [f"unreadable log: {problem}"] if problem else []
-    reasons += [f"{r.check}: {r.reason}" for r in grade.results
-                if not r.passed and (r.check == "model" or not problem)]
+    """The reasons of the failed checks; an unreadable log, or a run that stopped, is said once,
+    not once per check."""
+    log = grade.submission.log
+    reasons = [f"unreadable log: {log.problem}"] if log.problem else []
+    unreached = [r.check for r in grade.results if not r.passed and r.reason.startswith("not reached:")]
+    reasons += [f"{r.check}: {r.reason}" for r in grade.results if not r.passed and r.check not in unreached
+                and (r.check == "model" or not log.problem)]
+    if unreached:
+        reasons.append(f"not reached, the run stopped with {log.stopped} {log.stopped_at}: {', '.join(unreached)}")
     return "; ".join(reasons)
 
 
@@ -60,13 +79,15 @@ def write_report(path: str, grades: list[Grade]) -> None:
     """One row per submission: its files, score, one column per check, and the reasons of its fails."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["submission", "log_file", "model_file", "passed", "total", "score", *CHECKS, "failures"])
+    writer.writerow(["submission", "log_file", "model_file", "passed", "total", "score", *CHECKS, "failures",
+                     "notes"])
     for g in grades:
         verdicts = {r.check: r.verdict for r in g.results}
         sub = g.submission
         writer.writerow([csv_cell(x) for x in [sub.name, str(sub.log_path or ""), str(sub.model_path or ""),
                                                g.passed, g.total, g.score,
-                                               *(verdicts.get(c, "") for c in CHECKS), failures(g)]])
+                                               *(verdicts.get(c, "") for c in CHECKS), failures(g),
+                                               notes(g)]])
     atomic_write_text(path, out.getvalue())
 
 
@@ -81,6 +102,12 @@ def as_json(grades: list[Grade], args: argparse.Namespace) -> dict:
             "log": str(g.submission.log_path) if g.submission.log_path else None,
             "model": str(g.submission.model_path) if g.submission.model_path else None,
             "unreadable": g.submission.log.problem,
+            "read_as": g.submission.log.source or ("log" if g.submission.log_path else None),
+            "runs": {"graded": g.submission.log.run_number, "count": g.submission.log.run_count,
+                     "others": g.submission.log.other_runs},
+            "stopped": ({"error": g.submission.log.stopped, "where": g.submission.log.stopped_at}
+                        if g.submission.log.stopped else None),
+            "notes": notes(g),
             "passed": g.passed, "total": g.total, "score": g.score,
             "checks": [r.as_dict() for r in g.results],
         } for g in grades],

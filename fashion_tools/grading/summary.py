@@ -9,9 +9,11 @@ from fashion_tools.grading.textscan import ascii_int, line_at, lines_after, line
 
 MAX_SUMMARY_LINES = 500
 TOTAL_PARAMS = re.compile(r"Total params:[ ]*+([\d,]{1,20})")
-RULE = re.compile(r"[ _=+\-─━═┏┓┗┛┡┩╇├┼┤└┴┘┌┐┬┳│┃]*+")  # '____', '====', '├───┼───┤' or blank
+# '____', '====', '├───┼───┤', rich's ASCII '|-----+-----|' (a legacy Windows console), a code-page copy's
+# '???????' (Notepad's "Save as ANSI" writes ? for each box character), or blank
+RULE = re.compile(r"[ _=+\-─━═┏┓┗┛┡┩╇├┼┤└┴┘┌┐┬┳│┃|¦?]*+")
 TRUNCATED = "..."  # marks a layer kind that old Keras cut at its column: 'max_pooling2d_1 (MaxPooling2'
-BOX_VERTICALS = str.maketrans({"┃": "│", "║": "│", "|": "│"})
+BOX_VERTICALS = str.maketrans({"┃": "│", "║": "│", "|": "│", "¦": "│"})
 
 
 @dataclass
@@ -30,12 +32,16 @@ def is_rule(line: str) -> bool:
 
 def summary_cells(header: str):
     """A function that cuts a row into (name cell, params cell), fitted to the header's columns."""
-    if "│" in header.translate(BOX_VERTICALS):
-        titles = [c.strip() for c in header.translate(BOX_VERTICALS).split("│")]
+    if header.strip().startswith("?") and header.strip().endswith("?"):  # each box character became a '?'
+        verticals = {**BOX_VERTICALS, ord("?"): "│"}
+    else:
+        verticals = BOX_VERTICALS
+    if "│" in header.translate(verticals):
+        titles = [c.strip() for c in header.translate(verticals).split("│")]
         col = next((i for i, t in enumerate(titles) if t.startswith("Param")), len(titles) - 2)
 
         def box_cells(line: str) -> tuple[str, str]:
-            cells = line.translate(BOX_VERTICALS).split("│", col + 1)
+            cells = line.translate(verticals).split("│", col + 1)
             return (cells[1] if len(cells) > 1 else "", cells[col] if len(cells) > col else "")
 
         return box_cells

@@ -1,0 +1,134 @@
+"""What students really hand in, graded: real runs of the lecture's script and of this tool on the
+real data (tests/data/real/, made by tests/data/lecture/make_submissions.py, see its README), as
+logs, notebooks and HTML exports, alone or several runs in one log.
+
+Each case names its files and asserts the verdict of every check and the key words of the
+reasons. Where a case is two runs in one log, the log is the two real logs one after the other,
+as one terminal holds them; where it is a copy in another encoding, it is the real log encoded so.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import fashion_items
+from fashion_tools.grading.checks import LOG_CHECKS
+
+DATA = Path(__file__).parent / "data"
+REAL = DATA / "real"
+EXPECTED = DATA / "expected.json"  # the tool's default run on this project's machine
+ALL_PASS = dict.fromkeys(LOG_CHECKS, "PASS")
+
+
+def failing(*checks: str, passing: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every check fails but those named in passing; checks named first fail for sure."""
+    return {c: "PASS" if c in passing else "FAIL" for c in LOG_CHECKS} | dict.fromkeys(checks, "FAIL")
+
+
+def joined(tmp_path: Path, *names: str) -> Path:
+    """Two runs in one terminal: the real logs one after the other."""
+    path = tmp_path / "console.log"
+    path.write_bytes(b"".join((REAL / n).read_bytes() for n in names))
+    return path
+
+
+def grade(tmp_path: Path, *paths: Path) -> tuple[int, list[dict]]:
+    out = tmp_path / "grades.json"
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        status = fashion_items.main(["grade", "--expected", str(EXPECTED), "--json", *map(str, paths)])
+    out.write_text(buffer.getvalue())
+    return status, json.loads(buffer.getvalue())["submissions"]
+
+
+def reasons(sub: dict) -> dict[str, str]:
+    return {c["check"]: c["reason"] for c in sub["checks"]}
+
+
+def verdicts(sub: dict) -> dict[str, str]:
+    return {c["check"]: c["verdict"] for c in sub["checks"]}
+
+
+def notepad_ansi(tmp_path: Path) -> Path:
+    """The tool's own UTF-8 log saved by Notepad as "ANSI" (cp1252): each box character becomes '?'."""
+    path = tmp_path / "output.txt"
+    path.write_bytes((DATA / "real" / "tool_utf-8.log").read_text(encoding="utf-8").encode("cp1252", "replace"))
+    return path
+
+
+def edited_accuracy(tmp_path: Path) -> Path:
+    """A complete Keras 3 log whose printed accuracy and F1 a student raised by hand, leaving Keras'
+    evaluate line and the confusion matrix as they were."""
+    text = (REAL / "keras3.log").read_text(encoding="utf-8")
+    accuracy = next(line for line in text.splitlines() if line.startswith("Keras CNN model accuracy"))
+    f1 = next(line for line in text.splitlines() if line.startswith("F1 score"))
+    path = tmp_path / "console.log"
+    path.write_text(text.replace(accuracy, "Keras CNN model accuracy =  0.9435").replace(f1, "F1 score: 0.9435"))
+    return path
+
+
+def python_source(tmp_path: Path) -> Path:
+    path = tmp_path / "lab.py"
+    path.write_text((DATA / "lecture" / "as_printed.py.txt").read_text())
+    return path
+
+
+# name: (how the submission is made, the verdicts, words each named reason holds, words the notes hold)
+CASES = {
+    "keras3": (lambda tmp: REAL / "keras3.log", ALL_PASS, {"evaluation": "agrees"}, ""),
+    "tool_utf8": (lambda tmp: REAL / "tool_utf-8.log", ALL_PASS, {"evaluation": "no evaluate line printed"}, ""),
+    "as_printed": (lambda tmp: REAL / "as_printed.log", failing(),
+                   dict.fromkeys(LOG_CHECKS, "not reached: the run stopped with ImportError before the DB shapes"),
+                   "stopped with ImportError: cannot import name 'np_utils' from 'keras.utils'"),
+    "typo_shapes": (lambda tmp: REAL / "typo_shapes.log", failing(),
+                    {"shapes": "not reached: the run stopped with AttributeError at the DB shapes"},
+                    "object has no attribute 'shap'"),
+    "typo_sample": (lambda tmp: REAL / "typo_sample.log", failing(passing=("shapes",)),
+                    {"sample": "not reached: the run stopped with NameError at the sample",
+                     "prediction": "not reached"}, "NameError: name 'label' is not defined"),
+    "typo_summary": (lambda tmp: REAL / "typo_summary.log", failing(passing=("shapes", "sample")),
+                     {"architecture": "not reached: the run stopped with ValueError at the model summary"},
+                     "Could not interpret activation function identifier: rellu"),
+    "rerun_after_import_error": (lambda tmp: joined(tmp, "as_printed.log", "keras3.log"), ALL_PASS, {},
+                                 "run 2 of 2 graded; run 1 stopped before the DB shapes (ImportError"),
+    "rerun_after_shapes_typo": (lambda tmp: joined(tmp, "typo_shapes.log", "keras3.log"), ALL_PASS, {},
+                                "run 2 of 2 graded; run 1 stopped at the DB shapes (AttributeError"),
+    "rerun_after_sample_typo": (lambda tmp: joined(tmp, "typo_sample.log", "keras3.log"), ALL_PASS, {},
+                                "run 2 of 2 graded; run 1 stopped at the sample (NameError"),
+    "rerun_after_summary_typo": (lambda tmp: joined(tmp, "typo_summary.log", "keras3.log"), ALL_PASS, {},
+                                 "run 2 of 2 graded; run 1 stopped at the model summary (ValueError"),
+    "complete_then_crash": (lambda tmp: joined(tmp, "keras3.log", "typo_sample.log"), ALL_PASS, {},
+                            "run 1 of 2 graded; run 2 stopped at the sample"),
+    "two_complete_runs": (lambda tmp: joined(tmp, "keras3_second.log", "keras3.log"), ALL_PASS,
+                          {"accuracy": "0.9135"}, "run 2 of 2 graded; run 1 complete"),
+    "notepad_ansi": (notepad_ansi, ALL_PASS, {"architecture": "equal the expected"}, ""),
+    "edited_accuracy": (edited_accuracy, failing("evaluation", "confusion_matrix", passing=tuple(LOG_CHECKS)),
+                        {"evaluation": "shows accuracy 0.9135 but the log prints 0.9435: the two numbers disagree",
+                         "confusion_matrix": "its diagonal gives accuracy 0.9135 but the log prints 0.9435"}, ""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_real_submission_gets_its_verdicts(name, tmp_path):
+    make, want, words, notes = CASES[name]
+    status, (sub,) = grade(tmp_path, make(tmp_path))
+    assert verdicts(sub) == want, reasons(sub)
+    got = reasons(sub)
+    for check, text in words.items():
+        assert text in got[check], (check, got[check])
+    assert all(got.values())  # every check says why, passes included
+    assert notes in sub["notes"], sub["notes"]
+    assert status == (0 if want == ALL_PASS else 1)
+
+
+def test_python_source_gets_one_reason(tmp_path):
+    status, (sub,) = grade(tmp_path, python_source(tmp_path))
+    assert "this is Python source code, not the output of running it" in sub["unreadable"]
+    assert {c["reason"] for c in sub["checks"]} == {f"unreadable log: {sub['unreadable']}"}
+    assert status == 1
