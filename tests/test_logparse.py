@@ -63,7 +63,8 @@ def test_any_bytes_are_a_log_or_a_reason(data):
 
 
 EXPECTED_VALUES = load_expected(str(EXPECTED))
-REAL_LOGS = [(SUBMISSIONS / name).read_bytes().decode("utf-8", "replace") for name in PASSING + ["truncated.log"]]
+REAL_LOGS = [(SUBMISSIONS / name).read_bytes().decode("utf-8", "replace") for name in PASSING + ["truncated.log"]] + [
+    (DATA / "real" / name).read_text() for name in ("tool_utf-8.log", "typo_sample.log", "as_printed.log")]
 PIECES = ["[[", "]]", "[", "]", "\r", "\b", "\x1b[", "\x1b]0;", "\n", "\r\n", " ", "│", "┃", "━", "─", "Epoch ",
           "Epoch 99999999/", "Total params: ", "Total params: 9" + "9" * 30, "Layer (type)   Output Shape   Param #",
           "This is a ", "This is a  9" + "9" * 5000, "Keras CNN model accuracy = ", "Keras CNN model loss = nan",

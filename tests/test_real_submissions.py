@@ -73,6 +73,14 @@ def edited_accuracy(tmp_path: Path) -> Path:
     return path
 
 
+def cut_then_rerun(tmp_path: Path) -> Path:
+    """A first run whose output ends after its confusion matrix (the window was closed), then a full run."""
+    first = (REAL / "keras3_second.log").read_bytes()
+    path = tmp_path / "console.log"
+    path.write_bytes(first[:first.index(b"F1 score")] + (REAL / "keras3.log").read_bytes())
+    return path
+
+
 def python_source(tmp_path: Path) -> Path:
     path = tmp_path / "lab.py"
     path.write_text((DATA / "lecture" / "as_printed.py.txt").read_text())
@@ -107,6 +115,8 @@ CASES = {
                             "run 1 of 2 graded; run 2 stopped at the sample"),
     "two_complete_runs": (lambda tmp: joined(tmp, "keras3_second.log", "keras3.log"), ALL_PASS,
                           {"accuracy": "0.9135"}, "run 2 of 2 graded; run 1 complete"),
+    "cut_then_rerun": (cut_then_rerun, ALL_PASS, {"accuracy": "0.9135"},
+                       "run 2 of 2 graded; run 1 ended at the F1 score"),
     "notepad_ansi": (notepad_ansi, ALL_PASS, {"architecture": "equal the expected"}, ""),
     "edited_accuracy": (edited_accuracy, failing("evaluation", "confusion_matrix", passing=tuple(LOG_CHECKS)),
                         {"evaluation": "shows accuracy 0.9135 but the log prints 0.9435: the two numbers disagree",

@@ -45,7 +45,8 @@ RAW_X_TRAIN = starting_line("X", r"[ _]?train[ _]shape[ ]*+[:=]?[ ]*+\([ ]*+\d++
 
 
 def present(log: ParsedLog, fields: tuple[str, ...]) -> bool:
-    return any(getattr(log, f) not in (None, [], {}) for f in fields)
+    """Whether the run showed any of these fields (an empty list or dict is not showing it)."""
+    return any(v is not None and not (isinstance(v, list | dict) and not v) for v in map(log.__getattribute__, fields))
 
 
 def last_part(log: ParsedLog) -> int:
