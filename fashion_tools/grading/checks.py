@@ -359,6 +359,8 @@ def check_log(log: ParsedLog, exp: Expected, tolerance: float, loss_tolerance: f
 class Grade:
     submission: Submission
     results: list[CheckResult] = field(default_factory=list)
+    points: tuple[float, float] = (0.0, 0.0)  # (earned, maximum) under the rubric
+    same_as: list[str] = field(default_factory=list)  # other submissions whose run printed the same numbers
 
     @property
     def passed(self) -> int:

@@ -10,11 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import textwrap
+from pathlib import Path
 
-from fashion_tools.atomic import check_writable_folder
+import numpy as np
+
+from fashion_tools.atomic import check_writable_folder, make_folder
 from fashion_tools.cli import add_data_dir, non_negative_float
+from fashion_tools.errors import ToolError
+from fashion_tools.grading import rubric
 from fashion_tools.grading.checks import (
+    CHECKS,
     DEFAULT_LOSS_TOLERANCE,
     DEFAULT_TOLERANCE,
     RULES,
@@ -22,15 +29,18 @@ from fashion_tools.grading.checks import (
     check_log,
     failing,
 )
+from fashion_tools.grading.copies import same_runs
 from fashion_tools.grading.expected import Expected, load_expected
+from fashion_tools.grading.exports import write_exports
 from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.model_check import ReferenceTestSet, check_model
 from fashion_tools.grading.reading import MAX_LOG_BYTES
 from fashion_tools.grading.reports import as_json, table, totals, write_report
-from fashion_tools.grading.submissions import LOG_SUFFIXES, MODEL_SUFFIXES, Submission, find_submission
+from fashion_tools.grading.submissions import GRADED_SUFFIXES, MODEL_SUFFIXES, Submission, find_submissions
 
 
-def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: ReferenceTestSet | None) -> Grade:
+def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: ReferenceTestSet | None,
+          points: dict[str, float]) -> Grade:
     if sub.log.readable:
         results = check_log(sub.log, exp, args.tolerance, args.loss_tolerance)
     else:
@@ -38,17 +48,43 @@ def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: Re
         results = [failing(r.check, r.expected, "-", f"unreadable log: {sub.log.problem}") for r in blank]
     if sub.model_path is not None and test_set is not None:
         results.append(check_model(sub.model_path, sub.log, exp, test_set))
-    return Grade(sub, results)
+    return Grade(sub, results, rubric.score(results, points))
+
+
+def matrix_key(log: ParsedLog) -> tuple | None:
+    """The printed confusion matrix, to tell apart runs that agree on every printed number by chance."""
+    m = log.confusion_matrix
+    return None if m is None else (m.shape, np.asarray(m).tobytes())
+
+
+def mark_copies(grades: list[Grade]) -> None:
+    """Fill each grade's same_as with the others whose run printed the very same numbers. Information for
+    the instructor, not a failed check: two unseeded runs never print the same losses to 8 digits."""
+    names = [f"{g.submission.name}#{i}" for i, g in enumerate(grades)]
+    logs = {name: g.submission.log for name, g in zip(names, grades, strict=True) if g.submission.log.readable}
+    same = same_runs(logs, matrix_key)
+    shown = dict(zip(names, (g.submission.name for g in grades), strict=True))
+    for name, g in zip(names, grades, strict=True):
+        g.same_as = [shown[other] for other in same.get(name, [])]
+
+
+def progress(done: int, total: int) -> None:
+    """A progress line on a terminal (never in a redirected log): models take a second each."""
+    if sys.stderr.isatty() and total > 1:
+        print(f"\rgrading {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
 def rules_help() -> str:
     width = max(len(name) for name, _ in RULES)
     rules = "\n".join(textwrap.fill(rule, 79, initial_indent=f"  {name.ljust(width)}  ",
                                     subsequent_indent=" " * (width + 4)) for name, rule in RULES)
-    about = (f"A SUBMISSION is a console log file, or a folder holding one ({', '.join(LOG_SUFFIXES)}; the one "
-             f"with the most sections if several) and optionally a model ({', '.join(MODEL_SUFFIXES)}; after.h5 "
-             f"first). A missing section fails the checks that need it ('section not found'). An empty or binary "
-             f"file, or one over {MAX_LOG_BYTES >> 20} MB, is unreadable: all its checks fail.")
+    about = (f"A SUBMISSION is a console log, a notebook or its HTML export, or a folder holding these "
+             f"({', '.join(GRADED_SUFFIXES)}; the one with the most sections if several) and optionally a model "
+             f"({', '.join(MODEL_SUFFIXES)}; after.h5 first); or a learning platform's download (a .zip, or "
+             f"Moodle's or Canvas' unpacked folder), one submission per student. Of several runs in one log the "
+             f"last complete one is graded. A missing section fails the checks that need it ('section not "
+             f"found', or 'not reached' after an error). An empty or binary file, or one over "
+             f"{MAX_LOG_BYTES >> 20} MB, is unreadable: all its checks fail.")
     return (f"checks (each PASS or FAIL with its reason):\n{rules}\n\n{textwrap.fill(about, 79)}\n\n"
             "exit status: 0 every check passed, 1 some check failed, 2 grading could not be done")
 
@@ -59,7 +95,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                          parser.formatter_class), {})
     parser.epilog = rules_help()
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
-                        help="a console log file, or a folder with a log and optionally a model")
+                        help="a log, notebook or HTML export, a folder of these with optionally the model, or a "
+                             "platform's download (.zip or its folder)")
     parser.add_argument("--expected", required=True, metavar="PATH",
                         help="the reference run's results.json")
     parser.add_argument("--tolerance", type=non_negative_float, default=DEFAULT_TOLERANCE,
@@ -68,25 +105,69 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="how far the test loss may rise above the expected")
     parser.add_argument("--report", metavar="CSV", help="also write one row per submission to this CSV file")
     parser.add_argument("--json", action="store_true", help="print the grades as JSON, and nothing else")
+    parser.add_argument("--points", metavar="CHECK=N,...", default="",
+                        help="points per check (each 1 unless given), e.g. model=3,accuracy=2")
+    parser.add_argument("--rubric", metavar="FILE", help="points per check from a TOML ([points]) or JSON file")
+    parser.add_argument("--moodle-worksheet", metavar="CSV",
+                        help="Moodle's downloaded grading worksheet: writes NAME-graded.csv beside it with each "
+                             "student's grade and feedback, for 'Upload grading worksheet'")
+    parser.add_argument("--canvas", metavar="CSV", help="write a Canvas gradebook CSV (Grades > Import)")
+    parser.add_argument("--assignment", default="Fashion-MNIST CNN lab",
+                        help="the Canvas assignment's title, best 'Title (assignment id)'")
+    parser.add_argument("--gradescope", metavar="JSON",
+                        help="write Gradescope's autograder results.json (one submission)")
+    parser.add_argument("--feedback", metavar="DIR", help="write one feedback file per student into DIR "
+                        "(for a Moodle download also feedback.zip, for 'Upload multiple feedback files in a zip')")
+    parser.add_argument("--feedback-markdown", action="store_true", help="feedback files in Markdown")
+    parser.add_argument("--no-copies", dest="copies", action="store_false",
+                        help="do not list submissions whose runs printed the same numbers (a class with a fixed "
+                             "seed expects some)")
     add_data_dir(parser, ", for measuring submitted models")
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Every file grading will write can be written: found out before any work."""
+    for option in ("report", "canvas", "gradescope"):
+        if getattr(args, option):
+            check_writable_folder(getattr(args, option), f"--{option}")
+    if args.moodle_worksheet:
+        from fashion_tools.grading.exports import graded_worksheet_path
+        from fashion_tools.grading.gradebooks import read_worksheet
+
+        read_worksheet(args.moodle_worksheet)
+        check_writable_folder(graded_worksheet_path(args.moodle_worksheet), "--moodle-worksheet")
+    if args.feedback:
+        make_folder(args.feedback, "--feedback", "feedback.txt")
 
 
 def run(args: argparse.Namespace) -> int:
     """Grade every submission; 0 when all passed every check, 1 when any failed."""
-    if args.report:
-        check_writable_folder(args.report, "--report")
+    check_outputs(args)
+    given = rubric.load_rubric(args.rubric) if args.rubric else {}
+    points = rubric.points_for(CHECKS, {**given, **rubric.parse_points(args.points)})
     exp = load_expected(args.expected)
-    submissions = [find_submission(path) for path in args.submissions]
-    test_set = None
-    if any(sub.model_path for sub in submissions):
-        test_set = ReferenceTestSet(args.data_dir, sum(exp.class_counts))
-    grades = [grade(sub, exp, args, test_set) for sub in submissions]
+    with tempfile.TemporaryDirectory(prefix="fashion-grade-") as workdir:  # bundles unpack here, then it goes
+        submissions = [sub for path in args.submissions for sub in find_submissions(path, Path(workdir))]
+        if args.gradescope and len(submissions) != 1:
+            raise ToolError(f"--gradescope writes one submission's results; {len(submissions)} were given")
+        test_set = None
+        if any(sub.model_path for sub in submissions):
+            test_set = ReferenceTestSet(args.data_dir, sum(exp.class_counts))
+        grades = []
+        for sub in submissions:
+            grades.append(grade(sub, exp, args, test_set, points))
+            progress(len(grades), len(submissions))
+    if args.copies:
+        mark_copies(grades)
     if args.report:
         write_report(args.report, grades)
+    written = write_exports(args, grades, points)
     if args.json:
         json.dump(as_json(grades, args), sys.stdout, indent=2)
         print()
     else:
         print("\n\n".join(table(g) for g in grades))
         print(f"\n{totals(grades)}" + (f"; report: {args.report}" if args.report else ""))
+        for line in written:
+            print(line)
     return 0 if all(g.passed == g.total for g in grades) else 1

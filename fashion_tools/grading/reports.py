@@ -20,8 +20,15 @@ def printable(text: str, width: int | None = None) -> str:
 def notes(grade: Grade) -> str:
     """What a reader must know to read the verdicts: which of several runs was graded, and how the
     graded run stopped."""
-    log = grade.submission.log
+    sub, log = grade.submission, grade.submission.log
     parts = []
+    if sub.identifier or sub.late:
+        parts.append(f"{sub.platform} {'participant' if sub.platform == 'moodle' else 'user'} {sub.identifier}"
+                     + (", late" if sub.late else ""))
+    if sub.note:
+        parts.append(f"some files could not be read: {sub.note}")
+    if grade.same_as:
+        parts.append(f"printed the very same numbers as {', '.join(grade.same_as)}")
     if log.run_count > 1:
         parts.append(f"run {log.run_number} of {log.run_count} graded; " + "; ".join(log.other_runs))
     if log.stopped:
@@ -45,14 +52,17 @@ def table(grade: Grade) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [head] + ["  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
                       for row in rows]
-    lines.append(f"{printable(sub.name)}: {grade.passed}/{grade.total} checks passed")
+    lines.append(f"{printable(sub.name)}: {grade.passed}/{grade.total} checks passed, "
+                 f"{grade.points[0]:g}/{grade.points[1]:g} points")
     return "\n".join(lines)
 
 
 def totals(grades: list[Grade]) -> str:
     perfect = sum(g.passed == g.total for g in grades)
+    copies = sum(bool(g.same_as) for g in grades)
     return (f"graded {len(grades)} submission{'s' * (len(grades) != 1)}: {perfect} passed every check, "
-            f"{len(grades) - perfect} did not")
+            f"{len(grades) - perfect} did not"
+            + (f"; {copies} printed the very same numbers as another (see same_as)" if copies else ""))
 
 
 def csv_cell(value):
@@ -79,15 +89,16 @@ def write_report(path: str, grades: list[Grade]) -> None:
     """One row per submission: its files, score, one column per check, and the reasons of its fails."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["submission", "log_file", "model_file", "passed", "total", "score", *CHECKS, "failures",
-                     "notes"])
+    writer.writerow(["submission", "identifier", "late", "log_file", "model_file", "passed", "total", "score",
+                     "points", "max_points", *CHECKS, "failures", "same_as", "notes"])
     for g in grades:
         verdicts = {r.check: r.verdict for r in g.results}
         sub = g.submission
-        writer.writerow([csv_cell(x) for x in [sub.name, str(sub.log_path or ""), str(sub.model_path or ""),
-                                               g.passed, g.total, g.score,
+        writer.writerow([csv_cell(x) for x in [sub.name, sub.identifier or "", "yes" if sub.late else "",
+                                               str(sub.log_path or ""), str(sub.model_path or ""),
+                                               g.passed, g.total, g.score, f"{g.points[0]:g}", f"{g.points[1]:g}",
                                                *(verdicts.get(c, "") for c in CHECKS), failures(g),
-                                               notes(g)]])
+                                               "; ".join(g.same_as), notes(g)]])
     atomic_write_text(path, out.getvalue())
 
 
@@ -99,6 +110,10 @@ def as_json(grades: list[Grade], args: argparse.Namespace) -> dict:
         "all_passed": all(g.passed == g.total for g in grades),
         "submissions": [{
             "submission": g.submission.name,
+            "identifier": g.submission.identifier,
+            "late": g.submission.late,
+            "points": g.points[0], "max_points": g.points[1],
+            "same_as": g.same_as,
             "log": str(g.submission.log_path) if g.submission.log_path else None,
             "model": str(g.submission.model_path) if g.submission.model_path else None,
             "unreadable": g.submission.log.problem,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from fashion_tools.grading.bundles import Student, folder_entries, open_bundle, platform_of
 from fashion_tools.grading.html_export import html_text, looks_like_html
 from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.notebook import NotANotebook, notebook_text
@@ -56,19 +57,19 @@ def parse_file(path: str | Path, limit: int = MAX_LOG_BYTES) -> ParsedLog:
 
 @dataclass
 class Submission:
-    name: str
+    name: str  # as the reports show it: the student's name from a platform's download, else the path
     log_path: Path | None
     model_path: Path | None
     log: ParsedLog
+    identifier: str | None = None  # the platform's number for the student (Moodle participant, Canvas user id)
+    late: bool = False  # the platform marked it late
+    platform: str | None = None  # "moodle", "canvas", "plain" for a bundle's student; None for a path given
+    note: str | None = None  # a problem with some of the student's files, when others could be graded
 
 
-def folder_submission(name: str, folder: Path) -> Submission:
-    """The folder's log (the one with the most sections when there are several) and model (after.h5 first).
-    Links are not followed: a submission is what the student put in the folder."""
-    try:
-        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
-    except OSError as exc:
-        return Submission(name, None, None, ParsedLog(problem=f"folder cannot be read ({exc.strerror})"))
+def files_submission(name: str, files: list[Path], where: str) -> Submission:
+    """A submission from a student's files: the one graded file with the most sections (the first of
+    equals, by name) and the model (after.h5 first). where names the files in a reason."""
     models = [p for p in files if p.suffix.lower() in MODEL_SUFFIXES]
     model = next((p for p in models if p.name == "after.h5"), models[0] if models else None)
     logs = [(p, parse_file(p)) for p in files if p.suffix.lower() in GRADED_SUFFIXES]
@@ -76,13 +77,50 @@ def folder_submission(name: str, folder: Path) -> Submission:
         sources = [p.name for p in files if p.suffix.lower() in SOURCE_SUFFIXES]
         if sources:
             return Submission(name, None, model, ParsedLog(
-                problem=f"only Python source in this folder ({', '.join(sources[:3])}); {SOURCE_PROBLEM}"))
-        hint = f"; for a folder of submissions pass each one: {name.rstrip('/')}/*" if any(
-            p.is_dir() for p in folder.iterdir()) else ""
+                problem=f"only Python source in {where} ({', '.join(sources[:3])}); {SOURCE_PROBLEM}"))
         return Submission(name, None, model, ParsedLog(
-            problem=f"no console log, notebook or HTML export ({', '.join(GRADED_SUFFIXES)}) in this folder{hint}"))
-    path, log = max(logs, key=lambda pair: (pair[1].readable, pair[1].sections_found))  # the first of equals
+            problem=f"no console log, notebook or HTML export ({', '.join(GRADED_SUFFIXES)}) in {where}"))
+    path, log = max(logs, key=lambda pair: (pair[1].readable, pair[1].sections_found))
     return Submission(name, path, model, log)
+
+
+def folder_submission(name: str, folder: Path) -> Submission:
+    """The folder's files as one submission. Links are not followed: a submission is what the
+    student put in the folder."""
+    try:
+        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+        nested = any(p.is_dir() for p in folder.iterdir())
+    except OSError as exc:
+        return Submission(name, None, None, ParsedLog(problem=f"folder cannot be read ({exc.strerror})"))
+    sub = files_submission(name, files, "this folder")
+    if sub.log_path is None and nested and not sub.log.problem.startswith("only Python"):
+        sub.log.problem += f"; for a folder of submissions pass each one: {name.rstrip('/')}/*"
+    return sub
+
+
+def student_submission(student: Student) -> Submission:
+    """One student of a platform's download, named as the platform names them."""
+    if not student.paths:
+        return Submission(student.name, None, None, ParsedLog(problem=student.problem or "no files handed in"),
+                          student.identifier, student.late, student.platform)
+    sub = files_submission(student.name, [p for p in student.paths if p.is_file()], "this student's files")
+    sub.identifier, sub.late, sub.platform = student.identifier, student.late, student.platform
+    sub.note = student.problem
+    return sub
+
+
+def is_platform_folder(folder: Path) -> bool:
+    """A folder unpacked from Moodle's or Canvas' download (its entries follow their naming), not one student's."""
+    return platform_of(folder_entries(folder)) != "plain"
+
+
+def find_submissions(path: str, workdir: Path) -> list[Submission]:
+    """The submissions a path holds: a platform's .zip or unpacked download gives one per student
+    (files unpacked into workdir, which the caller removes); any other file or folder is one."""
+    p = Path(path)
+    if p.is_file() and p.suffix.lower() == ".zip" or p.is_dir() and is_platform_folder(p):
+        return [student_submission(student) for student in open_bundle(p, workdir)]
+    return [find_submission(path)]
 
 
 def find_submission(path: str) -> Submission:

@@ -1,0 +1,228 @@
+"""A learning platform's download of submissions (a .zip, or the folder it unpacks to), read into students.
+
+The naming rules come from the platforms' own code:
+- Moodle "Download all submissions" (mod/assign/classes/downloader.php since 4.1, download_submissions() in
+  mod/assign/locallib.php before): a student's prefix is the full name with '_' turned into ' ', then
+  '_<participant id>'. With "Download submissions in folders" (the default since 3.1) each submission
+  plugin's files lie under '<prefix>_assignsubmission_<plugin>' (with a trailing '_' before 4.1), online
+  text as onlinetext.html; without folders they are flat files '<prefix>_assignsubmission_<plugin>_<file>'.
+- Canvas "Download Submissions" (lib/content_zipper.rb): flat files '<name>[_LATE]_<user id>_<file id>_<file
+  name>', the name being the sortable name lowercased and stripped of punctuation ('anon_<id>' replaces
+  name and user id under anonymous grading); a text entry is '..._text.html', a link '..._link.html'.
+- Anything else: each top-level file or folder is one student.
+
+Unpacking trusts nothing in the archive (see safezip): files go, under names chosen there, into a fresh
+private folder inside the caller's work folder. A bad entry fails only its student (Student.problem); a
+bundle that breaks a bundle-wide limit (entries, total size, not a zip, truncated) raises ToolError.
+open_bundle() leaves its files in workdir, which the caller removes; opened_bundle() does both.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import stat
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fashion_tools.errors import ToolError, first_line
+from fashion_tools.grading import safezip
+from fashion_tools.grading.safezip import Budget, Entry, extract, kind_problem, shown, zip_entries
+
+MOODLE_FOLDER = re.compile(r"(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[A-Za-z0-9]+)_?")
+MOODLE_FLAT = re.compile(r"(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[A-Za-z0-9]+)_(?P<file>.+)")
+CANVAS_FILE = re.compile(r"(?:(?P<name>.+?)_)??(?P<late>LATE_)?(?P<id>\d+|anon_[A-Za-z0-9]+)_"
+                         r"(?:(?P<fid>\d+)_(?P<file>.+)|(?P<kind>text|link)\.html)")
+
+
+@dataclass
+class Student:
+    name: str                   # Moodle's full name, the Canvas name field, or the entry's name
+    identifier: str | None      # Moodle participant number, Canvas user id; None for a plain entry
+    late: bool                  # Canvas marks LATE in the file name
+    paths: list[Path]           # this student's files, in the private work folder or the given folder
+    platform: str               # "moodle", "canvas" or "plain"
+    problem: str | None = None  # why some of this student's files could not be read
+
+
+@dataclass
+class _Owner:
+    name: str
+    identifier: str | None
+    platform: str
+    late: bool = False
+    paths: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    folder: Path | None = None
+
+
+def owner_of(parts: list[str], platform: str) -> tuple[str, str, str | None, bool, str] | None:
+    """(key, name, identifier, late, file name) of the student an entry belongs to, under platform's rules."""
+    top, nested = parts[0], len(parts) > 1
+    if platform == "moodle":
+        m = (MOODLE_FOLDER if nested else MOODLE_FLAT).fullmatch(top)
+        return (m["id"], m["name"], m["id"], False, parts[-1] if nested else m["file"]) if m else None
+    if platform == "canvas":
+        m = None if nested else CANVAS_FILE.fullmatch(top)
+        return (m["id"], m["name"] or m["id"], m["id"], bool(m["late"]), m["file"] or f"{m['kind']}.html") \
+            if m else None
+    return top, top, None, False, parts[-1]
+
+
+def platform_of(entries: list[Entry]) -> str:
+    """The platform whose naming most top-level names follow, if at least half do (a stray file, such as a
+    worksheet saved beside an unpacked download, stays a plain student of its own); else plain."""
+    tops = {(e.parts[0], len(e.parts) > 1): e.parts for e in entries if not e.escapes}
+    for platform in ("moodle", "canvas"):
+        matching = sum(owner_of(parts, platform) is not None for parts in tops.values())
+        if matching and 2 * matching >= len(tops):
+            return platform
+    return "plain"
+
+
+def folder_entries(root: Path) -> list[Entry]:
+    """The folder's files, walked without following links; one that cannot be read is a problem entry."""
+    entries: list[Entry] = []
+
+    def add(path: Path, problem: str | None) -> None:
+        if len(entries) >= safezip.MAX_ENTRIES:
+            raise ToolError(f"{root}: more than {safezip.MAX_ENTRIES:,} files; pass a smaller folder")
+        entries.append(Entry(str(path.relative_to(root)), list(path.relative_to(root).parts), problem, False, path))
+
+    def unreadable(exc: OSError) -> None:
+        add(Path(exc.filename), f"cannot be read ({exc.strerror})")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
+        for name in sorted(dirnames) + sorted(filenames):
+            path = Path(dirpath, name)
+            try:
+                mode = path.lstat().st_mode
+            except OSError as exc:
+                add(path, f"cannot be read ({exc.strerror})")
+                continue
+            if not stat.S_ISDIR(mode):
+                add(path, kind_problem(mode))
+    return entries
+
+
+def open_nested(owner: _Owner, zip_path: Path, budget: Budget) -> None:
+    """A student's own .zip, opened one level deep: its files become the student's (a zip in it stays a file)."""
+    def refuse(where: str, why: str) -> None:
+        owner.problems.append(f"{shown(zip_path.name)}{where}: {why}")
+
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        refuse("", f"cannot be opened as a zip ({first_line(exc)})")
+        return
+    with archive:
+        entries = zip_entries(archive, shown(zip_path.name))
+        if isinstance(entries, str):
+            owner.problems.append(entries)
+            return
+        for entry in entries:
+            if entry.junk:
+                continue
+            path, problem = (None, entry.problem) if entry.problem else \
+                extract(archive, entry.source, owner.folder, entry.parts[-1], budget)
+            if problem:
+                refuse(f", {shown(entry.raw)}", problem)
+            else:
+                owner.paths.append(path)
+    owner.paths.remove(zip_path)
+    if zip_path.is_relative_to(owner.folder):
+        zip_path.unlink()
+
+
+def gather(entries: list[Entry], archive: zipfile.ZipFile | None, private: Path, budget: Budget) -> list[Student]:
+    """The entries grouped into students by the platform's naming, each student's files unpacked into
+    its own folder inside private (a folder's files stay where they are), its own zips opened."""
+    entries = [e for e in entries if not e.junk]
+    platform = platform_of(entries)
+    owners: dict[str, _Owner] = {}
+    numbers = itertools.count(1)  # each student's private folder
+
+    def folder_of(owner: _Owner) -> Path:
+        if owner.folder is None:
+            owner.folder = private / f"{next(numbers):05d}"
+            owner.folder.mkdir(mode=0o700)
+        return owner.folder
+
+    for entry in entries:
+        if entry.escapes:  # climbing out of the bundle: no student's own, a student of its own
+            found = ("\0" + entry.raw, entry.raw, None, False, "")
+        elif (found := owner_of(entry.parts, platform)) is None:  # outside the platform's naming: plain
+            found = ("\1" + entry.parts[0], *owner_of(entry.parts, "plain")[1:])
+        key, name, identifier, late, file_name = found
+        owner = owners.setdefault(key, _Owner(name, identifier, "plain" if key[0] in "\0\1" else platform))
+        owner.late |= late
+        if entry.problem:
+            owner.problems.append(f"{shown(entry.raw)}: {entry.problem}")
+        elif isinstance(entry.source, Path):
+            owner.paths.append(entry.source)
+        else:
+            path, problem = extract(archive, entry.source, folder_of(owner), file_name, budget)
+            if problem:
+                owner.problems.append(f"{shown(entry.raw)}: {problem}")
+            else:
+                owner.paths.append(path)
+    for owner in owners.values():
+        for zip_path in [p for p in owner.paths if p.suffix.lower() == ".zip"]:
+            folder_of(owner)
+            open_nested(owner, zip_path, budget)
+    students = [Student(o.name, o.identifier, o.late, sorted(o.paths), o.platform,
+                        "; ".join(o.problems) or None) for o in owners.values()]
+    return sorted(students, key=lambda s: (sort_key(s.name), s.identifier or ""))
+
+
+def sort_key(name: str) -> str:
+    """Alphabetical as a reader expects it: 'Åsa' with the A's, not after 'Zoë'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+
+
+def open_bundle(path: Path, workdir: Path) -> list[Student]:
+    """The students of a platform's download: a .zip (unpacked into a new private folder inside workdir)
+    or a folder (read in place; only a student's own .zip is unpacked into workdir). The caller removes
+    workdir afterwards, or uses opened_bundle()."""
+    path, workdir = Path(path), Path(workdir)
+    if not path.exists():
+        raise ToolError(f"{path}: no such file or folder; pass the platform's .zip or the folder it unpacks to")
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+        private = Path(tempfile.mkdtemp(prefix="bundle-", dir=workdir))  # mkdtemp makes it 0700
+        budget = Budget(path)
+        if path.is_dir():
+            return gather(folder_entries(path), None, private, budget)
+        try:
+            archive = zipfile.ZipFile(path)
+        except zipfile.BadZipFile:
+            with open(path, "rb") as f:
+                damaged = f.read(4) == b"PK\x03\x04"
+            raise ToolError(f"{path}: {'a damaged or truncated zip' if damaged else 'not a zip file'}; "
+                            "download it again from the platform, or pass the folder it unpacks to") from None
+        with archive:
+            entries = zip_entries(archive, str(path))
+            if isinstance(entries, str):
+                raise ToolError(f"{entries}; pass a smaller download or unpack it yourself")
+            return gather(entries, archive, private, budget)
+    except OSError as exc:
+        raise ToolError(f"{path}: cannot be unpacked into {workdir} ({exc.strerror or first_line(exc)}); "
+                        "free some space or choose another work folder", 1) from None
+
+
+@contextmanager
+def opened_bundle(path: Path, parent: Path | None = None) -> Iterator[list[Student]]:
+    """open_bundle() in a work folder made here (inside parent, or the system's temporary folder) and
+    removed, with every file unpacked, when the block ends."""
+    workdir = Path(tempfile.mkdtemp(prefix="fashion-bundle-", dir=parent))
+    try:
+        yield open_bundle(path, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,64 @@
+"""What goes back into the learning platform: the Moodle worksheet, a Canvas gradebook CSV, a
+Gradescope results.json, and a feedback file per student. Each is written atomically; the formats
+are the platforms' own (see gradebooks, gradescope, feedback)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from fashion_tools.errors import ToolError
+from fashion_tools.grading import gradebooks
+from fashion_tools.grading.checks import Grade
+from fashion_tools.grading.feedback import feedback_text, write_feedback
+from fashion_tools.grading.gradescope import gradescope_results, write_results
+
+
+def graded_worksheet_path(worksheet: str) -> Path:
+    """Beside the downloaded worksheet, never over it: 'worksheet.csv' -> 'worksheet-graded.csv'."""
+    path = Path(worksheet)
+    return path.with_name(f"{path.stem}-graded{path.suffix or '.csv'}")
+
+
+def short_comment(grade: Grade) -> str:
+    """The feedback comment a gradebook shows: the score and what failed, one line each."""
+    earned, maximum = grade.points
+    failed = [f"{r.check}: {r.reason}" for r in grade.results if not r.passed]
+    return "\n".join([f"{earned:g}/{maximum:g} points ({grade.passed}/{grade.total} checks passed)", *failed])
+
+
+def write_exports(args: argparse.Namespace, grades: list[Grade], points: dict[str, float]) -> list[str]:
+    """Every platform file the options ask for; returns one line per file written, and warns on stderr."""
+    written = []
+    if args.moodle_worksheet:
+        sheet = gradebooks.read_worksheet(args.moodle_worksheet)
+        out = graded_worksheet_path(args.moodle_worksheet)
+        by_participant = {g.submission.identifier: (g.points[0] / g.points[1] if g.points[1] else 0.0,
+                                                    short_comment(g))
+                          for g in grades if g.submission.platform == "moodle" and g.submission.identifier}
+        if not by_participant:
+            raise ToolError(f"--moodle-worksheet {args.moodle_worksheet}: no submission came from a Moodle download "
+                            "(folders named 'Full Name_123456_assignsubmission_file'); pass Moodle's zip")
+        for line in gradebooks.write_worksheet(out, sheet, by_participant):
+            print(f"warning: Moodle worksheet: {line}", file=sys.stderr)
+        written.append(f"Moodle grading worksheet: {out} (upload it with 'Upload grading worksheet')")
+    if args.canvas:
+        rows = [(g.submission.name, g.submission.identifier, g.points[0]) for g in grades
+                if g.submission.platform == "canvas" and g.submission.identifier]
+        if not rows:
+            raise ToolError(f"--canvas {args.canvas}: no submission came from a Canvas download "
+                            "('login_123456_7890_file' names); pass Canvas' zip")
+        gradebooks.write_canvas_csv(args.canvas, args.assignment, max(g.points[1] for g in grades), rows)
+        written.append(f"Canvas gradebook CSV: {args.canvas} (Grades > Import)")
+    if args.gradescope:
+        (grade,) = grades
+        write_results(args.gradescope, gradescope_results(grade.results, points))
+        written.append(f"Gradescope results: {args.gradescope}")
+    if args.feedback:
+        texts = [(g.submission, feedback_text(g.submission.name, g.results, points, markdown=args.feedback_markdown))
+                 for g in grades]
+        files = write_feedback(args.feedback, texts, moodle=any(g.submission.platform == "moodle" for g in grades))
+        written.append(f"feedback: {len(texts)} files in {args.feedback}"
+                       + (f", zipped for Moodle in {files[-1]}" if files and files[-1].suffix == ".zip" else ""))
+    return written
