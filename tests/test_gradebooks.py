@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -207,25 +208,22 @@ def test_gradescope_results_schema(tmp_path):
 
 
 def test_gradescope_run_autograder_example_grades_a_log(tmp_path):
-    """The Python in docs/gradescope_run_autograder.sh, run with Gradescope's folders moved into tmp_path."""
-    script = (ROOT / "docs" / "gradescope_run_autograder.sh").read_text()
-    code = script.split("<<'PY'\n", 1)[1].split("\nPY\n", 1)[0]
-    source, submission, results = tmp_path / "source", tmp_path / "submission", tmp_path / "results"
-    for folder in (source, submission, results):
-        folder.mkdir()
+    """docs/gradescope_run_autograder.sh itself, run with Gradescope's folders under tmp_path."""
+    source, submission = tmp_path / "source", tmp_path / "submission"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "docs", "benchmarks"))
+    submission.mkdir()
     (source / "expected.json").write_bytes((DATA / "expected.json").read_bytes())
     (source / "rubric.toml").write_text("[points]\naccuracy = 4\n")
     (submission / "console.txt").write_bytes((DATA / "submissions" / "keras2_tf_keras.txt").read_bytes())
-    code = code.replace("/autograder/results", str(results)).replace("/autograder/submission", str(submission))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", code], cwd=source, env=env, capture_output=True, text=True,
-                          timeout=300)
+    env = {**os.environ, "AUTOGRADER": str(tmp_path), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    done = subprocess.run(["bash", str(ROOT / "docs" / "gradescope_run_autograder.sh")], env=env,
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    output = json.loads((results / "results.json").read_text())
+    output = json.loads((tmp_path / "results" / "results.json").read_text())
     jsonschema.validate(output, GRADESCOPE_SCHEMA)
     assert [t["name"] for t in output["tests"]] == CHECKS[:-1]
     assert next(t for t in output["tests"] if t["name"] == "accuracy")["max_score"] == 4.0
-    assert output["output"] == "graded: console.txt"
+    assert output["score"] == 13.0  # every check passes: 9 worth 1, accuracy 4
 
 
 # Feedback for students
