@@ -116,6 +116,12 @@ CASES = {
                            {"architecture": "layer 1 (Conv2D) has 320 parameters, expected 160"}, ""),
     "wrong_architecture_then_fixed": (lambda tmp: joined(tmp, "wrong_architecture.log", "keras3.log"), ALL_PASS,
                                       {"architecture": "equal the expected"}, "run 2 of 2 graded; run 1 complete"),
+    "sample_122_debug": (lambda tmp: REAL / "sample_122_debug.log",
+                         failing("sample", "prediction", passing=tuple(LOG_CHECKS)),
+                         {"sample": "label 9, expected 2",
+                          "confusion_matrix": "agrees with the printed accuracy 0.9136",
+                          "prediction": "the log shows sample ankle-boot (9), not the expected pullover (2), and "
+                                        "predicts 'pullover'"}, ""),
     "rerun_after_import_error": (lambda tmp: joined(tmp, "as_printed.log", "keras3.log"), ALL_PASS, {},
                                  "run 2 of 2 graded; run 1 stopped before the DB shapes (ImportError"),
     "rerun_after_shapes_typo": (lambda tmp: joined(tmp, "typo_shapes.log", "keras3.log"), ALL_PASS, {},

@@ -333,16 +333,16 @@ def check_prediction(log: ParsedLog, exp: Expected) -> CheckResult:
         if names(exp.sample_label, exp.sample_name):
             return passing("prediction", want, predicted, f"the log shows no sample; {predicted!r} is the "
                                                           f"expected sample's label, {exp.sample_name}")
-        return failing("prediction", want, predicted, f"the log shows no sample; the expected sample, a "
+        return failing("prediction", want, predicted, f"the log shows no sample; the expected sample, "
                                                       f"{exp.sample_name}, is predicted as {predicted!r}")
     shown = f"{log.sample_name} ({log.sample_label})"
     if log.sample_label != exp.sample_label or not same_name(log.sample_name or "", exp.sample_name):
         return failing("prediction", want, predicted,
-                       f"the log's sample is a {shown}, not the expected {exp.sample_name} ({exp.sample_label}), "
-                       f"and it predicts {predicted!r}")
+                       f"the log shows sample {shown}, not the expected {exp.sample_name} ({exp.sample_label}), "
+                       f"and predicts {predicted!r}")
     if names(log.sample_label, log.sample_name):
-        return passing("prediction", want, predicted, f"the sample the log shows, a {shown}, is predicted as its label")
-    return failing("prediction", want, predicted, f"the sample the log shows, a {shown}, is predicted as {predicted!r}")
+        return passing("prediction", want, predicted, f"the sample the log shows, {shown}, is predicted as its label")
+    return failing("prediction", want, predicted, f"the sample the log shows, {shown}, is predicted as {predicted!r}")
 
 
 def check_log(log: ParsedLog, exp: Expected, tolerance: float, loss_tolerance: float) -> list[CheckResult]:
