@@ -87,6 +87,18 @@ def platform_of(entries: list[Entry]) -> str:
     return "plain"
 
 
+def folder_platform(root: Path) -> str:
+    """platform_of() from a folder's top-level names alone: cheap, whatever lies below them."""
+    tops = []
+    try:
+        for child in itertools.islice(root.iterdir(), safezip.MAX_ENTRIES):
+            nested = child.is_dir() and not child.is_symlink()
+            tops.append(Entry(child.name, [child.name, *(["-"] if nested else [])], None, False, child))
+    except OSError:
+        return "plain"
+    return platform_of(tops)
+
+
 def folder_entries(root: Path) -> list[Entry]:
     """The folder's files, walked without following links; one that cannot be read is a problem entry."""
     entries: list[Entry] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fashion_tools.grading.bundles import Student, folder_entries, open_bundle, platform_of
+from fashion_tools.grading.bundles import Student, folder_platform, open_bundle
 from fashion_tools.grading.html_export import html_text, looks_like_html
 from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.notebook import NotANotebook, notebook_text
@@ -111,7 +111,7 @@ def student_submission(student: Student) -> Submission:
 
 def is_platform_folder(folder: Path) -> bool:
     """A folder unpacked from Moodle's or Canvas' download (its entries follow their naming), not one student's."""
-    return platform_of(folder_entries(folder)) != "plain"
+    return folder_platform(folder) != "plain"
 
 
 def find_submissions(path: str, workdir: Path) -> list[Submission]:
