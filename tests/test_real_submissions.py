@@ -81,6 +81,34 @@ def cut_then_rerun(tmp_path: Path) -> Path:
     return path
 
 
+def colab(tmp_path: Path) -> Path:
+    """The JupyterLab notebook as Colab's "Download .ipynb" writes one: Colab's metadata, nbformat 4.0
+    without cell ids, each code cell with Colab's id, base_uri and outputId."""
+    nb = json.loads((REAL / "jupyterlab.ipynb").read_text())
+    nb["nbformat_minor"] = 0
+    nb["metadata"] = {"colab": {"provenance": []}, "kernelspec": {"name": "python3", "display_name": "Python 3"},
+                      "language_info": {"name": "python"}}
+    for i, cell in enumerate(nb["cells"]):
+        cell.pop("id", None)
+        cell["metadata"] = {"id": f"Xq{i:010d}"}
+        if cell["cell_type"] == "code":
+            cell["metadata"] |= {"colab": {"base_uri": "https://localhost:8080/"},
+                                 "outputId": f"5f1c2d3e-0000-4000-8000-{i:012d}"}
+    path = tmp_path / "Lab3.ipynb"
+    path.write_text(json.dumps(nb, indent=2))
+    return path
+
+
+def notebook_folder(tmp_path: Path) -> Path:
+    """A folder handed in with the notebook, a note and the script: the notebook is graded."""
+    folder = tmp_path / "zoe"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("My lab 3. The notebook has the outputs.\n")
+    (folder / "lab3.py").write_text((DATA / "lecture" / "as_printed.py.txt").read_text())
+    (folder / "lab3.ipynb").write_bytes((REAL / "jupyterlab.ipynb").read_bytes())
+    return folder
+
+
 def python_source(tmp_path: Path) -> Path:
     path = tmp_path / "lab.py"
     path.write_text((DATA / "lecture" / "as_printed.py.txt").read_text())
@@ -122,6 +150,10 @@ CASES = {
                           "confusion_matrix": "agrees with the printed accuracy 0.9136",
                           "prediction": "the log shows sample ankle-boot (9), not the expected pullover (2), and "
                                         "predicts 'pullover'"}, ""),
+    "jupyterlab_notebook": (lambda tmp: REAL / "jupyterlab.ipynb", ALL_PASS, {}, ""),
+    "colab_notebook": (colab, ALL_PASS, {}, ""),
+    "notebook_html_export": (lambda tmp: REAL / "jupyterlab.html", ALL_PASS, {}, ""),
+    "notebook_in_a_folder": (notebook_folder, ALL_PASS, {}, ""),
     "rerun_after_import_error": (lambda tmp: joined(tmp, "as_printed.log", "keras3.log"), ALL_PASS, {},
                                  "run 2 of 2 graded; run 1 stopped before the DB shapes (ImportError"),
     "rerun_after_shapes_typo": (lambda tmp: joined(tmp, "typo_shapes.log", "keras3.log"), ALL_PASS, {},
@@ -136,6 +168,8 @@ CASES = {
                           {"accuracy": "0.9135"}, "run 2 of 2 graded; run 1 complete"),
     "cut_then_rerun": (cut_then_rerun, ALL_PASS, {"accuracy": "0.9135"},
                        "run 2 of 2 graded; run 1 ended at the F1 score"),
+    "legacy_windows_console": (lambda tmp: REAL / "tool_cp1252.log", ALL_PASS,
+                               {"architecture": "layer kinds, per-layer and total parameters equal the expected"}, ""),
     "notepad_ansi": (notepad_ansi, ALL_PASS, {"architecture": "equal the expected"}, ""),
     "edited_accuracy": (edited_accuracy, failing("evaluation", "confusion_matrix", passing=tuple(LOG_CHECKS)),
                         {"evaluation": "shows accuracy 0.9135 but the log prints 0.9435: the two numbers disagree",
