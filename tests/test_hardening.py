@@ -303,11 +303,18 @@ MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
 
 
 def peak_rss_of(command: list[str], cwd: Path) -> tuple[int, float, int]:
-    """Exit status, seconds and peak RSS (bytes) of one run of command."""
-    proc = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True,
-                          timeout=GRADE_SECONDS * 4)  # a hang fails here, not forever
-    assert "Traceback" not in proc.stderr, proc.stderr
-    status, seconds, peak_kb = proc.stdout.split()
+    """Exit status, seconds and peak RSS (bytes) of one run of command. A hang fails here, not forever,
+    and its whole process group is killed: a grader left running would slow every later test."""
+    proc = subprocess.Popen([sys.executable, "-c", MEASURE, *command], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=GRADE_SECONDS * 4)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise AssertionError(f"{command[-1]}: still running after {GRADE_SECONDS * 4} s") from None
+    assert "Traceback" not in err, err
+    status, seconds, peak_kb = out.split()
     return int(status), float(seconds), int(peak_kb) * 1024
 
 
