@@ -195,3 +195,17 @@ def test_python_source_gets_one_reason(tmp_path):
     assert "this is Python source code, not the output of running it" in sub["unreadable"]
     assert {c["reason"] for c in sub["checks"]} == {f"unreadable log: {sub['unreadable']}"}
     assert status == 1
+
+
+def test_a_folder_report_names_the_file_it_graded(tmp_path):
+    status, (sub,) = grade(tmp_path, notebook_folder(tmp_path))
+    assert sub["log"].endswith("lab3.ipynb") and sub["read_as"] == "notebook"
+    out = tmp_path / "table.txt"
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        fashion_items.main(["grade", "--expected", str(EXPECTED), str(tmp_path / "zoe")])
+    out.write_text(buffer.getvalue())
+    assert f"(log: {tmp_path / 'zoe' / 'lab3.ipynb'} (notebook))" in out.read_text().splitlines()[0]
