@@ -160,6 +160,10 @@ CASES = {
                "the run stopped with KeyboardInterrupt during training"),
     "rerun_after_ctrl_c": (lambda tmp: joined(tmp, "ctrl_c.log", "keras3.log"), ALL_PASS, {},
                            "run 2 of 2 graded; run 1 stopped during training (KeyboardInterrupt)"),
+    "author_version": (lambda tmp: REAL / "author_version.log", ALL_PASS,
+                       {"shapes": "all four shapes equal the expected"}, ""),
+    "author_version_twice": (lambda tmp: joined(tmp, "author_version.log", "keras3.log"), ALL_PASS, {},
+                             "run 2 of 2 graded; run 1 complete"),
     "rerun_after_import_error": (lambda tmp: joined(tmp, "as_printed.log", "keras3.log"), ALL_PASS, {},
                                  "run 2 of 2 graded; run 1 stopped before the DB shapes (ImportError"),
     "rerun_after_shapes_typo": (lambda tmp: joined(tmp, "typo_shapes.log", "keras3.log"), ALL_PASS, {},
@@ -193,6 +197,7 @@ def test_real_submission_gets_its_verdicts(name, tmp_path):
         assert text in got[check], (check, got[check])
     assert all(got.values())  # every check says why, passes included
     assert notes in sub["notes"], sub["notes"]
+    assert sub["runs"]["count"] == (2 if "run 2 of 2" in notes or "run 1 of 2" in notes else 1), sub["runs"]
     assert status == (0 if want == ALL_PASS else 1)
 
 
