@@ -139,3 +139,19 @@ def test_copies_listing_can_be_turned_off_and_a_bad_bundle_is_one_line(tmp_path)
     assert status == 2 and out == "" and len(err.strip().splitlines()) == 1
     assert "broken.zip" in err and "download it again" in err
     assert listing(tmp_path) == before
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_line_on_a_terminal_and_none_in_a_log(monkeypatch, capsys):
+    logs = [str(REAL / "keras3.log"), str(REAL / "typo_sample.log")]
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    fashion_items.main(["grade", "--expected", str(EXPECTED), *logs])
+    assert terminal.getvalue() == "\rgrading 1/2\rgrading 2/2\n"
+    monkeypatch.undo()
+    fashion_items.main(["grade", "--expected", str(EXPECTED), *logs])
+    assert "grading" not in capsys.readouterr().err
