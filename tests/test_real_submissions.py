@@ -109,6 +109,17 @@ def notebook_folder(tmp_path: Path) -> Path:
     return folder
 
 
+def teardown_error(tmp_path: Path) -> Path:
+    """A complete run, then the error some TensorFlow versions print while Python shuts down."""
+    path = tmp_path / "console.log"
+    path.write_bytes((REAL / "keras3.log").read_bytes() + (
+        b"Exception ignored in: <function AtomicFunction.__del__ at 0x7f3c2c1b0ee0>\n"
+        b"Traceback (most recent call last):\n"
+        b'  File "/usr/lib/python3/dist-packages/tensorflow/python/eager/polymorphic_function/atomic_function.py", '
+        b"line 291, in __del__\nTypeError: 'NoneType' object is not callable\n"))
+    return path
+
+
 def python_source(tmp_path: Path) -> Path:
     path = tmp_path / "lab.py"
     path.write_text((DATA / "lecture" / "as_printed.py.txt").read_text())
@@ -164,6 +175,7 @@ CASES = {
                        {"shapes": "all four shapes equal the expected"}, ""),
     "author_version_twice": (lambda tmp: joined(tmp, "author_version.log", "keras3.log"), ALL_PASS, {},
                              "run 2 of 2 graded; run 1 complete"),
+    "teardown_error_after_the_prediction": (teardown_error, ALL_PASS, {}, ""),
     "rerun_after_import_error": (lambda tmp: joined(tmp, "as_printed.log", "keras3.log"), ALL_PASS, {},
                                  "run 2 of 2 graded; run 1 stopped before the DB shapes (ImportError"),
     "rerun_after_shapes_typo": (lambda tmp: joined(tmp, "typo_shapes.log", "keras3.log"), ALL_PASS, {},

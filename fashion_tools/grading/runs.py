@@ -132,13 +132,15 @@ def split_runs(text: str) -> list[str]:
 
 
 def parse_run(text: str) -> ParsedLog:
-    """One run's sections, and the error it stopped with: its last traceback, when nothing of the
-    lecture comes after it (a traceback the script survived, such as a library's warning, is no stop)."""
+    """One run's sections, and the error it stopped with: its last traceback, when it comes before the
+    prediction and nothing of the lecture comes after it (a traceback the script survived, such as a
+    library's warning, is no stop)."""
     log = parse_sections(text)
     at = text.rfind(TRACEBACK)
     if at >= 0:
         before = parse_sections(text[:at])
-        if last_part(log) <= last_part(before) and len(log.epochs) <= len(before.epochs):
+        # after the prediction the lecture is done: an error in the teardown is no stop
+        if before.prediction is None and last_part(log) <= last_part(before) and len(log.epochs) <= len(before.epochs):
             log.stopped = error_after(text, at)
             log.stopped_part, log.stopped_at = where_stopped(before, text[:at])
     return log
@@ -157,7 +159,7 @@ def describe(log: ParsedLog) -> str:
 def parse_text(text: str) -> ParsedLog:
     """The whole log: cleaned, cut into runs, and the one run to grade, with what the others did."""
     runs = [parse_run(t) for t in split_runs(clean_text(text))]
-    complete = [i for i, log in enumerate(runs) if log.prediction is not None and not log.stopped]
+    complete = [i for i, log in enumerate(runs) if log.prediction is not None]
     chosen = complete[-1] if complete else max(range(len(runs)), key=lambda i: (runs[i].sections_found, i))
     others = [f"run {i + 1} {describe(log)}" for i, log in enumerate(runs) if i != chosen]
     return dataclasses.replace(runs[chosen], run_number=chosen + 1, run_count=len(runs), other_runs=others)
