@@ -9,6 +9,8 @@ as one terminal holds them; where it is a copy in another encoding, it is the re
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -35,16 +37,17 @@ def joined(tmp_path: Path, *names: str) -> Path:
     return path
 
 
-def grade(tmp_path: Path, *paths: Path) -> tuple[int, list[dict]]:
-    out = tmp_path / "grades.json"
-    import contextlib
-    import io
-
+def run_grade(*args: str) -> tuple[int, str]:
+    """`grade --expected EXPECTED ARGS` in this process: (exit status, what it printed)."""
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        status = fashion_items.main(["grade", "--expected", str(EXPECTED), "--json", *map(str, paths)])
-    out.write_text(buffer.getvalue())
-    return status, json.loads(buffer.getvalue())["submissions"]
+        status = fashion_items.main(["grade", "--expected", str(EXPECTED), *args])
+    return status, buffer.getvalue()
+
+
+def grade(tmp_path: Path, *paths: Path) -> tuple[int, list[dict]]:
+    status, out = run_grade("--json", *map(str, paths))
+    return status, json.loads(out)["submissions"]
 
 
 def reasons(sub: dict) -> dict[str, str]:
@@ -223,12 +226,5 @@ def test_python_source_gets_one_reason(tmp_path):
 def test_a_folder_report_names_the_file_it_graded(tmp_path):
     status, (sub,) = grade(tmp_path, notebook_folder(tmp_path))
     assert sub["log"].endswith("lab3.ipynb") and sub["read_as"] == "notebook"
-    out = tmp_path / "table.txt"
-    import contextlib
-    import io
-
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        fashion_items.main(["grade", "--expected", str(EXPECTED), str(tmp_path / "zoe")])
-    out.write_text(buffer.getvalue())
-    assert f"(log: {tmp_path / 'zoe' / 'lab3.ipynb'} (notebook))" in out.read_text().splitlines()[0]
+    status, table = run_grade(str(tmp_path / "zoe"))
+    assert f"(log: {tmp_path / 'zoe' / 'lab3.ipynb'} (notebook))" in table.splitlines()[0]
