@@ -62,6 +62,7 @@ class LectureRun:
 
     started_at: datetime.datetime
     precision: str
+    machine: dict  # what trained it: the CPU or GPU and oneDNN (fashion_tools/machine.py)
     data: fashion_data.Dataset
     model: object  # the trained keras.Model
     history: dict[str, list[float]]
@@ -145,18 +146,13 @@ def predict_sample(model, image: np.ndarray) -> np.ndarray:
 
 def lecture(args: argparse.Namespace, files: dict[str, Path] | None) -> LectureRun:
     """The lecture's script, parts 3/12 to 12/12, in order."""
+    from fashion_tools import keras_setup, machine
     from fashion_tools import precision as precisions
     from fashion_tools.results import now
 
     started_at, seconds = now(), {}
-    keras_import()
-    set_seed(args.seed)
-    precision, note = precisions.choose(args.precision)
-    if note:
-        print(f"note: {note}", file=sys.stderr)
-    precisions.apply(precision)
 
-    # 3/12: load DB and split into train vs. test
+    # 3/12: load DB and split into train vs. test (before TensorFlow starts: a bad file answers at once)
     clock = time.perf_counter()
     d = load_data(files)
     seconds["load_data"] = time.perf_counter() - clock
@@ -168,6 +164,14 @@ def lecture(args: argparse.Namespace, files: dict[str, Path] | None) -> LectureR
     # 4/12: display a sample image and its label
     show_sample(d, args.sample)
 
+    keras_import()
+    set_seed(args.seed)
+    precision, note = precisions.choose(args.precision)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    precisions.apply(precision)
+    hardware = machine.describe(keras_setup.onednn_decided_by)
+
     # 5/12 and 6/12: scale into [0, 1], reshape channel-last, one-hot encode the labels
     x_train, y_train = preprocess(d.x_train, d.y_train)
     x_test, y_test = preprocess(d.x_test, d.y_test)
@@ -177,7 +181,7 @@ def lecture(args: argparse.Namespace, files: dict[str, Path] | None) -> LectureR
     model.summary()
 
     # 9/12: model training and saving
-    print(f"Training in {precision} precision")
+    print(machine.device_line(precision, hardware))  # what decides the speed, and the last digits
     clock = time.perf_counter()
     history = train(model, x_train, y_train, args.epochs, args.batch_size, args.seed).history
     seconds["training"] = time.perf_counter() - clock
@@ -197,8 +201,8 @@ def lecture(args: argparse.Namespace, files: dict[str, Path] | None) -> LectureR
     # 12/12: testing the model after learning with a sample
     sample_probs = predict_sample(model, d.x_train[args.sample])
     print("\nPrediction after learning:", LABELS[int(np.argmax(sample_probs))], "\n")
-    return LectureRun(started_at, precision, d, model, history, loss, accuracy, pred, matrix, f1, sample_probs,
-                      seconds)
+    return LectureRun(started_at, precision, hardware, d, model, history, loss, accuracy, pred, matrix, f1,
+                      sample_probs, seconds)
 
 
 def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser, command: list[str]) -> int:
@@ -232,7 +236,8 @@ def write_outputs(run: LectureRun, args: argparse.Namespace, outputs: dict, comm
             answer=d.y_test, pred=run.pred)
     timings = {**run.seconds, "total": time.perf_counter() - started}
     results_file.write(outputs["results"], results_file.build(
-        command=command, options=options_of(args), precision=run.precision, started=run.started_at, data=d,
+        command=command, options=options_of(args), precision=run.precision, machine=run.machine,
+        started=run.started_at, data=d,
         sample_index=args.sample, labels=list(LABELS), layers=describe_layers(run.model), history=run.history,
         loss=run.loss, accuracy=run.accuracy, answer=d.y_test, pred=run.pred, matrix=run.matrix, f1_micro=run.f1,
         sample_probs=run.sample_probs, timings=timings, files=written))

@@ -150,21 +150,67 @@ def read_idx(path: Path, magic_expected: int) -> np.ndarray:
     return read_idx_hashed(path, magic_expected)[0]
 
 
-def read_idx_hashed(path: Path, magic_expected: int) -> tuple[np.ndarray, str]:
-    """read_idx, and the SHA-256 of the file as stored, from the same single read."""
+def check_header(path: Path, magic_expected: int) -> tuple[int, ...]:
+    """The dimensions an IDX file declares, checked against its kind, 28x28 and the file's size.
+
+    A raw file must be exactly header + body long. A gzipped one is checked by its trailer, which
+    stores the uncompressed size modulo 2^32, and by deflate's limit of 1032:1: a header that
+    declares more than the file can hold is refused here, before any large read.
+    """
     magic, dims = read_header(path)
     kind = "images" if magic_expected == IMAGE_MAGIC else "labels"
     if magic != magic_expected:
         raise ToolError(f"{path}: holds {'images' if magic == IMAGE_MAGIC else 'labels'}, expected {kind}")
     if kind == "images" and tuple(dims[1:]) != (28, 28):
         raise ToolError(f"{path}: images are {'x'.join(map(str, dims[1:]))}, Fashion-MNIST's are 28x28")
+    declared = 4 + 4 * len(dims) + int(np.prod(dims, dtype=np.int64))
+    size = path.stat().st_size
+    if path.suffix != ".gz":
+        mismatch(path, dims, kind, declared, size, f"the file has {size} bytes")
+        return dims
+    if declared > size * 1032:
+        mismatch(path, dims, kind, declared, 0, f"a {size}-byte gzip file cannot hold that much")
+    with open(path, "rb") as f:
+        f.seek(max(size - 4, 0))
+        unpacked = struct.unpack("<I", f.read(4).rjust(4, b"\0"))[0]
+    mismatch(path, dims, kind, declared % 2**32, unpacked, f"the gzip file unpacks to {unpacked} bytes")
+    return dims
+
+
+def mismatch(path: Path, dims: tuple[int, ...], kind: str, declared: int, held: int, what: str) -> None:
+    """Refuse a file that holds fewer or more bytes than its header declares."""
+    if held == declared:
+        return
+    claim = f"{path}: the header declares {dims[0]} {kind} ({declared} bytes), {what}"
+    if held > declared:
+        raise ToolError(f"{claim}: more data than the header declares; the file is corrupt, download it again")
+    raise ToolError(f"{claim}; it is truncated or corrupt, download it again")
+
+
+def check(files: dict[str, Path]) -> dict[str, int]:
+    """All four headers against their files' sizes and each other, before anything is loaded (and
+    before TensorFlow starts): every data error answers in a fraction of a second. Returns the
+    number of training and test images."""
+    dims = {key: check_header(path, IMAGE_MAGIC if key.endswith("images") else LABEL_MAGIC)
+            for key, path in files.items()}
+    counts = {}
+    for split in ("train", "test"):
+        images, labels = dims[f"{split}_images"][0], dims[f"{split}_labels"][0]
+        if images != labels:
+            raise ToolError(f"{files[split + '_images']} has {images} images but "
+                            f"{files[split + '_labels']} has {labels} labels; they must agree")
+        if images == 0:
+            raise ToolError(f"{files[split + '_images']} holds no images")
+        counts[split] = images
+    return counts
+
+
+def read_idx_hashed(path: Path, magic_expected: int) -> tuple[np.ndarray, str]:
+    """read_idx, and the SHA-256 of the file as stored, from the same single read."""
+    dims = check_header(path, magic_expected)
+    kind = "images" if magic_expected == IMAGE_MAGIC else "labels"
     header_size = 4 + 4 * len(dims)
     body = int(np.prod(dims, dtype=np.int64))
-    if path.suffix != ".gz":
-        size = path.stat().st_size
-        if size != header_size + body:
-            raise ToolError(f"{path}: the header declares {dims[0]} {kind} ({header_size + body} bytes), "
-                            f"the file has {size} bytes; it is truncated or corrupt, download it again")
     with open(path, "rb") as raw:
         hashing = HashingReader(raw)
         f = gzip.GzipFile(fileobj=hashing, mode="rb") if path.suffix == ".gz" else hashing
@@ -191,16 +237,16 @@ def read_idx_hashed(path: Path, magic_expected: int) -> tuple[np.ndarray, str]:
 
 
 def count_train_images(files: dict[str, Path] | None) -> int:
-    """The training set's size from its header alone, so options can be checked before loading."""
-    if files is None:
-        return STANDARD_COUNTS["train"]
-    _, dims = read_header(files["train_images"])
-    return dims[0]
+    """The training set's size, every file's header checked first, so options and data errors are
+    answered before loading (and before TensorFlow starts)."""
+    return STANDARD_COUNTS["train"] if files is None else check(files)["train"]
 
 
 def _download() -> dict[str, Path]:
     """The lecture's way: keras.datasets.fashion_mnist, which fills the Keras cache."""
-    import keras
+    from fashion_tools.keras_setup import keras_import
+
+    keras = keras_import()
 
     try:
         keras.datasets.fashion_mnist.load_data()
@@ -218,18 +264,13 @@ def load(files: dict[str, Path] | None) -> Dataset:
     source = "download" if files is None else str(Path(files["train_images"]).parent)
     if files is None:
         files = _download()
+    check(files)
     arrays, digests = {}, {}
     for key, path in files.items():
         magic = IMAGE_MAGIC if key.endswith("images") else LABEL_MAGIC
         arrays[key], digests[key] = read_idx_hashed(path, magic)
     x_train, y_train = arrays["train_images"], arrays["train_labels"]
     x_test, y_test = arrays["test_images"], arrays["test_labels"]
-    for split, x, y in (("train", x_train, y_train), ("test", x_test, y_test)):
-        if len(x) != len(y):
-            raise ToolError(f"{files[split + '_images']} has {len(x)} images but "
-                            f"{files[split + '_labels']} has {len(y)} labels; they must agree")
-        if len(x) == 0:
-            raise ToolError(f"{files[split + '_images']} holds no images")
     return Dataset(x_train, y_train, x_test, y_test, source,
                    files={k: str(p) for k, p in files.items()}, sha256=digests)
 

@@ -16,6 +16,8 @@ import sys
 import tempfile
 from collections.abc import Iterator
 
+from fashion_tools.machine import prepare_onednn
+
 TF_STARTUP_CHATTER = re.compile(
     r"All log messages before absl::InitializeLog|oneDNN custom operations are on|"
     r"cpu_feature_guard|To enable the following instructions|rebuild TensorFlow with the appropriate|"
@@ -43,10 +45,17 @@ def quiet_stderr(noise: re.Pattern) -> Iterator[None]:
             sys.stderr.flush()
 
 
+# Who decided whether oneDNN is on (fashion_tools/machine.py), fixed when TensorFlow is imported.
+onednn_decided_by = "TensorFlow's choice"
+
+
 def keras_import():
     """The keras module on the TensorFlow backend, its start-up chatter left out."""
+    global onednn_decided_by
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # set it to 0 to see TensorFlow's own log
+    if "tensorflow" not in sys.modules:  # TensorFlow reads the variable once, when it starts
+        onednn_decided_by = prepare_onednn()
     if "keras" not in sys.modules:
         with quiet_stderr(TF_STARTUP_CHATTER):
             import keras

@@ -1,25 +1,15 @@
-"""The fast mode: bfloat16 mixed precision, where the hardware computes it natively."""
+"""The fast modes: bfloat16 mixed precision where the hardware computes it natively, float16 on GPUs."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from fashion_tools.machine import read_cpu
 
-PRECISIONS = ("float32", "mixed_bfloat16")
-BF16_CPU_FLAGS = {"avx512_bf16", "amx_bf16"}
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 
 
 def cpu_has_bf16(cpuinfo: str | None = None) -> bool:
     """True when /proc/cpuinfo lists AVX512-BF16 or AMX-BF16 (x86 CPUs that compute bfloat16 natively)."""
-    if cpuinfo is None:
-        try:
-            cpuinfo = Path("/proc/cpuinfo").read_text()
-        except OSError:
-            return False
-    flags = set()
-    for line in cpuinfo.splitlines():
-        if line.startswith("flags"):
-            flags.update(line.split(":", 1)[1].split())
-    return bool(flags & BF16_CPU_FLAGS)
+    return read_cpu(cpuinfo, cores=1).has_bf16
 
 
 def choose(requested: str) -> tuple[str, str | None]:
@@ -28,7 +18,11 @@ def choose(requested: str) -> tuple[str, str | None]:
         return "float32", None
     import tensorflow as tf
 
-    if tf.config.list_physical_devices("GPU") or cpu_has_bf16():
+    if tf.config.list_physical_devices("GPU"):
+        return requested, None
+    if requested == "mixed_float16":  # CPUs have no fast float16 arithmetic: it would only be slower
+        return "float32", "mixed_float16 is for GPUs and there is none; running in float32"
+    if cpu_has_bf16():
         return requested, None
     return "float32", "this CPU has no bfloat16 support (AVX512-BF16 or AMX); running in float32"
 

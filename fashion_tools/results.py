@@ -15,7 +15,7 @@ import numpy as np
 
 from fashion_tools.atomic import atomic_write_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added run.machine; grading reads 1 and 2
 
 
 def versions() -> dict[str, str]:
@@ -36,9 +36,9 @@ def per_class_scores(answer: np.ndarray, pred: np.ndarray, labels: list[str]) ->
              "f1": float(f1[i]), "support": int(support[i])} for i, name in enumerate(labels)]
 
 
-def build(*, command: list[str], options: dict[str, Any], precision: str, started: datetime.datetime, data,
-          sample_index: int, labels: list[str], layers: list[dict], history: dict[str, list[float]], loss: float,
-          accuracy: float,
+def build(*, command: list[str], options: dict[str, Any], precision: str, machine: dict[str, Any],
+          started: datetime.datetime, data, sample_index: int, labels: list[str], layers: list[dict],
+          history: dict[str, list[float]], loss: float, accuracy: float,
           answer: np.ndarray, pred: np.ndarray, matrix: np.ndarray, f1_micro: float,
           sample_probs: np.ndarray, timings: dict[str, float], files: dict[str, Any]) -> dict[str, Any]:
     """Everything the run printed, plus what is needed to reproduce and to grade it."""
@@ -55,6 +55,7 @@ def build(*, command: list[str], options: dict[str, Any], precision: str, starte
             "precision": precision,
             "started": started.isoformat(timespec="seconds"),
             "versions": versions(),
+            "machine": machine,
             "data": {"source": data.source, "files": data.files, "sha256": data.sha256},
         },
         "shapes": {"x_train": list(data.x_train.shape), "y_train": list(data.y_train.shape),

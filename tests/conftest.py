@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from synthetic import make_dataset  # noqa: E402
 
-TOOL = Path(__file__).parent.parent / "fashion_items.py"
+ROOT = Path(__file__).resolve().parent.parent
+TOOL = ROOT / "fashion_items.py"
 REAL_DATA = Path("/usr/share/datasets/fashion-mnist")
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import os
 import struct
+import subprocess
+import sys
 
 import numpy as np
 import pytest
-from conftest import assert_clean_error, run_tool
+from conftest import ROOT, assert_clean_error, run_tool
 from synthetic import idx_bytes, make_dataset, write_idx
 
 from fashion_tools import data
@@ -139,3 +142,40 @@ def test_bad_data_file_through_the_command(tmp_path):
     result = run_tool("--data-dir", str(folder), "--epochs", "1", cwd=tmp_path)
     assert_clean_error(result, 2, "train-images-idx3-ubyte", "truncated")
     assert not (tmp_path / "after.h5").exists()
+
+
+BAD_FILES = {
+    "huge count": lambda f: (f / "train-images-idx3-ubyte").write_bytes(
+        struct.pack(">IIII", data.IMAGE_MAGIC, 2**31, 28, 28) + b"\x00" * 784),
+    "truncated test labels": lambda f: (f / "t10k-labels-idx1-ubyte").write_bytes(
+        (f / "t10k-labels-idx1-ubyte").read_bytes()[:-3]),
+    "counts disagree": lambda f: write_idx(f / "t10k-labels-idx1-ubyte", np.zeros(9, np.uint8)),
+    "label out of range": lambda f: write_idx(f / "train-labels-idx1-ubyte", np.full(30, 12, np.uint8)),
+}
+
+
+@pytest.mark.parametrize("damage", BAD_FILES)
+def test_every_data_error_answers_before_tensorflow_starts(tmp_path, damage):
+    """All four files are checked before TensorFlow is imported (its import takes seconds and
+    hundreds of MB): the command answers with the one line and TensorFlow never loaded."""
+    folder = make_dataset(tmp_path / "data", 30, 10, gz=False)
+    BAD_FILES[damage](folder)
+    probe = ("import sys, fashion_items; status = fashion_items.main(sys.argv[1:]); "
+             "print('tensorflow loaded' if 'tensorflow' in sys.modules else 'tensorflow not loaded'); "
+             "sys.exit(status)")
+    result = subprocess.run([sys.executable, "-c", probe, "--data-dir", str(folder), "--epochs", "1"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 2, result.stderr
+    assert result.stdout.strip().endswith("tensorflow not loaded"), result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+
+
+def test_gzip_trailer_that_disagrees_with_the_header(tmp_path):
+    """A gzipped file is checked by its trailer (the unpacked size), without unpacking it."""
+    folder = make_dataset(tmp_path, 30, 10, gz=True)
+    path = folder / "train-images-idx3-ubyte.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(struct.pack(">IIII", data.IMAGE_MAGIC, 40, 28, 28) + b"\x00" * (30 * 784))
+    with pytest.raises(ToolError, match="declares 40 images .* unpacks to 23536 bytes; it is truncated"):
+        data.check(data.find_files(folder))

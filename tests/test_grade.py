@@ -312,7 +312,7 @@ def write_expected(tmp_path: Path, change) -> Path:
     (lambda p: (p / "r.json").write_text("[" * 100000 + "]" * 100000) and p / "r.json", "nested"),
     (lambda p: (p / "r.json").write_text("[" * 40 + "]" * 40) and p / "r.json", "nested more than"),
     (lambda p: (p / "r.json").write_text("[1, 2]") and p / "r.json", "top level is not an object"),
-    (lambda p: write_expected(p, lambda d: d.update(schema_version=2)), "schema_version 2"),
+    (lambda p: write_expected(p, lambda d: d.update(schema_version=3)), "schema_version 3"),
     (lambda p: write_expected(p, lambda d: d["test"].pop("accuracy")), "test.accuracy"),
     (lambda p: write_expected(p, lambda d: d["sample"].update(pixels="lots")), "sample.pixels"),
     (lambda p: write_expected(p, lambda d: d["model"].update(layers=[{"kind": 3}])), "model.layers"),

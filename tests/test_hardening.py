@@ -162,7 +162,7 @@ def assert_complete_or_previous(folder: Path) -> str:
             f.visititems(lambda name, obj: obj[()] if isinstance(obj, h5py.Dataset) else None)
     results = (folder / "results.json").read_text()
     if results != PREVIOUS_RESULTS:
-        assert json.loads(results)["schema_version"] == 1
+        assert json.loads(results)["schema_version"] == 2
     return "new" if model != PREVIOUS_MODEL else "previous"
 
 

@@ -17,7 +17,9 @@ SCHEMA = {
     "schema_version": int,
     "run": {"command": list, "options": dict, "seed": int, "precision": str, "started": str,
             "versions": {"python": str, "tensorflow": str, "keras": str, "numpy": str, "scikit-learn": str},
-            "data": {"source": str, "files": dict, "sha256": dict}},
+            "data": {"source": str, "files": dict, "sha256": dict},
+            "machine": {"cpu": str, "vendor": str, "vector": str, "flags": list, "cores": int, "onednn": bool,
+                        "onednn_by": str, "gpus": list, "os": str, "arch": str}},
     "shapes": {"x_train": list, "y_train": list, "x_test": list, "y_test": list},
     "sample": {"index": int, "label": int, "name": str, "pixels": list},
     "model": {"layers": list, "total_params": int},
@@ -49,7 +51,7 @@ def results(trained_run):
 
 def test_results_fields_and_types(results):
     check_schema(results, SCHEMA)
-    assert results["schema_version"] == 1
+    assert results["schema_version"] == 2
     for layer in results["model"]["layers"]:
         check_schema(layer, LAYER, "layer")
     for row in results["test"]["per_class"]:

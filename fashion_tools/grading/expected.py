@@ -13,7 +13,9 @@ import numpy as np
 
 from fashion_tools.errors import ToolError, first_line
 from fashion_tools.grading.summary import TRUNCATED
+from fashion_tools.machine import device_name
 
+READABLE_VERSIONS = (1, 2)  # results.json's schema_version: 2 added run.machine, which is optional here
 MAX_EXPECTED_BYTES = 50 << 20
 MAX_EXPECTED_DEPTH = 32  # results.json nests 4 deep
 SHAPE_NAMES = {"x_train": "X train", "y_train": "Y train", "x_test": "X test", "y_test": "Y test"}
@@ -33,6 +35,7 @@ class Expected:
     loss: float
     accuracy: float
     class_counts: list[int]
+    device: str | None = None  # what trained the reference, as its log's device line names it
 
 
 def json_depth(value, limit: int = MAX_EXPECTED_DEPTH) -> int:
@@ -71,8 +74,9 @@ def read_expected_json(path: str) -> dict:
         raise ToolError(f"{what}: nested more than {MAX_EXPECTED_DEPTH} deep; not a results.json")
     if not isinstance(data, dict):
         raise ToolError(f"{what}: not a results.json (its top level is not an object)")
-    if data.get("schema_version") != 1:
-        raise ToolError(f"{what}: schema_version {data.get('schema_version')!r}; this grader reads version 1")
+    if data.get("schema_version") not in READABLE_VERSIONS:
+        raise ToolError(f"{what}: schema_version {data.get('schema_version')!r}; this grader reads versions "
+                        f"{' and '.join(map(str, READABLE_VERSIONS))}")
     return data
 
 
@@ -130,7 +134,15 @@ def load_expected(path: str) -> Expected:
         loss=float(get("test.loss", is_number, "a number")),
         accuracy=float(get("test.accuracy", is_number, "a number")),
         class_counts=get("test.class_counts", is_int_list, "a list of whole numbers"),
+        device=reference_device(data),
     )
+
+
+def reference_device(data: dict) -> str | None:
+    """The reference's device line (results.json written before run.machine existed has none)."""
+    run = data.get("run")
+    machine = run.get("machine") if isinstance(run, dict) else None
+    return device_name(machine) if isinstance(machine, dict) else None
 
 
 def normal_kind(kind: str) -> str:

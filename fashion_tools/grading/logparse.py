@@ -28,6 +28,8 @@ EPOCH_LINE = starting_line("Epoch", r"[ ]++(\d{1,6})[ ]*+/[ ]*+(\d{1,6})(?!\d)")
 LOSS_LINE = starting_line("Keras CNN model loss", r"[ ]*+[=:]([^\n]{0,200})")
 ACCURACY_LINE = starting_line("Keras CNN model accuracy", r"[ ]*+[=:]([^\n]{0,200})")
 F1_LINE = starting_line("F1 score", r"[ ]*+[=:]?([^\n]{0,200})")
+# This tool's line before training: 'Training in float32 precision on CPU: AMD EPYC, 2 cores, AVX2, oneDNN on'
+DEVICE_LINE = starting_line("Training in", r" [\w]{1,40} precision on ([^\n]{1,200})$", re.MULTILINE)
 PREDICTION_LINE = starting_line("Prediction after learning", r"[ ]*+[=:]?([^\n]{0,200})")
 CONFUSION_HEADING = "CONFUSION MATRIX"
 # A Keras progress bar's line with its metrics: '313/313 ━━━ 1s 3ms/step - accuracy: 0.9065 - loss: 0.2565'
@@ -69,6 +71,7 @@ class ParsedLog:
     run_count: int = 1
     other_runs: list[str] = field(default_factory=list)  # how each other run ended, for the report
     source: str | None = None  # what the text was read from when not a plain log: 'notebook', 'HTML export'
+    device: str | None = None  # what trained it, where the log says ('CPU: AMD EPYC, 2 cores, AVX2, oneDNN on')
 
     @property
     def readable(self) -> bool:
@@ -192,6 +195,11 @@ def parse_training(text: str) -> tuple[list[int], int | None, int]:
     return list(dict.fromkeys(int(m.group(1)) for m in headers)), int(headers[-1].group(2)), headers[-1].start()
 
 
+def parse_device(text: str) -> str | None:
+    m = DEVICE_LINE.search(text)
+    return m.group(1).strip() if m else None
+
+
 def parse_prediction(text: str) -> str | None:
     m = PREDICTION_LINE.search(text)
     if m is None:
@@ -245,4 +253,5 @@ def parse_sections(text: str) -> ParsedLog:
         f1=first_number(text, F1_LINE),
         prediction=parse_prediction(text),
         evaluate_line=parse_evaluate_line(text, epochs_at),
+        device=parse_device(text),
     )
