@@ -145,3 +145,27 @@ def test_hostile_text_is_parsed_in_linear_time(name):
     assert long < 8 * max(short, 0.05), (short, long)
 
 
+
+
+def test_the_device_line_is_read_and_named_when_the_reference_ran_elsewhere():
+    """A log of this tool names what trained it; where that is not what trained the reference and
+    the number differs, the reason says so (it explains a last-digit difference, it accuses nobody)."""
+    import dataclasses
+
+    from fashion_tools.grading.checks import check_accuracy, check_loss
+    from fashion_tools.grading.logparse import parse_sections
+
+    text = ("Training in float32 precision on CPU: AMD EPYC, 2 cores, AVX2, oneDNN on\n"
+            "Keras CNN model loss =  0.2571\nKeras CNN model accuracy =  0.9079\n")
+    log = parse_sections(text)
+    assert log.device == "CPU: AMD EPYC, 2 cores, AVX2, oneDNN on"
+    exp = dataclasses.replace(load_expected(str(EXPECTED)), accuracy=0.9084, loss=0.2562,
+                              device="CPU: AMD EPYC, 2 cores, AVX-512, oneDNN on")
+    accuracy, loss = check_accuracy(log, exp, 0.02), check_loss(log, exp, 0.05)
+    assert accuracy.passed and loss.passed
+    for result in (accuracy, loss):
+        assert "the reference ran on CPU: AMD EPYC, 2 cores, AVX-512, oneDNN on, this run on CPU: AMD EPYC, " \
+               "2 cores, AVX2, oneDNN on" in result.reason
+    same = dataclasses.replace(exp, device=log.device)
+    assert "reference ran on" not in check_accuracy(log, same, 0.02).reason
+    assert "reference ran on" not in check_accuracy(parse_sections(text.split("\n", 1)[1]), exp, 0.02).reason

@@ -8,6 +8,7 @@ import pytest
 from conftest import run_tool
 
 from fashion_tools import precision
+from fashion_tools.machine import device_line
 
 WITH_BF16 = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16 fma\n"
 WITHOUT = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f fma\n"
@@ -45,14 +46,23 @@ def test_fast_mode_run(tmp_path, synthetic_dir):
     result = run_tool("--epochs", "1", "--data-dir", str(synthetic_dir), "--no-figures",
                       "--precision", "mixed_bfloat16", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    ran = json.loads((tmp_path / "results.json").read_text())["run"]["precision"]
-    assert f"Training in {ran} precision" in result.stdout
+    run = json.loads((tmp_path / "results.json").read_text())["run"]
+    ran = run["precision"]
+    assert device_line(ran, run["machine"]) in result.stdout.splitlines()  # printed as recorded
     # Which one runs depends on the machine (its CPU flags, a GPU); the tests above pin each case.
     # Here: what ran is what was reported, and a fallback always says so.
     assert ran in ("mixed_bfloat16", "float32")
     assert ("no bfloat16 support" in result.stderr) == (ran == "float32")
     probabilities = json.loads((tmp_path / "results.json").read_text())["prediction"]["probabilities"]
     assert sum(probabilities) == pytest.approx(1, abs=1e-3)  # float32 softmax output
+
+
+def test_float16_on_a_cpu_falls_back_to_float32_with_a_note(monkeypatch):
+    import tensorflow as tf
+
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [])
+    ran, note = precision.choose("mixed_float16")
+    assert ran == "float32" and "mixed_float16 is for GPUs" in note
 
 
 def test_unknown_precision_is_a_usage_error(tmp_path):
