@@ -5,7 +5,7 @@
 today's TensorFlow/Keras: load Fashion-MNIST, show a sample, scale and one-hot encode,
 build a small CNN, train it with Adam, save after.h5, then print the test loss and
 accuracy, the confusion matrix, the F1 score and a prediction. The subcommands
-(`examples`, `grade`, `predict`) live in fashion_tools/ beside this file.
+(`examples`, `grade`, `predict`, `reference`) live in fashion_tools/ beside this file.
 
 TensorFlow is imported only inside the functions that need it, so `--help` and
 argument errors answer at once.
@@ -53,6 +53,8 @@ SUBCOMMANDS = {
     "examples": ("fashion_tools.examples", "the lecture's worked examples, computed by the model's own Keras layers"),
     "grade": ("fashion_tools.grading.command", "grade student submissions against a reference run's results.json"),
     "predict": ("fashion_tools.predict", "classify images or test-set items with a trained model"),
+    "reference": ("fashion_tools.reference", "train the lecture's model with several seeds: the range of its "
+                                             "numbers, as an expected file for grade"),
 }
 
 
@@ -264,7 +266,22 @@ def plan_outputs(args: argparse.Namespace) -> dict:
 
 
 def options_of(args: argparse.Namespace) -> dict:
-    return {k: v for k, v in vars(args).items() if k not in ("command", "run")}
+    return {k: v for k, v in vars(args).items() if k not in ("command", "run", "tool")}
+
+
+def add_training_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a training run, shared by the lecture's run and `reference`."""
+    parser.add_argument("--epochs", type=positive_int, default=MY_EPOCH, help="training epochs")
+    parser.add_argument("--batch-size", type=positive_int, default=MY_BATCH, help="images per training step")
+    parser.add_argument("--sample", type=non_negative_int, default=MY_SAMPLE,
+                        help="index of the training image shown and predicted")
+    parser.add_argument("--seed", type=seed_value, default=MY_SEED,
+                        help="random seed, 0 to 4,294,967,295; the same seed gives the same numbers")
+    add_data_dir(parser)
+    parser.add_argument("--precision", choices=PRECISIONS, default="float32",
+                        help="float32 reproduces the lecture; mixed_bfloat16 is the fast mode for CPUs with "
+                             "AVX512-BF16/AMX and for GPUs, mixed_float16 for GPUs (float32 elsewhere)")
+    parser.add_argument("--no-figures", action="store_true", help="do not draw the figures")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -274,29 +291,22 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train the lecture's CNN on Fashion-MNIST and print its numbers "
                     "(no subcommand), or run one of the subcommands below.",
         formatter_class=HelpFormatter)
-    parser.add_argument("--epochs", type=positive_int, default=MY_EPOCH, help="training epochs")
-    parser.add_argument("--batch-size", type=positive_int, default=MY_BATCH, help="images per training step")
-    parser.add_argument("--sample", type=non_negative_int, default=MY_SAMPLE,
-                        help="index of the training image shown and predicted")
-    parser.add_argument("--seed", type=seed_value, default=MY_SEED,
-                        help="random seed, 0 to 4,294,967,295; the same seed gives the same numbers")
+    add_training_options(parser)
     parser.add_argument("--model", default="after.h5", metavar="PATH", help="where the trained model is saved (HDF5)")
-    add_data_dir(parser)
-    parser.add_argument("--precision", choices=PRECISIONS, default="float32",
-                        help="float32 reproduces the lecture; mixed_bfloat16 is the fast mode for CPUs with "
-                             "AVX512-BF16/AMX and for GPUs (float32 elsewhere)")
     parser.add_argument("--results", metavar="PATH", default=None,
                         help="where the run's numbers are written as JSON (default: results.json beside the model)")
     parser.add_argument("--figures-dir", metavar="DIR", default=None,
                         help="folder for the PNG figures (default: figures/ beside the model)")
-    parser.add_argument("--no-figures", action="store_true", help="do not draw the figures")
     parser.add_argument("--show", action="store_true", help="also open the figures in windows")
+    parser.set_defaults(tool=Path(__file__).resolve())  # subcommands that train run this script per seed
     sub = parser.add_subparsers(dest="command", title="subcommands", metavar="{" + ",".join(SUBCOMMANDS) + "}")
     for name, (module, summary) in SUBCOMMANDS.items():
         mod = importlib.import_module(module)
         sub_parser = sub.add_parser(name, help=summary, description=summary, prog=f"{parser.prog} {name}",
                                     formatter_class=HelpFormatter)
         mod.add_arguments(sub_parser)
+        if getattr(mod, "TAKES_TRAINING_OPTIONS", False):
+            add_training_options(sub_parser)
         sub_parser.set_defaults(run=mod.run)
     return parser
 

@@ -242,7 +242,7 @@ def count_train_images(files: dict[str, Path] | None) -> int:
     return STANDARD_COUNTS["train"] if files is None else check(files)["train"]
 
 
-def _download() -> dict[str, Path]:
+def download() -> dict[str, Path]:
     """The lecture's way: keras.datasets.fashion_mnist, which fills the Keras cache."""
     from fashion_tools.keras_setup import keras_import
 
@@ -263,7 +263,7 @@ def load(files: dict[str, Path] | None) -> Dataset:
     """Read and validate the four files (downloading them first when files is None)."""
     source = "download" if files is None else str(Path(files["train_images"]).parent)
     if files is None:
-        files = _download()
+        files = download()
     check(files)
     arrays, digests = {}, {}
     for key, path in files.items():

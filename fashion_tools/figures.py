@@ -129,3 +129,38 @@ def draw_all(folder: Path, *, show: bool, image: np.ndarray, sample_title: str, 
         if not show:
             plt.close(fig)
     return written
+
+
+def spread_figure(plt, spread: dict):
+    """Test accuracy per seed beside the per-epoch training accuracy of every seed as a band."""
+    seeds, accuracy = spread["seeds"], spread["test_accuracy"]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    positions = np.arange(len(seeds))
+    left.plot(positions, accuracy["values"], "o", color="tab:blue", markersize=8)
+    left.axhspan(accuracy["min"], accuracy["max"], color="tab:blue", alpha=0.12, label="range (min to max)")
+    left.axhline(accuracy["mean"], color="tab:blue", linestyle="--", linewidth=1, label=f"mean {accuracy['mean']:.4f}")
+    left.set_xticks(positions, [str(s) for s in seeds], rotation=45 if len(seeds) > 8 else 0)
+    left.set(title=f"Test accuracy of {len(seeds)} seeds", xlabel="seed", ylabel="test accuracy")
+    left.legend(loc="lower right", fontsize=9)
+    epochs = np.arange(1, len(spread["training"]["accuracy"]) + 1)
+    per_epoch = spread["training"]["accuracy"]
+    right.fill_between(epochs, [e["min"] for e in per_epoch], [e["max"] for e in per_epoch], color="tab:green",
+                       alpha=0.25, label="range over the seeds")
+    right.plot(epochs, [e["mean"] for e in per_epoch], marker="o", color="tab:green", label="mean")
+    right.set_xticks(epochs)
+    right.set(title="Training accuracy per epoch", xlabel="epoch", ylabel="training accuracy")
+    right.legend(loc="lower right", fontsize=9)
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+    fig.suptitle("The lecture's numbers over seeds")
+    return fig
+
+
+def draw_spread(folder: Path, spread: dict) -> str:
+    """figures/spread.png of a reference run; returns its path."""
+    plt = pyplot()
+    fig = spread_figure(plt, spread)
+    path = folder / "spread.png"
+    save(fig, path)
+    plt.close(fig)
+    return str(path)

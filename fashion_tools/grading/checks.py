@@ -38,8 +38,10 @@ RULES = [
     ("architecture", "the summary's layer kinds in order, each layer's parameter count and the total "
                      "equal the expected"),
     ("training", "the progress output shows the epochs 1 to the expected number ('Epoch N/M')"),
-    ("accuracy", "expected - TOLERANCE <= test accuracy <= 1"),
-    ("loss", "test loss <= expected + LOSS_TOLERANCE"),
+    ("accuracy", "expected - TOLERANCE <= test accuracy <= 1; with a reference's spread over seeds: its "
+                 "minimum - TOLERANCE (default: 2 standard deviations of the seeds, at least 0.005)"),
+    ("loss", "test loss <= expected + LOSS_TOLERANCE; with a spread: its maximum + LOSS_TOLERANCE (default: "
+             "2 standard deviations, at least 0.01)"),
     ("evaluation", "where the log shows Keras' evaluate() progress line, its accuracy and loss = the printed "
                    "ones, within what Keras' own bar differs (0.02 accuracy, 0.05 loss); passes when there is "
                    "no such line"),
@@ -217,7 +219,11 @@ def machine_note(log: ParsedLog, exp: Expected, found: float, expected: float) -
 
 
 def check_accuracy(log: ParsedLog, exp: Expected, tolerance: float) -> CheckResult:
-    low = exp.accuracy - tolerance
+    """At least the expected less the tolerance; with a spread, at least its minimum less the margin."""
+    spread = exp.spread
+    low = (spread.accuracy[0] if spread else exp.accuracy) - tolerance
+    bound = (f"the {len(spread.seeds)}-seed range {spread.accuracy[0]:.4f}-{spread.accuracy[1]:.4f} less "
+             f"{tolerance:g}" if spread else f"the expected {exp.accuracy:.4f} - {tolerance:g}")
     want = f">= {low:.4f}"
     if log.accuracy is None:
         return not_found("accuracy", want, "'Keras CNN model accuracy = ' line", log)
@@ -226,14 +232,17 @@ def check_accuracy(log: ParsedLog, exp: Expected, tolerance: float) -> CheckResu
     if not math.isfinite(a) or not 0 <= a <= 1:
         return failing("accuracy", want, found, f"{a:g} is not an accuracy, which lies between 0 and 1")
     if a < low - EPS:
-        return failing("accuracy", want, found,
-                       f"{a:.4f} is below the expected {exp.accuracy:.4f} - {tolerance:g} = {low:.4f}")
-    return passing("accuracy", want, found,
-                   f"{a:.4f} >= {exp.accuracy:.4f} - {tolerance:g}{machine_note(log, exp, a, exp.accuracy)}")
+        return failing("accuracy", want, found, f"{a:.4f} is below {bound} = {low:.4f}")
+    where = "within" if spread and a <= spread.accuracy[1] + EPS else "at least"
+    return passing("accuracy", want, found, f"{a:.4f} is {where} {bound}{machine_note(log, exp, a, exp.accuracy)}")
 
 
 def check_loss(log: ParsedLog, exp: Expected, tolerance: float) -> CheckResult:
-    high = exp.loss + tolerance
+    """At most the expected plus the tolerance; with a spread, at most its maximum plus the margin."""
+    spread = exp.spread
+    high = (spread.loss[1] if spread else exp.loss) + tolerance
+    bound = (f"the {len(spread.seeds)}-seed range {spread.loss[0]:.4f}-{spread.loss[1]:.4f} plus {tolerance:g}"
+             if spread else f"the expected {exp.loss:.4f} + {tolerance:g}")
     want = f"<= {high:.4f}"
     if log.loss is None:
         return not_found("loss", want, "'Keras CNN model loss = ' line", log)
@@ -241,10 +250,10 @@ def check_loss(log: ParsedLog, exp: Expected, tolerance: float) -> CheckResult:
     if not math.isfinite(log.loss) or log.loss < 0:
         return failing("loss", want, found, f"{log.loss:g} is not a cross-entropy loss, which is 0 or more")
     if log.loss > high + EPS:
-        return failing("loss", want, found,
-                       f"{log.loss:.4f} is above the expected {exp.loss:.4f} + {tolerance:g} = {high:.4f}")
+        return failing("loss", want, found, f"{log.loss:.4f} is above {bound} = {high:.4f}")
+    where = "within" if spread and log.loss >= spread.loss[0] - EPS else "at most"
     return passing("loss", want, found,
-                   f"{log.loss:.4f} <= {exp.loss:.4f} + {tolerance:g}{machine_note(log, exp, log.loss, exp.loss)}")
+                   f"{log.loss:.4f} is {where} {bound}{machine_note(log, exp, log.loss, exp.loss)}")
 
 
 def check_evaluation(log: ParsedLog, exp: Expected) -> CheckResult:

@@ -99,10 +99,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "platform's download (.zip or its folder)")
     parser.add_argument("--expected", required=True, metavar="PATH",
                         help="the reference run's results.json")
-    parser.add_argument("--tolerance", type=non_negative_float, default=DEFAULT_TOLERANCE,
-                        help="how far the test accuracy may fall below the expected")
-    parser.add_argument("--loss-tolerance", type=non_negative_float, default=DEFAULT_LOSS_TOLERANCE,
-                        help="how far the test loss may rise above the expected")
+    parser.add_argument("--tolerance", type=non_negative_float, default=None,
+                        help=f"how far the test accuracy may fall below the expected (default: {DEFAULT_TOLERANCE}), "
+                             "or below the minimum of a reference's spread (default: 2 standard deviations of "
+                             "its seeds, at least 0.005)")
+    parser.add_argument("--loss-tolerance", type=non_negative_float, default=None,
+                        help=f"how far the test loss may rise above the expected (default: "
+                             f"{DEFAULT_LOSS_TOLERANCE}), or above a spread's maximum (default: 2 standard "
+                             "deviations, at least 0.01)")
     parser.add_argument("--report", metavar="CSV", help="also write one row per submission to this CSV file")
     parser.add_argument("--json", action="store_true", help="print the grades as JSON, and nothing else")
     parser.add_argument("--points", metavar="CHECK=N,...", default="",
@@ -140,12 +144,22 @@ def check_outputs(args: argparse.Namespace) -> None:
         make_folder(args.feedback, "--feedback", "feedback.txt")
 
 
+def set_tolerances(args: argparse.Namespace, exp: Expected) -> None:
+    """The tolerances not given: a spread's margins where the expected file has one, else the defaults."""
+    accuracy, loss = exp.spread.margins if exp.spread else (DEFAULT_TOLERANCE, DEFAULT_LOSS_TOLERANCE)
+    if args.tolerance is None:
+        args.tolerance = accuracy
+    if args.loss_tolerance is None:
+        args.loss_tolerance = loss
+
+
 def run(args: argparse.Namespace) -> int:
     """Grade every submission; 0 when all passed every check, 1 when any failed."""
     check_outputs(args)
     given = rubric.load_rubric(args.rubric) if args.rubric else {}
     points = rubric.points_for(CHECKS, {**given, **rubric.parse_points(args.points)})
     exp = load_expected(args.expected)
+    set_tolerances(args, exp)
     with tempfile.TemporaryDirectory(prefix="fashion-grade-") as workdir:  # bundles unpack here, then it goes
         submissions = [sub for path in args.submissions for sub in find_submissions(path, Path(workdir))]
         if args.gradescope and len(submissions) != 1:

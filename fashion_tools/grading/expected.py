@@ -23,6 +23,25 @@ KIND_ALIASES = {"MaxPool2D": "MaxPooling2D", "AvgPool2D": "AveragePooling2D"}
 
 
 @dataclass
+class Spread:
+    """The range of a reference over several seeds (python fashion_items.py reference)."""
+
+    seeds: list[int]
+    accuracy: tuple[float, float, float]  # min, max, standard deviation over the seeds
+    loss: tuple[float, float, float]
+
+    @property
+    def margins(self) -> tuple[float, float]:
+        """The default margins below the accuracy's minimum and above the loss's maximum: two standard
+        deviations of the seeds' values (rounded up to 0.001), at least 0.005 and 0.01. A new seed
+        falls outside the range of 5 seeds one time in three; 2 standard deviations past it, rarely."""
+        def margin(std: float, floor: float) -> float:
+            return max(floor, math.ceil(2 * std * 1000 - 1e-9) / 1000)
+
+        return margin(self.accuracy[2], 0.005), margin(self.loss[2], 0.01)
+
+
+@dataclass
 class Expected:
     path: str
     shapes: dict[str, tuple[int, ...]]
@@ -36,6 +55,7 @@ class Expected:
     accuracy: float
     class_counts: list[int]
     device: str | None = None  # what trained the reference, as its log's device line names it
+    spread: Spread | None = None  # the range over seeds, where the expected file has one
 
 
 def json_depth(value, limit: int = MAX_EXPECTED_DEPTH) -> int:
@@ -135,7 +155,21 @@ def load_expected(path: str) -> Expected:
         accuracy=float(get("test.accuracy", is_number, "a number")),
         class_counts=get("test.class_counts", is_int_list, "a list of whole numbers"),
         device=reference_device(data),
+        spread=read_spread(data, get) if "spread" in data else None,
     )
+
+
+def read_spread(data: dict, get) -> Spread:
+    def stats(name: str) -> tuple[float, float, float]:
+        low, high = (float(get(f"spread.{name}.{k}", is_number, "a number")) for k in ("min", "max"))
+        std = float(get(f"spread.{name}.std", is_number, "a number"))
+        if not low <= high or std < 0:
+            raise ToolError(f"--expected: field spread.{name} has min {low} above max {high} or a negative "
+                            "standard deviation; write it again with python fashion_items.py reference")
+        return low, high, std
+
+    seeds = get("spread.seeds", lambda v: is_int_list(v) and len(v) > 0, "a list of seeds")
+    return Spread(seeds=seeds, accuracy=stats("test_accuracy"), loss=stats("test_loss"))
 
 
 def reference_device(data: dict) -> str | None:

@@ -1,0 +1,295 @@
+"""`python fashion_items.py reference`: the lecture's numbers as a measured range over seeds.
+
+The lecture sets no seed, so what a student's run prints is one draw from a distribution. This
+trains the lecture's model once per seed (SEED, SEED+1, ...), each as the default run in a process
+of its own, and writes the expected file `grade` reads: the first seed's results.json plus a
+`spread` section (per-seed values, min, max, mean and standard deviation).
+
+Each finished seed is written at once (the run writes its results.json atomically), so an
+interrupted or killed reference keeps what it finished and `--resume` goes on from there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from fashion_tools import data as fashion_data
+from fashion_tools.atomic import atomic_write_text, make_folder
+from fashion_tools.cli import bounded, positive_int
+from fashion_tools.errors import ToolError
+
+TAKES_TRAINING_OPTIONS = True  # fashion_items.py adds --epochs, --seed, --data-dir, ... to this subcommand
+MAX_SEEDS = 1000
+MAX_SEED = 2**32 - 1
+# Options a finished seed must share with this run to be resumed (results.json's run.options).
+SAME_OPTIONS = ("epochs", "batch_size", "sample", "precision")
+# How many seeds train side by side by default: measured on a 2-core AMD EPYC (AVX2), two seeds
+# with one thread each finished in 0.74 of the time of one after the other with two threads each
+# (docs/reference.md); one process per core, as many as there are seeds.
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seeds", type=lambda t: bounded(t, int, 1, MAX_SEEDS), default=5,
+                        help="how many seeds to train: --seed, --seed + 1, ...")
+    parser.add_argument("--jobs", type=positive_int, default=None,
+                        help=f"seeds trained side by side, the cores shared between them "
+                             f"(default: one per core, at most --seeds; this machine: {CORES} cores)")
+    parser.add_argument("--out", metavar="DIR", default="reference",
+                        help="folder for reference.json (the expected file for grade), the seeds' own results, "
+                             "models and logs (seeds/), and figures/spread.png")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the seeds a previous (interrupted) reference in --out finished; train the rest")
+
+
+@dataclass
+class Seed:
+    seed: int
+    folder: Path
+
+    @property
+    def results(self) -> Path:
+        return self.folder / f"seed-{self.seed}.json"
+
+    @property
+    def model(self) -> Path:
+        return self.folder / f"seed-{self.seed}.h5"
+
+    @property
+    def log(self) -> Path:
+        return self.folder / f"seed-{self.seed}.log"
+
+
+def run(args: argparse.Namespace) -> int:
+    seeds = seed_list(args.seed, args.seeds)
+    data_dir = data_folder(args.data_dir, args.sample)
+    out = make_folder(args.out, "--out", "reference.json")
+    seeds_dir = make_folder(out / "seeds", "--out", "seeds/")
+    runs = [Seed(s, seeds_dir) for s in seeds]
+    finished = {r.seed: read_seed(r.results) for r in runs if r.results.exists()}
+    if finished and not args.resume:
+        raise ToolError(f"--out {out} already holds finished seeds ({', '.join(map(str, sorted(finished)))}); "
+                        "pass --resume to keep them and train the rest, or choose another --out")
+    for seed, results in finished.items():
+        check_same_options(seed, results, args)
+    todo = [r for r in runs if r.seed not in finished]
+    jobs = min(args.jobs or CORES, max(len(todo), 1))
+    if finished:
+        print(f"Resuming: {len(finished)} of {len(runs)} seeds already finished "
+              f"({', '.join(map(str, sorted(finished)))})")
+    print(f"Training {len(todo)} seed(s) of {len(runs)}, {jobs} at a time, {args.epochs} epochs each; "
+          f"one line per finished seed (logs in {seeds_dir})", flush=True)
+    train_all(todo, args, data_dir, jobs, done=len(finished), total=len(runs))
+    results = [read_seed(r.results) for r in runs]
+    reference = build_reference(results, seeds)
+    path = out / "reference.json"
+    atomic_write_text(path, json.dumps(reference, indent=1) + "\n")
+    print()
+    print(spread_table(reference["spread"]))
+    print(f"\nSaved expected results: {path}  (python fashion_items.py grade --expected {path} LOG ...)")
+    if not args.no_figures:
+        from fashion_tools.figures import draw_spread
+
+        figure = draw_spread(make_folder(out / "figures", "--out", "figures/spread.png"), reference["spread"])
+        print(f"Saved figure: {figure}")
+    return 0
+
+
+def seed_list(first: int, count: int) -> list[int]:
+    if first + count - 1 > MAX_SEED:
+        raise ToolError(f"--seed {first} with --seeds {count} goes past the largest seed, {MAX_SEED}; "
+                        "choose a smaller --seed")
+    return [first + i for i in range(count)]
+
+
+def data_folder(data_dir: str | None, sample: int) -> str:
+    """The folder every seed reads, its four files checked once here; downloaded once if need be."""
+    files = fashion_data.locate(data_dir)
+    if files is None:
+        files = fashion_data.download()
+    count = fashion_data.check(files)["train"]
+    if not 0 <= sample < count:
+        raise ToolError(f"argument --sample: {sample} is outside the training set (0 to {count - 1})")
+    return str(Path(files["train_images"]).resolve().parent)
+
+
+def read_seed(path: Path) -> dict[str, Any]:
+    """A finished seed's results.json (written atomically: it is whole or absent)."""
+    try:
+        results = json.loads(path.read_text())
+        whole = all(isinstance(results.get(key), dict) for key in ("run", "test", "training", "timings"))
+    except (OSError, ValueError, AttributeError):
+        whole = False
+    if not whole or not isinstance(results["run"].get("options"), dict):
+        raise ToolError(f"{path}: not a finished seed's results.json; delete it and run with --resume again")
+    return results
+
+
+def check_same_options(seed: int, results: dict, args: argparse.Namespace) -> None:
+    options = results["run"]["options"]
+    for name in SAME_OPTIONS:
+        if options.get(name) != getattr(args, name):
+            flag = "--" + name.replace("_", "-")
+            raise ToolError(f"seed {seed} in --out was trained with {flag} {options.get(name)}, this run asks for "
+                            f"{getattr(args, name)}; use another --out, or the same options")
+
+
+def child_command(r: Seed, args: argparse.Namespace, data_dir: str) -> list[str]:
+    """The default run for one seed, its outputs in seeds/ (fashion_items.py, passed in as args.tool)."""
+    return [sys.executable, str(args.tool), "--seed", str(r.seed), "--epochs", str(args.epochs),
+            "--batch-size", str(args.batch_size), "--sample", str(args.sample), "--data-dir", data_dir,
+            "--precision", args.precision, "--model", str(r.model), "--results", str(r.results), "--no-figures"]
+
+
+def child_env(jobs: int) -> dict[str, str]:
+    """Share the cores: each of J processes gets cores/J threads (the same numbers whatever the count:
+    op determinism is on)."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if jobs > 1:
+        threads = str(max(1, CORES // jobs))
+        env.update(TF_NUM_INTRAOP_THREADS=threads, TF_NUM_INTEROP_THREADS="1", OMP_NUM_THREADS=threads)
+    return env
+
+
+def die_with_parent() -> None:
+    """In the child: end when the reference process ends (Linux), so no seed trains on unseen."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def train_all(todo: list[Seed], args: argparse.Namespace, data_dir: str, jobs: int, done: int, total: int) -> None:
+    """Run the seeds, at most jobs at a time; one line as each finishes, a progress line on a terminal."""
+    env = child_env(jobs)
+    waiting = list(todo)
+    running: dict[int, tuple[subprocess.Popen, IO, float]] = {}
+    progress = Progress(total * args.epochs) if sys.stderr.isatty() else None
+    try:
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                r = waiting.pop(0)
+                log = open(r.log, "w")
+                proc = subprocess.Popen(child_command(r, args, data_dir), stdout=log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, env=env, preexec_fn=die_with_parent)
+                running[r.seed] = (proc, log, time.perf_counter())
+            time.sleep(0.2)
+            for seed, (proc, log, started) in list(running.items()):
+                if proc.poll() is None:
+                    continue
+                log.close()
+                del running[seed]
+                r = next(x for x in todo if x.seed == seed)
+                if proc.returncode != 0:
+                    raise ToolError(f"seed {seed} failed (exit status {proc.returncode}): {last_line(r.log)}; "
+                                    f"its log: {r.log}. The finished seeds are kept: --resume goes on",
+                                    2 if proc.returncode == 2 else 1)  # 2: the seed's input was refused
+                done += 1
+                if progress:
+                    progress.clear()
+                report_seed(read_seed(r.results), done, total, time.perf_counter() - started)
+            if progress:
+                progress.show(done * args.epochs + sum(epochs_in(x.log) for x in todo if x.seed in running),
+                              done, total)
+    finally:
+        for proc, log, _ in running.values():
+            proc.terminate()
+            proc.wait()
+            log.close()
+        if progress:
+            progress.clear()
+
+
+def report_seed(results: dict, done: int, total: int, seconds: float) -> None:
+    test = results["test"]
+    print(f"seed {results['run']['seed']} ({done}/{total}): test accuracy {test['accuracy']:.4f}, "
+          f"loss {test['loss']:.4f}, F1 {test['f1_micro']:.4f}, {seconds:.0f} s", flush=True)
+
+
+def last_line(path: Path) -> str:
+    try:
+        lines = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return "(no log)"
+    return lines[-1][-300:] if lines else "(nothing printed)"
+
+
+def epochs_in(path: Path) -> int:
+    """Epochs a running seed has finished, from its log's 'Epoch N/M - ...' lines."""
+    try:
+        return path.read_text(errors="replace").count("\nEpoch ")
+    except OSError:
+        return 0
+
+
+class Progress:
+    """One line on a terminal, redrawn in place: a bar over all the seeds' epochs."""
+
+    def __init__(self, total_epochs: int) -> None:
+        self.total = max(total_epochs, 1)
+        self.started = time.perf_counter()
+
+    def show(self, epochs: int, done: int, seeds: int) -> None:
+        width = 30
+        filled = min(width, width * epochs // self.total)
+        elapsed = time.perf_counter() - self.started
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{seeds} seeds, {epochs}/{self.total} epochs, "
+              f"{elapsed:.0f} s", end="", file=sys.stderr, flush=True)
+
+    def clear(self) -> None:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+# ---- the spread ----
+
+def summary(values: list[float]) -> dict[str, Any]:
+    return {"values": values, "min": min(values), "max": max(values), "mean": statistics.fmean(values),
+            "std": statistics.stdev(values) if len(values) > 1 else 0.0}
+
+
+def build_reference(results: list[dict], seeds: list[int]) -> dict[str, Any]:
+    """The first seed's results.json, with the spread of every seed's numbers added."""
+    first = results[0]
+    epochs = len(first["training"]["loss"])
+    spread = {
+        "seeds": seeds,
+        "test_accuracy": summary([r["test"]["accuracy"] for r in results]),
+        "test_loss": summary([r["test"]["loss"] for r in results]),
+        "f1_micro": summary([r["test"]["f1_micro"] for r in results]),
+        "training": {key: [summary([r["training"][key][e] for r in results]) for e in range(epochs)]
+                     for key in ("loss", "accuracy")},
+        "machine": first["run"].get("machine"),
+        "versions": first["run"].get("versions"),
+        "seconds_per_seed": summary([r["timings"]["total"] for r in results]),
+    }
+    return {**first, "spread": spread}
+
+
+def spread_table(spread: dict) -> str:
+    """One row per seed, then min / mean / max."""
+    head = f"{'seed':>12}  {'test acc':>8}  {'test loss':>9}  {'F1':>6}  {'train acc':>9}"
+    rows = [head]
+    train_acc = spread["training"]["accuracy"][-1]["values"] if spread["training"]["accuracy"] else []
+    for i, seed in enumerate(spread["seeds"]):
+        acc = f"{train_acc[i]:.4f}" if train_acc else "-"
+        rows.append(f"{seed:>12}  {spread['test_accuracy']['values'][i]:>8.4f}  "
+                    f"{spread['test_loss']['values'][i]:>9.4f}  {spread['f1_micro']['values'][i]:>6.4f}  {acc:>9}")
+    for stat in ("min", "mean", "max"):
+        acc = f"{spread['training']['accuracy'][-1][stat]:.4f}" if train_acc else "-"
+        rows.append(f"{stat:>12}  {spread['test_accuracy'][stat]:>8.4f}  {spread['test_loss'][stat]:>9.4f}  "
+                    f"{spread['f1_micro'][stat]:>6.4f}  {acc:>9}")
+    n = len(spread["seeds"])
+    rows.append(f"{'std':>12}  {spread['test_accuracy']['std']:>8.4f}  {spread['test_loss']['std']:>9.4f}  "
+                f"{spread['f1_micro']['std']:>6.4f}  ({n} seed{'s' if n != 1 else ''}; train acc: the last epoch)")
+    return "\n".join(rows)
