@@ -34,9 +34,8 @@ MAX_SEEDS = 1000
 MAX_SEED = 2**32 - 1
 # Options a finished seed must share with this run to be resumed (results.json's run.options).
 SAME_OPTIONS = ("epochs", "batch_size", "sample", "precision")
-# How many seeds train side by side by default: measured on a 2-core AMD EPYC (AVX2), two seeds
-# with one thread each finished in 0.74 of the time of one after the other with two threads each
-# (docs/reference.md); one process per core, as many as there are seeds.
+# How many seeds train side by side by default: one per core. Measured on a 2-core AMD EPYC (AVX2),
+# 2 seeds of 2 epochs on the real data: 101 s one after the other, 82 s side by side (docs/reference.md).
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
@@ -75,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
     seeds = seed_list(args.seed, args.seeds)
     data_dir = data_folder(args.data_dir, args.sample)
     out = make_folder(args.out, "--out", "reference.json")
-    seeds_dir = make_folder(out / "seeds", "--out", "seeds/")
+    seeds_dir = make_folder(out / "seeds", "--out", f"seed-{seeds[0]}.json")
+    figures = None if args.no_figures else make_folder(out / "figures", "--out", "spread.png")
     runs = [Seed(s, seeds_dir) for s in seeds]
     finished = {r.seed: read_seed(r.results) for r in runs if r.results.exists()}
     if finished and not args.resume:
@@ -98,11 +98,10 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(spread_table(reference["spread"]))
     print(f"\nSaved expected results: {path}  (python fashion_items.py grade --expected {path} LOG ...)")
-    if not args.no_figures:
+    if figures is not None:
         from fashion_tools.figures import draw_spread
 
-        figure = draw_spread(make_folder(out / "figures", "--out", "figures/spread.png"), reference["spread"])
-        print(f"Saved figure: {figure}")
+        print(f"Saved figure: {draw_spread(figures, reference['spread'])}")
     return 0
 
 
@@ -152,14 +151,11 @@ def child_command(r: Seed, args: argparse.Namespace, data_dir: str) -> list[str]
             "--precision", args.precision, "--model", str(r.model), "--results", str(r.results), "--no-figures"]
 
 
-def child_env(jobs: int) -> dict[str, str]:
-    """Share the cores: each of J processes gets cores/J threads (the same numbers whatever the count:
-    op determinism is on)."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    if jobs > 1:
-        threads = str(max(1, CORES // jobs))
-        env.update(TF_NUM_INTRAOP_THREADS=threads, TF_NUM_INTEROP_THREADS="1", OMP_NUM_THREADS=threads)
-    return env
+def child_env() -> dict[str, str]:
+    """Each seed's process runs with TensorFlow's own thread counts, as the default run does: fewer
+    threads would change the last bits of some numbers (the sample's probabilities), and sharing the
+    cores this way was measured no slower (docs/reference.md)."""
+    return {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
 def die_with_parent() -> None:
@@ -172,7 +168,7 @@ def die_with_parent() -> None:
 
 def train_all(todo: list[Seed], args: argparse.Namespace, data_dir: str, jobs: int, done: int, total: int) -> None:
     """Run the seeds, at most jobs at a time; one line as each finishes, a progress line on a terminal."""
-    env = child_env(jobs)
+    env = child_env()
     waiting = list(todo)
     running: dict[int, tuple[subprocess.Popen, IO, float]] = {}
     progress = Progress(total * args.epochs) if sys.stderr.isatty() else None
