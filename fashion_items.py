@@ -166,6 +166,7 @@ def lecture(args: argparse.Namespace, files: dict[str, Path] | None) -> LectureR
     # 4/12: display a sample image and its label
     show_sample(d, args.sample)
 
+    # TensorFlow starts only now, the data known good: oneDNN decided first, then seeded, precision chosen
     keras_import()
     set_seed(args.seed)
     precision, note = precisions.choose(args.precision)

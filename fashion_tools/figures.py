@@ -141,7 +141,8 @@ def spread_figure(plt, spread: dict):
     left.axhline(accuracy["mean"], color="tab:blue", linestyle="--", linewidth=1, label=f"mean {accuracy['mean']:.4f}")
     left.set_xticks(positions, [str(s) for s in seeds], rotation=45 if len(seeds) > 8 else 0)
     left.set(title=f"Test accuracy of {len(seeds)} seeds", xlabel="seed", ylabel="test accuracy")
-    left.legend(loc="lower right", fontsize=9)
+    left.margins(y=0.25)  # room for the legend below the lowest seed
+    left.legend(loc="lower center", fontsize=9, ncols=2)
     epochs = np.arange(1, len(spread["training"]["accuracy"]) + 1)
     per_epoch = spread["training"]["accuracy"]
     right.fill_between(epochs, [e["min"] for e in per_epoch], [e["max"] for e in per_epoch], color="tab:green",

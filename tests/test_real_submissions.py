@@ -228,3 +228,38 @@ def test_a_folder_report_names_the_file_it_graded(tmp_path):
     assert sub["log"].endswith("lab3.ipynb") and sub["read_as"] == "notebook"
     status, table = run_grade(str(tmp_path / "zoe"))
     assert f"(log: {tmp_path / 'zoe' / 'lab3.ipynb'} (notebook))" in table.splitlines()[0]
+
+
+REFERENCE = DATA / "reference.json"  # `python fashion_items.py reference`: 5 seeds on the real data, AVX2 CPU
+
+
+def test_real_logs_graded_against_the_measured_range():
+    """The real 5-seed reference: honest runs of the lecture's script and of the tool pass, and each
+    reason names the range (the lecture's runs under Keras 3 land above the tool's, which is no fault)."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        status = fashion_items.main(["grade", "--expected", str(REFERENCE), "--json",
+                                     *(str(REAL / n) for n in ("keras3.log", "tool_utf-8.log", "jupyterlab.ipynb",
+                                                               "typo_confusion_matrix.log"))])
+    graded = json.loads(buffer.getvalue())
+    assert status == 1  # the typo stops that run before its matrix
+    assert graded["tolerances"]["accuracy"] == 0.007 and graded["tolerances"]["loss"] == 0.015
+    keras3, tool, notebook, typo = graded["submissions"]
+    for sub in (keras3, tool, notebook):
+        assert verdicts(sub) == ALL_PASS, reasons(sub)
+    assert reasons(keras3)["accuracy"] == "0.9135 is above the 5-seed range 0.9042-0.9133"
+    assert reasons(keras3)["loss"] == "0.2367 is below the 5-seed range 0.2463-0.2645"
+    assert reasons(tool)["accuracy"] == "0.9090 is within the 5-seed range 0.9042-0.9133"
+    assert reasons(typo)["accuracy"] == "0.9072 is within the 5-seed range 0.9042-0.9133"
+    assert verdicts(typo)["confusion_matrix"] == "FAIL"
+
+
+def test_the_reference_file_is_a_real_five_seed_run():
+    """What the README and docs/reference.md quote is this file's."""
+    ref = json.loads(REFERENCE.read_text())
+    spread = ref["spread"]
+    assert spread["seeds"] == [1234, 1235, 1236, 1237, 1238]
+    assert (spread["test_accuracy"]["min"], spread["test_accuracy"]["max"]) == (0.9042, 0.9133)
+    assert ref["run"]["seed"] == 1234 and ref["test"]["accuracy"] == spread["test_accuracy"]["values"][0]
+    assert ref["run"]["machine"]["vector"] == "AVX2" and ref["run"]["machine"]["onednn"] is True
+    assert ref["shapes"]["x_train"] == [60000, 28, 28]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fashion_tools.grading.expected import SHAPE_NAMES, Expected, normal_kind, same_kind
+from fashion_tools.grading.expected import SHAPE_NAMES, Expected, Spread, normal_kind, same_kind
 from fashion_tools.grading.logparse import ParsedLog
 
 if TYPE_CHECKING:
@@ -218,6 +218,17 @@ def machine_note(log: ParsedLog, exp: Expected, found: float, expected: float) -
     return ""
 
 
+def in_range(value: float, spread: Spread, stats: tuple[float, float, float], margin: float, side: str) -> str:
+    """Where a passing value lies against a spread: inside it, past it on the good side, or within the
+    margin on the other ('less' for accuracy, 'plus' for loss)."""
+    low, high, _ = stats
+    span = f"the {len(spread.seeds)}-seed range {low:.4f}-{high:.4f}"
+    if low - EPS <= value <= high + EPS:
+        return f"within {span}"
+    better = value > high if side == "less" else value < low
+    return f"{'above' if side == 'less' else 'below'} {span}" if better else f"within {span} {side} {margin:g}"
+
+
 def check_accuracy(log: ParsedLog, exp: Expected, tolerance: float) -> CheckResult:
     """At least the expected less the tolerance; with a spread, at least its minimum less the margin."""
     spread = exp.spread
@@ -233,8 +244,11 @@ def check_accuracy(log: ParsedLog, exp: Expected, tolerance: float) -> CheckResu
         return failing("accuracy", want, found, f"{a:g} is not an accuracy, which lies between 0 and 1")
     if a < low - EPS:
         return failing("accuracy", want, found, f"{a:.4f} is below {bound} = {low:.4f}")
-    where = "within" if spread and a <= spread.accuracy[1] + EPS else "at least"
-    return passing("accuracy", want, found, f"{a:.4f} is {where} {bound}{machine_note(log, exp, a, exp.accuracy)}")
+    note = machine_note(log, exp, a, exp.accuracy)
+    if spread is None:
+        return passing("accuracy", want, found, f"{a:.4f} is at least {bound}{note}")
+    where = in_range(a, spread, spread.accuracy, tolerance, "less")
+    return passing("accuracy", want, found, f"{a:.4f} is {where}{note}")
 
 
 def check_loss(log: ParsedLog, exp: Expected, tolerance: float) -> CheckResult:
@@ -251,9 +265,11 @@ def check_loss(log: ParsedLog, exp: Expected, tolerance: float) -> CheckResult:
         return failing("loss", want, found, f"{log.loss:g} is not a cross-entropy loss, which is 0 or more")
     if log.loss > high + EPS:
         return failing("loss", want, found, f"{log.loss:.4f} is above {bound} = {high:.4f}")
-    where = "within" if spread and log.loss >= spread.loss[0] - EPS else "at most"
-    return passing("loss", want, found,
-                   f"{log.loss:.4f} is {where} {bound}{machine_note(log, exp, log.loss, exp.loss)}")
+    note = machine_note(log, exp, log.loss, exp.loss)
+    if spread is None:
+        return passing("loss", want, found, f"{log.loss:.4f} is at most {bound}{note}")
+    where = in_range(log.loss, spread, spread.loss, tolerance, "plus")
+    return passing("loss", want, found, f"{log.loss:.4f} is {where}{note}")
 
 
 def check_evaluation(log: ParsedLog, exp: Expected) -> CheckResult:
