@@ -79,11 +79,18 @@ def read_cpu(cpuinfo: str | None = None, cores: int | None = None) -> Cpu:
                vendor=fields.get("vendor_id", ""), flags=set(fields.get("flags", "").split()), mhz=mhz, cores=cores)
 
 
-def onednn_choice(cpu: Cpu, environ: dict[str, str]) -> tuple[str | None, str]:
-    """The value to give TF_ENABLE_ONEDNN_OPTS (None: leave it as it is) and who decided."""
+def has_nvidia_gpu() -> bool:
+    """An NVIDIA driver with a GPU, seen without importing TensorFlow."""
+    gpus = Path("/proc/driver/nvidia/gpus")
+    return gpus.is_dir() and any(gpus.iterdir())
+
+
+def onednn_choice(cpu: Cpu, environ: dict[str, str], gpu: bool = False) -> tuple[str | None, str]:
+    """The value to give TF_ENABLE_ONEDNN_OPTS (None: leave it as it is) and who decided. Where a GPU
+    trains, the CPU's kernels hardly matter: TensorFlow decides."""
     if ONEDNN_VARIABLE in environ:
         return None, "on for AVX2" if environ.get(SET_BY_TOOL) == environ[ONEDNN_VARIABLE] else "set by you"
-    if {"avx2", "fma"} <= cpu.flags:
+    if {"avx2", "fma"} <= cpu.flags and not gpu:
         return "1", "on for AVX2"
     return None, "TensorFlow's choice"
 
@@ -91,7 +98,7 @@ def onednn_choice(cpu: Cpu, environ: dict[str, str]) -> tuple[str | None, str]:
 def prepare_onednn(environ: dict[str, str] | None = None, cpu: Cpu | None = None) -> str:
     """Set TF_ENABLE_ONEDNN_OPTS where it pays, before TensorFlow is imported; returns who decided."""
     environ = os.environ if environ is None else environ
-    value, who = onednn_choice(cpu or read_cpu(), environ)
+    value, who = onednn_choice(cpu or read_cpu(), environ, has_nvidia_gpu())
     if value is not None:
         environ[ONEDNN_VARIABLE] = environ[SET_BY_TOOL] = value
     return who

@@ -52,6 +52,10 @@ def test_onednn_is_turned_on_for_avx2_and_a_users_setting_is_kept(cpuinfo, envir
         assert environ["TF_ENABLE_ONEDNN_OPTS"] == value
 
 
+def test_a_gpu_leaves_onednn_to_tensorflow():
+    assert machine.onednn_choice(machine.read_cpu(ZEN3, cores=2), {}, gpu=True) == (None, "TensorFlow's choice")
+
+
 def test_device_line():
     cpu = {"cpu": "AMD EPYC", "cores": 2, "vector": "AVX2", "onednn": True, "gpus": []}
     assert machine.device_line("float32", cpu) == \
