@@ -51,7 +51,8 @@ MY_SEED = 1234  # any fixed value: it makes two runs print the same numbers
 # Subcommands beyond the lecture: each module has add_arguments(parser) and run(args).
 SUBCOMMANDS = {
     "examples": ("fashion_tools.examples", "the lecture's worked examples, computed by the model's own Keras layers"),
-    "grade": ("fashion_tools.grading.command", "grade student submissions against a reference run's results.json"),
+    "grade": ("fashion_tools.grading.command", "grade student submissions against a run's results.json or a "
+                                               "reference's range"),
     "predict": ("fashion_tools.predict", "classify images or test-set items with a trained model"),
     "reference": ("fashion_tools.reference", "train the lecture's model with several seeds: the range of its "
                                              "numbers, as an expected file for grade"),

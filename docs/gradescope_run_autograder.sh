@@ -9,7 +9,8 @@
 #
 # Put in the autograder zip: this file renamed to run_autograder; a setup.sh that installs Python 3.11
 # and runs `pip install -r /autograder/source/requirements.txt`; this repository (fashion_items.py,
-# fashion_tools/, requirements.txt); the reference run's results.json renamed expected.json; and
+# fashion_tools/, requirements.txt, requirements-base.txt); the reference run's results.json, or the
+# reference/reference.json of `fashion_items.py reference`, renamed expected.json; and
 # optionally rubric.toml ([points] then one CHECK = POINTS line per check; each check is worth 1 otherwise).
 #
 # A submitted after.h5 is measured too when the image holds the Fashion-MNIST test set (setup.sh:
