@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import REAL_DATA, run_tool
 from test_lecture import numbers
+
+REFERENCE = Path(__file__).parent / "data" / "reference.json"  # `reference`, 5 seeds, real data, AVX2 CPU
 
 pytestmark = pytest.mark.skipif(not (REAL_DATA / "train-images-idx3-ubyte.gz").exists(),
                                 reason=f"the real data set is not in {REAL_DATA} "
@@ -46,3 +49,24 @@ def test_default_run_results_file(default_run):
     assert results["prediction"]["name"] == results["sample"]["name"] == "pullover"
     assert sorted(p.name for p in (folder / "figures").iterdir()) == [
         "confusion_matrix.png", "feature_maps.png", "predictions.png", "sample.png", "training.png"]
+
+
+def test_default_run_is_the_references_first_seed_or_inside_its_range(default_run):
+    """tests/data/reference.json is 5 seeds of this run measured on an AVX2 CPU, its first seed this
+    very command. On the same kind of machine the numbers must be those, to the last digit; on another
+    they must fall inside the range, within the margins grading allows."""
+    from fashion_tools.grading.expected import load_expected
+    from fashion_tools.machine import device_name
+
+    folder, result = default_run
+    results = json.loads((folder / "results.json").read_text())
+    reference = json.loads(REFERENCE.read_text())
+    machine = results["run"]["machine"]
+    assert f"Training in float32 precision on {device_name(machine)}" in result.stdout
+    if all(machine[k] == reference["run"]["machine"][k] for k in ("cpu", "vector", "cores", "onednn", "gpus")):
+        assert results["test"] == reference["test"]
+        assert results["training"] == reference["training"]
+    spread = load_expected(str(REFERENCE)).spread
+    accuracy_margin, loss_margin = spread.margins
+    assert results["test"]["accuracy"] >= spread.accuracy[0] - accuracy_margin
+    assert results["test"]["loss"] <= spread.loss[1] + loss_margin
