@@ -52,7 +52,7 @@ from fashion_tools import data as fashion_data  # noqa: E402
 from fashion_tools.atomic import atomic_write_text, check_writable_folder  # noqa: E402
 from fashion_tools.cli import HelpFormatter, add_data_dir, positive_int, report_errors, seed_value  # noqa: E402
 from fashion_tools.errors import ToolError  # noqa: E402
-from fashion_tools.machine import ONEDNN_VARIABLE, SET_BY_TOOL, SPEED_FLAGS, read_cpu  # noqa: E402
+from fashion_tools.machine import ONEDNN_VARIABLE, SET_BY_TOOL, cpu_record, onednn_enabled, this_cpu  # noqa: E402
 
 TOOL = ROOT / "fashion_items.py"
 PROG = "benchmark.py"
@@ -186,22 +186,13 @@ def lecture_baseline(data_dir: str, epochs: int, seed: int, verbose: int) -> dic
             "onednn": onednn_enabled(), "total_s": time.perf_counter() - started}
 
 
-def onednn_enabled() -> bool:
-    from tensorflow.python.util import _pywrap_util_port
-
-    return bool(_pywrap_util_port.IsMklEnabled())
-
-
 def read_fashion_mnist(data_dir: str):
     """The four arrays of keras.datasets.fashion_mnist.load_data(), read by the project's IDX reader."""
     files = fashion_data.find_files(Path(data_dir))
     if files is None:
         raise ToolError(f"{data_dir}: no Fashion-MNIST files there")
-    def read(name: str):
-        magic = fashion_data.IMAGE_MAGIC if name.endswith("images") else fashion_data.LABEL_MAGIC
-        return fashion_data.read_idx(files[name], magic)
-
-    return (read("train_images"), read("train_labels")), (read("test_images"), read("test_labels"))
+    d = fashion_data.load(files)
+    return (d.x_train, d.y_train), (d.x_test, d.y_test)
 
 
 def run_baseline_child(args: argparse.Namespace) -> int:
@@ -407,9 +398,8 @@ def build_report(args: argparse.Namespace, data_dir: str, runs: dict[str, list[d
 
 def machine() -> dict[str, Any]:
     """The CPU (model, flags that matter, cores, clock, its float32 peak), the versions, the load."""
-    cpu = read_cpu()
-    return {"cpu": cpu.model, "vendor": cpu.vendor, "vector": cpu.vector_level,
-            "flags": [f for f in SPEED_FLAGS if f in cpu.flags], "cores": cpu.cores, "mhz": cpu.mhz,
+    cpu = this_cpu()
+    return {**cpu_record(cpu), "mhz": cpu.mhz,
             "flop_per_cycle": cpu.flop_per_cycle(), "peak_gflops_float32": cpu.peak_gflops(),
             "bfloat16": cpu.has_bf16, "python": platform.python_version(),
             "tensorflow": package_version("tensorflow-cpu", "tensorflow"), "keras": package_version("keras"),
@@ -524,7 +514,7 @@ def benchmark(args: argparse.Namespace) -> int:
     data_dir = data_folder(args.data_dir)
     if args.json:
         check_writable_folder(args.json, "--json")
-    if not args.peak_gflops and read_cpu().peak_gflops() is None:
+    if not args.peak_gflops and this_cpu().peak_gflops() is None:
         raise ToolError("this system does not report the CPU's clock; pass --peak-gflops N")
     env = child_env(args.seed)
     if not args.no_warmup:

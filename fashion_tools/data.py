@@ -187,12 +187,23 @@ def mismatch(path: Path, dims: tuple[int, ...], kind: str, declared: int, held: 
     raise ToolError(f"{claim}; it is truncated or corrupt, download it again")
 
 
+def magic_of(key: str) -> int:
+    return IMAGE_MAGIC if key.endswith("images") else LABEL_MAGIC
+
+
 def check(files: dict[str, Path]) -> dict[str, int]:
     """All four headers against their files' sizes and each other, before anything is loaded (and
     before TensorFlow starts): every data error answers in a fraction of a second. Returns the
     number of training and test images."""
-    dims = {key: check_header(path, IMAGE_MAGIC if key.endswith("images") else LABEL_MAGIC)
-            for key, path in files.items()}
+    return counts_of(files, checked_dims(files))
+
+
+def checked_dims(files: dict[str, Path]) -> dict[str, tuple[int, ...]]:
+    return {key: check_header(path, magic_of(key)) for key, path in files.items()}
+
+
+def counts_of(files: dict[str, Path], dims: dict[str, tuple[int, ...]]) -> dict[str, int]:
+    """Images and labels of each split must agree, and not be none."""
     counts = {}
     for split in ("train", "test"):
         images, labels = dims[f"{split}_images"][0], dims[f"{split}_labels"][0]
@@ -205,9 +216,11 @@ def check(files: dict[str, Path]) -> dict[str, int]:
     return counts
 
 
-def read_idx_hashed(path: Path, magic_expected: int) -> tuple[np.ndarray, str]:
-    """read_idx, and the SHA-256 of the file as stored, from the same single read."""
-    dims = check_header(path, magic_expected)
+def read_idx_hashed(path: Path, magic_expected: int,
+                    dims: tuple[int, ...] | None = None) -> tuple[np.ndarray, str]:
+    """read_idx, and the SHA-256 of the file as stored, from the same single read (dims: the header
+    check_header already checked)."""
+    dims = dims or check_header(path, magic_expected)
     kind = "images" if magic_expected == IMAGE_MAGIC else "labels"
     header_size = 4 + 4 * len(dims)
     body = int(np.prod(dims, dtype=np.int64))
@@ -264,11 +277,11 @@ def load(files: dict[str, Path] | None) -> Dataset:
     source = "download" if files is None else str(Path(files["train_images"]).parent)
     if files is None:
         files = download()
-    check(files)
+    dims = checked_dims(files)
+    counts_of(files, dims)
     arrays, digests = {}, {}
     for key, path in files.items():
-        magic = IMAGE_MAGIC if key.endswith("images") else LABEL_MAGIC
-        arrays[key], digests[key] = read_idx_hashed(path, magic)
+        arrays[key], digests[key] = read_idx_hashed(path, magic_of(key), dims[key])
     x_train, y_train = arrays["train_images"], arrays["train_labels"]
     x_test, y_test = arrays["test_images"], arrays["test_labels"]
     return Dataset(x_train, y_train, x_test, y_test, source,

@@ -10,6 +10,7 @@ Nothing here imports TensorFlow except `describe`, which is called after it has 
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 from dataclasses import dataclass, field
@@ -57,6 +58,11 @@ class Cpu:
         return self.cores * self.mhz / 1000 * self.flop_per_cycle() if self.mhz else None
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container's or taskset's limit, not the host's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def read_cpu(cpuinfo: str | None = None, cores: int | None = None) -> Cpu:
     """The CPU from /proc/cpuinfo (Linux; elsewhere only what platform knows) and the usable cores."""
     if cpuinfo is None:
@@ -74,7 +80,7 @@ def read_cpu(cpuinfo: str | None = None, cores: int | None = None) -> Cpu:
     except ValueError:
         mhz = 0.0
     if cores is None:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        cores = usable_cores()
     return Cpu(model=fields.get("model name") or platform.processor() or platform.machine() or "unknown CPU",
                vendor=fields.get("vendor_id", ""), flags=set(fields.get("flags", "").split()), mhz=mhz, cores=cores)
 
@@ -83,6 +89,12 @@ def has_nvidia_gpu() -> bool:
     """An NVIDIA driver with a GPU, seen without importing TensorFlow."""
     gpus = Path("/proc/driver/nvidia/gpus")
     return gpus.is_dir() and any(gpus.iterdir())
+
+
+@functools.cache
+def this_cpu() -> Cpu:
+    """This machine's CPU, /proc/cpuinfo read once a process."""
+    return read_cpu()
 
 
 def onednn_choice(cpu: Cpu, environ: dict[str, str], gpu: bool = False) -> tuple[str | None, str]:
@@ -98,7 +110,7 @@ def onednn_choice(cpu: Cpu, environ: dict[str, str], gpu: bool = False) -> tuple
 def prepare_onednn(environ: dict[str, str] | None = None, cpu: Cpu | None = None) -> str:
     """Set TF_ENABLE_ONEDNN_OPTS where it pays, before TensorFlow is imported; returns who decided."""
     environ = os.environ if environ is None else environ
-    value, who = onednn_choice(cpu or read_cpu(), environ, has_nvidia_gpu())
+    value, who = onednn_choice(cpu or this_cpu(), environ, has_nvidia_gpu())
     if value is not None:
         environ[ONEDNN_VARIABLE] = environ[SET_BY_TOOL] = value
     return who
@@ -124,12 +136,16 @@ def gpu_names() -> list[str]:
     return names
 
 
-def describe(onednn_by: str = "") -> dict:
-    """results.json's run.machine: the CPU, the flags that matter, the cores, oneDNN, the GPUs."""
-    cpu = read_cpu()
+def cpu_record(cpu: Cpu) -> dict:
+    """The CPU as results.json and the benchmark record it: model, vendor, vector level, the flags
+    that matter, cores."""
     return {"cpu": cpu.model, "vendor": cpu.vendor, "vector": cpu.vector_level,
-            "flags": [f for f in SPEED_FLAGS if f in cpu.flags], "cores": cpu.cores,
-            "onednn": onednn_enabled(), "onednn_by": onednn_by, "gpus": gpu_names(),
+            "flags": [f for f in SPEED_FLAGS if f in cpu.flags], "cores": cpu.cores}
+
+
+def describe(onednn_by: str = "") -> dict:
+    """results.json's run.machine: the CPU, oneDNN as TensorFlow runs it, the GPUs."""
+    return {**cpu_record(this_cpu()), "onednn": onednn_enabled(), "onednn_by": onednn_by, "gpus": gpu_names(),
             "os": platform.system(), "arch": platform.machine()}
 
 

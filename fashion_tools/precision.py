@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fashion_tools.machine import read_cpu
+from fashion_tools.machine import read_cpu, this_cpu
 
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 
 
 def cpu_has_bf16(cpuinfo: str | None = None) -> bool:
     """True when /proc/cpuinfo lists AVX512-BF16 or AMX-BF16 (x86 CPUs that compute bfloat16 natively)."""
-    return read_cpu(cpuinfo, cores=1).has_bf16
+    return (this_cpu() if cpuinfo is None else read_cpu(cpuinfo, cores=1)).has_bf16
 
 
 def choose(requested: str) -> tuple[str, str | None]:

@@ -28,6 +28,7 @@ from fashion_tools import data as fashion_data
 from fashion_tools.atomic import atomic_write_text, make_folder
 from fashion_tools.cli import bounded, positive_int
 from fashion_tools.errors import ToolError
+from fashion_tools.machine import usable_cores
 
 TAKES_TRAINING_OPTIONS = True  # fashion_items.py adds --epochs, --seed, --data-dir, ... to this subcommand
 MAX_SEEDS = 1000
@@ -36,7 +37,7 @@ MAX_SEED = 2**32 - 1
 SAME_OPTIONS = ("epochs", "batch_size", "sample", "precision")
 # How many seeds train side by side by default: one per core. Measured on a 2-core AMD EPYC (AVX2),
 # 2 seeds of 2 epochs on the real data: 101 s one after the other, 82 s side by side (docs/reference.md).
-CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+CORES = usable_cores()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -272,20 +273,22 @@ def build_reference(results: list[dict], seeds: list[int]) -> dict[str, Any]:
     return {**first, "spread": spread}
 
 
+TABLE_COLUMNS = (("test_accuracy", "test acc", 8), ("test_loss", "test loss", 9), ("f1_micro", "F1", 6))
+
+
 def spread_table(spread: dict) -> str:
-    """One row per seed, then min / mean / max."""
-    head = f"{'seed':>12}  {'test acc':>8}  {'test loss':>9}  {'F1':>6}  {'train acc':>9}"
-    rows = [head]
-    train_acc = spread["training"]["accuracy"][-1]["values"] if spread["training"]["accuracy"] else []
-    for i, seed in enumerate(spread["seeds"]):
-        acc = f"{train_acc[i]:.4f}" if train_acc else "-"
-        rows.append(f"{seed:>12}  {spread['test_accuracy']['values'][i]:>8.4f}  "
-                    f"{spread['test_loss']['values'][i]:>9.4f}  {spread['f1_micro']['values'][i]:>6.4f}  {acc:>9}")
-    for stat in ("min", "mean", "max"):
-        acc = f"{spread['training']['accuracy'][-1][stat]:.4f}" if train_acc else "-"
-        rows.append(f"{stat:>12}  {spread['test_accuracy'][stat]:>8.4f}  {spread['test_loss'][stat]:>9.4f}  "
-                    f"{spread['f1_micro'][stat]:>6.4f}  {acc:>9}")
+    """One row per seed, then min / mean / max and the standard deviation."""
+    last_epoch = spread["training"]["accuracy"][-1] if spread["training"]["accuracy"] else None
+
+    def row(label: str, pick, tail: str | None = None) -> str:
+        cells = [f"{pick(spread[key]):>{width}.4f}" for key, _, width in TABLE_COLUMNS]
+        train = f"{pick(last_epoch):>9.4f}" if last_epoch else f"{'-':>9}"
+        return "  ".join([f"{label:>12}", *cells, tail or train])
+
     n = len(spread["seeds"])
-    rows.append(f"{'std':>12}  {spread['test_accuracy']['std']:>8.4f}  {spread['test_loss']['std']:>9.4f}  "
-                f"{spread['f1_micro']['std']:>6.4f}  ({n} seed{'s' if n != 1 else ''}; train acc: the last epoch)")
-    return "\n".join(rows)
+    return "\n".join([
+        "  ".join([f"{'seed':>12}", *(f"{head:>{width}}" for _, head, width in TABLE_COLUMNS), f"{'train acc':>9}"]),
+        *(row(str(seed), lambda stats, i=i: stats["values"][i]) for i, seed in enumerate(spread["seeds"])),
+        *(row(stat, lambda stats, stat=stat: stats[stat]) for stat in ("min", "mean", "max")),
+        row("std", lambda stats: stats["std"], f"({n} seed{'s' if n != 1 else ''}; train acc: the last epoch)"),
+    ])
