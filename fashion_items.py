@@ -32,6 +32,7 @@ from fashion_tools.cli import (
     HelpFormatter,
     add_data_dir,
     exit_at_once_on_ctrl_c,
+    leave,
     non_negative_int,
     positive_int,
     report_errors,
@@ -329,5 +330,5 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     exit_at_once_on_ctrl_c("fashion_items.py")
     status = main()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # all is written: a Ctrl-C in TensorFlow's teardown changes nothing
-    sys.exit(status)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # all is written: a Ctrl-C now changes nothing
+    leave(status)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
 import signal
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 from fashion_tools.atomic import discard_temporaries
 from fashion_tools.errors import ToolError
@@ -109,3 +111,21 @@ def exit_at_once_on_ctrl_c(prog: str) -> None:
         os._exit(130)
 
     signal.signal(signal.SIGINT, handler)
+
+
+def leave(status: int) -> NoReturn:
+    """Exit with `status`, without TensorFlow's teardown once it has run.
+
+    After training, the interpreter's own exit spent 1.7 s (2-core AVX2 AMD EPYC) taking TensorFlow's
+    thread pools and C++ objects apart, and wrote nothing: by then every file of the tool is closed
+    and renamed. So the output is flushed and the process ends at once; without TensorFlow, as usual.
+    """
+    if "tensorflow" not in sys.modules:
+        sys.exit(status)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away, as `| head` does: nothing left to say
+            pass
+    os._exit(status)

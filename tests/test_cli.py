@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 
 import pytest
+from conftest import ROOT
 
 from fashion_tools import cli
 from fashion_tools.errors import ToolError, first_line
@@ -75,3 +78,33 @@ def test_other_exceptions_are_not_hidden():
 def test_first_line_of_an_exception():
     assert first_line(ValueError("bad header\nmore detail")) == "bad header"
     assert first_line(KeyError()) == "KeyError"
+
+
+def leave_in_a_child(before: str) -> subprocess.CompletedProcess:
+    """A child that prints without a newline, registers an atexit line, runs `before`, then leave(3)."""
+    code = ("import atexit, sys\n"
+            "from fashion_tools.cli import leave\n"
+            "atexit.register(lambda: print('atexit ran'))\n"
+            f"{before}\n"
+            "print('written', end='')\n"
+            "leave(3)\n")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+
+def test_leave_after_tensorflow_skips_the_teardown_but_not_the_output():
+    child = leave_in_a_child("sys.modules['tensorflow'] = sys")  # stands for TensorFlow having been imported
+    assert (child.returncode, child.stdout, child.stderr) == (3, "written", "")
+
+
+def test_leave_without_tensorflow_is_a_plain_exit():
+    child = leave_in_a_child("")
+    assert (child.returncode, child.stdout) == (3, "writtenatexit ran\n")
+
+
+def test_leave_keeps_the_status_when_the_reader_has_gone():
+    child = leave_in_a_child("sys.modules['tensorflow'] = sys\n"
+                             "class Gone:\n"
+                             "    def write(self, text): return len(text)\n"
+                             "    def flush(self): raise BrokenPipeError(32, 'Broken pipe')\n"
+                             "sys.stdout = Gone()")
+    assert (child.returncode, child.stderr) == (3, "")
