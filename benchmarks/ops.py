@@ -8,7 +8,8 @@ Trains the lecture's model on the real training set as the tool does (its oneDNN
 batches) and records --steps steps with TensorFlow's profiler. For each op of the step: which
 layer and pass it belongs to, its time per step, and, for the convolutions and matrix products,
 the float32 GFLOP/s it reached against this CPU's peak (fashion_tools/machine.py). An op's time is
-its own duration; ops of one step may run side by side, so the times add up to more than a step.
+its own duration; ops of one step may run side by side, so the times add up to more than a step
+(--one-op-at-a-time runs them one after another).
 The step's wall time is measured apart, over as many unprofiled steps.
 """
 
@@ -118,6 +119,8 @@ def profile(args: argparse.Namespace) -> dict[str, Any]:
     keras_import()
     import tensorflow as tf
 
+    if args.one_op_at_a_time:
+        tf.config.threading.set_inter_op_parallelism_threads(1)
     set_seed(1234)
     x, y = preprocess(d.x_train, d.y_train)
     model = renamed_model()
@@ -164,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_dir(parser, download=False)
     parser.add_argument("--peak-gflops", type=float, default=None,
                         help="float32 GFLOP/s of all this machine's cores (default: computed from /proc/cpuinfo)")
+    parser.add_argument("--one-op-at-a-time", action="store_true",
+                        help="run the step's ops one after another (one inter-op thread), each with both cores: "
+                             "every op's time is its own, and they add up to the step")
     parser.add_argument("--top", type=positive_int, default=20, help="lines of the table")
     parser.add_argument("--json", metavar="PATH", default=None, help="also write every number as JSON here")
     return parser
