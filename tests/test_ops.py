@@ -66,7 +66,7 @@ def test_breakdown_puts_each_op_on_its_layer_per_step_with_its_rate():
 
 def test_a_real_profile_on_the_synthetic_set(tmp_path, synthetic_dir):
     result = subprocess.run([sys.executable, str(BENCHMARKS / "ops.py"), "--data-dir", str(synthetic_dir),
-                             "--steps", "3", "--batch-size", "50", "--json", "ops.json"],
+                             "--steps", "3", "--batch-size", "50", "--one-op-at-a-time", "--json", "ops.json"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "ops.json").read_text())
