@@ -531,11 +531,16 @@ def benchmark(args: argparse.Namespace) -> int:
                   f"{run['s_per_epoch']:.2f} s/epoch, test accuracy {run['test_accuracy']:.4f}",
                   file=sys.stderr, flush=True)
     report = build_report(args, data_dir, runs)
-    print(format_report(report), end="")
-    if args.json:
-        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
-        print(f"Saved: {args.json}")
+    publish(format_report(report), report, args.json)
     return 0
+
+
+def publish(table: str, report: dict[str, Any], json_path: str | None) -> None:
+    """The table on stdout and, asked for, every number as JSON, written whole or not at all."""
+    print(table, end="")
+    if json_path:
+        atomic_write_text(json_path, json.dumps(report, indent=1) + "\n")
+        print(f"Saved: {json_path}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,9 +28,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from benchmark import publish  # noqa: E402
 
 from fashion_tools import data as fashion_data  # noqa: E402
-from fashion_tools.atomic import atomic_write_text, check_writable_folder  # noqa: E402
+from fashion_tools.atomic import check_writable_folder  # noqa: E402
 from fashion_tools.cli import HelpFormatter, add_data_dir, positive_int, report_errors  # noqa: E402
 from fashion_tools.errors import ToolError  # noqa: E402
 from fashion_tools.machine import describe, device_line, this_cpu  # noqa: E402
@@ -179,10 +182,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         check_writable_folder(args.json, "--json")
     report = profile(args)
-    print(format_report(report, args.top), end="")
-    if args.json:
-        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
-        print(f"Saved: {args.json}")
+    publish(format_report(report, args.top), report, args.json)
     return 0
 
 
