@@ -145,6 +145,18 @@ class HashingReader:
         return self.sha256.hexdigest()
 
 
+def file_digests(files: dict[str, Path]) -> dict[str, str]:
+    """The SHA-256 of each file as stored, as load() records them, without reading the arrays."""
+    digests = {}
+    for key, path in files.items():
+        try:
+            with open(path, "rb") as f:
+                digests[key] = hashlib.file_digest(f, "sha256").hexdigest()
+        except OSError as exc:
+            raise ToolError(f"{path}: cannot read ({exc.strerror or exc}); check the file") from None
+    return digests
+
+
 def read_idx(path: Path, magic_expected: int) -> np.ndarray:
     """Read one IDX file (gzipped or raw), checking the header against the body before allocating."""
     return read_idx_hashed(path, magic_expected)[0]

@@ -73,7 +73,8 @@ class Seed:
 
 def run(args: argparse.Namespace) -> int:
     seeds = seed_list(args.seed, args.seeds)
-    data_dir = data_folder(args.data_dir, args.sample)
+    files = data_files(args.data_dir, args.sample)
+    data_dir = str(Path(files["train_images"]).resolve().parent)
     out = make_folder(args.out, "--out", "reference.json")
     seeds_dir = make_folder(out / "seeds", "--out", f"seed-{seeds[0]}.json")
     figures = None if args.no_figures else make_folder(out / "figures", "--out", "spread.png")
@@ -82,8 +83,10 @@ def run(args: argparse.Namespace) -> int:
     if finished and not args.resume:
         raise ToolError(f"--out {out} already holds finished seeds ({', '.join(map(str, sorted(finished)))}); "
                         "pass --resume to keep them and train the rest, or choose another --out")
+    digests = fashion_data.file_digests(files) if finished else {}
     for seed, results in finished.items():
         check_same_options(seed, results, args)
+        check_same_data(seed, results, digests)
     todo = [r for r in runs if r.seed not in finished]
     jobs = min(args.jobs or CORES, max(len(todo), 1))
     if finished:
@@ -113,15 +116,15 @@ def seed_list(first: int, count: int) -> list[int]:
     return [first + i for i in range(count)]
 
 
-def data_folder(data_dir: str | None, sample: int) -> str:
-    """The folder every seed reads, its four files checked once here; downloaded once if need be."""
+def data_files(data_dir: str | None, sample: int) -> dict[str, Path]:
+    """The four files every seed reads, checked once here; downloaded once if need be."""
     files = fashion_data.locate(data_dir)
     if files is None:
         files = fashion_data.download()
     count = fashion_data.check(files)["train"]
     if not 0 <= sample < count:
         raise ToolError(f"argument --sample: {sample} is outside the training set (0 to {count - 1})")
-    return str(Path(files["train_images"]).resolve().parent)
+    return files
 
 
 def read_seed(path: Path) -> dict[str, Any]:
@@ -143,6 +146,16 @@ def check_same_options(seed: int, results: dict, args: argparse.Namespace) -> No
             flag = "--" + name.replace("_", "-")
             raise ToolError(f"seed {seed} in --out was trained with {flag} {options.get(name)}, this run asks for "
                             f"{getattr(args, name)}; use another --out, or the same options")
+
+
+def check_same_data(seed: int, results: dict, digests: dict[str, str]) -> None:
+    """A seed resumed must have trained on these very files: a reference of two data sets is no reference."""
+    data = results["run"].get("data")
+    trained_on = data.get("sha256") if isinstance(data, dict) else None
+    if trained_on != digests:
+        where = data.get("source") if isinstance(data, dict) else None
+        raise ToolError(f"seed {seed} in --out was trained on other data files ({where or 'unknown'}) than "
+                        "this run's; use another --out, or the same --data-dir")
 
 
 def child_command(r: Seed, args: argparse.Namespace, data_dir: str) -> list[str]:

@@ -179,3 +179,8 @@ def test_gzip_trailer_that_disagrees_with_the_header(tmp_path):
         f.write(struct.pack(">IIII", data.IMAGE_MAGIC, 40, 28, 28) + b"\x00" * (30 * 784))
     with pytest.raises(ToolError, match="declares 40 images .* unpacks to 23536 bytes; it is truncated"):
         data.check(data.find_files(folder))
+
+
+def test_file_digests_are_the_ones_load_records(synthetic_dir):
+    files = data.find_files(synthetic_dir)
+    assert data.file_digests(files) == data.load(files).sha256

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, TOOL, assert_clean_error, run_tool
+from synthetic import make_dataset
 
 from fashion_tools import reference
 from fashion_tools.grading.checks import check_accuracy, check_loss
@@ -232,3 +234,20 @@ def test_a_bad_spread_is_one_line(tmp_path):
     (tmp_path / "a.log").write_text("x")
     result = run_tool("grade", str(tmp_path / "a.log"), "--expected", str(path), cwd=tmp_path)
     assert_clean_error(result, 2, "spread.test_accuracy", "min 0.9 above max 0.8")
+
+
+def test_resuming_on_other_data_is_refused(one_job, tmp_path):
+    out, _ = one_job
+    other = make_dataset(tmp_path / "other", seed=1)
+    result = run_tool("reference", *SEEDS, "--resume", "--data-dir", str(other), "--out", str(out), cwd=tmp_path)
+    assert_clean_error(result, 2, "seed 7", "other data files", "--data-dir")
+
+
+def test_resuming_on_the_same_files_elsewhere_goes_on(one_job, tmp_path, synthetic_dir):
+    out, _ = one_job
+    copy = shutil.copytree(out, tmp_path / "ref")
+    data = shutil.copytree(synthetic_dir, tmp_path / "data")
+    result = run_reference(copy, "--resume", data=data, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Resuming: 3 of 3 seeds already finished (7, 8, 9)" in result.stdout
+    assert numbers(copy / "reference.json") == numbers(out / "reference.json")
