@@ -249,6 +249,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_defused():
     assert csv_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert csv_cell("@SUM(A1)") == "'@SUM(A1)"
     assert csv_cell("shapes: ok") == "shapes: ok" and csv_cell(7) == 7
+    assert csv_cell("-0.0123") == "-0.0123" and csv_cell("-") == "-"  # a number and a lone dash run nothing
 
 
 def test_json_output_is_only_json(capsys):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fashion_tools.atomic import atomic_write_text
 from fashion_tools.grading.checks import AGREEMENT, CHECKS, MODEL_AGREEMENT, Grade
+from fashion_tools.grading.gradebooks import defuse
 
 
 def printable(text: str, width: int | None = None) -> str:
@@ -66,10 +67,8 @@ def totals(grades: list[Grade]) -> str:
 
 
 def csv_cell(value):
-    """Spreadsheets run a cell that starts with = + - @ as a formula; a student chose some of these texts."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A text a spreadsheet would run as a formula (a student chose some of them) defused; others as they are."""
+    return defuse(value) if isinstance(value, str) else value
 
 
 def failures(grade: Grade) -> str:
