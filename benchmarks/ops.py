@@ -166,7 +166,7 @@ def format_report(report: dict[str, Any], top: int) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0], formatter_class=HelpFormatter)
     parser.add_argument("--steps", type=positive_int, default=40, help="training steps timed, and as many profiled")
-    parser.add_argument("--batch-size", type=positive_int, default=200, help="images per step (the lecture's 200)")
+    parser.add_argument("--batch-size", type=positive_int, default=200, help="images per step (MY_BATCH)")
     add_data_dir(parser, download=False)
     parser.add_argument("--peak-gflops", type=float, default=None,
                         help="float32 GFLOP/s of all this machine's cores (default: computed from /proc/cpuinfo)")
