@@ -502,12 +502,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def data_folder(data_dir: str | None) -> str:
-    """The folder every variant reads, found once here (the benchmark never downloads)."""
+def data_files(data_dir: str | None) -> dict[str, Path]:
+    """The four files from --data-dir or the usual places (the benchmarks never download)."""
     files = fashion_data.locate(data_dir)
     if files is None:
         raise ToolError("no Fashion-MNIST files found; pass --data-dir DIR with the four files")
-    return str(Path(files["train_images"]).resolve().parent)
+    return files
+
+
+def data_folder(data_dir: str | None) -> str:
+    """The folder every variant reads, found once here."""
+    return str(Path(data_files(data_dir)["train_images"]).resolve().parent)
 
 
 def benchmark(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from benchmark import publish  # noqa: E402
+from benchmark import data_files, hardware_bound, publish  # noqa: E402
 
 from fashion_tools import data as fashion_data  # noqa: E402
 from fashion_tools.atomic import check_writable_folder  # noqa: E402
@@ -39,6 +39,7 @@ from fashion_tools.errors import ToolError  # noqa: E402
 from fashion_tools.machine import describe, device_line, this_cpu  # noqa: E402
 
 PROG = "ops.py"
+SEED = 1234  # the benchmark's: the same batches
 # The profiled model's layers get these names (the same layers as network.build_model, renamed), so
 # every op's name says which layer it belongs to.
 LAYER_NAMES = ("conv1", "pool1", "conv2", "pool2", "flatten", "dense1", "dense2")
@@ -115,20 +116,17 @@ def profile(args: argparse.Namespace) -> dict[str, Any]:
     from fashion_tools.keras_setup import keras_import, set_seed
     from fashion_tools.network import preprocess
 
-    files = fashion_data.locate(args.data_dir)  # a data error answers before TensorFlow starts
-    if files is None:
-        raise ToolError("no Fashion-MNIST files found; pass --data-dir DIR with the four files")
-    d = fashion_data.load(files)
+    d = fashion_data.load(data_files(args.data_dir))  # a data error answers before TensorFlow starts
     keras_import()
     import tensorflow as tf
 
     if args.one_op_at_a_time:
         tf.config.threading.set_inter_op_parallelism_threads(1)
-    set_seed(1234)
+    set_seed(SEED)
     x, y = preprocess(d.x_train, d.y_train)
     model = renamed_model()
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
-    batches = training_batches(x, y, args.batch_size, 1234)
+    batches = training_batches(x, y, args.batch_size, SEED)
     model.fit(batches.take(args.steps), epochs=1, shuffle=False, verbose=0)  # traces the step, warms the caches
     started = time.perf_counter()
     model.fit(batches.take(args.steps), epochs=1, shuffle=False, verbose=0)
@@ -140,7 +138,7 @@ def profile(args: argparse.Namespace) -> dict[str, Any]:
         rows = op_rows(str(next(Path(logdir).rglob("*.xplane.pb"))))
     peak = args.peak_gflops or this_cpu().peak_gflops()
     macs = forward_macs(model)
-    bound_ms = 3 * 2 * sum(macs.values()) * args.batch_size / (peak * 1e9) * 1000 if peak else None
+    bound_ms = hardware_bound(args.batch_size, "float32", peak) * 1000 if peak else None
     return {"device": device_line("float32", describe()), "batch_size": args.batch_size, "steps": args.steps,
             "wall_ms_per_step": wall_ms, "bound_ms_per_step": bound_ms, "peak_gflops": peak,
             "forward_macs": macs, "ops": breakdown(rows, args.steps, args.batch_size, macs, peak)}

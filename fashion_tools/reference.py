@@ -151,11 +151,11 @@ def check_same_options(seed: int, results: dict, args: argparse.Namespace) -> No
 def check_same_data(seed: int, results: dict, digests: dict[str, str]) -> None:
     """A seed resumed must have trained on these very files: a reference of two data sets is no reference."""
     data = results["run"].get("data")
-    trained_on = data.get("sha256") if isinstance(data, dict) else None
-    if trained_on != digests:
-        where = data.get("source") if isinstance(data, dict) else None
-        raise ToolError(f"seed {seed} in --out was trained on other data files ({where or 'unknown'}) than "
-                        "this run's; use another --out, or the same --data-dir")
+    data = data if isinstance(data, dict) else {}
+    if data.get("sha256") != digests:
+        raise ToolError(f"seed {seed} in --out was trained on other data files "
+                        f"({data.get('source') or 'unknown'}) than this run's; "
+                        "use another --out, or the same --data-dir")
 
 
 def child_command(r: Seed, args: argparse.Namespace, data_dir: str) -> list[str]:
