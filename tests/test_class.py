@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import fashion_items
-from fashion_tools.grading.gradebooks import read_worksheet
+from fashion_tools.grading.platforms.gradebooks import read_worksheet
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "real"

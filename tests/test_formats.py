@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from fashion_tools.grading.html_export import html_text
-from fashion_tools.grading.notebook import NotANotebook, notebook_text
+from fashion_tools.grading.readers.html_export import html_text
+from fashion_tools.grading.readers.notebook import NotANotebook, notebook_text
 from fashion_tools.grading.submissions import NO_OUTPUTS, find_submission, parse_file
 
 SUBMISSIONS = Path(__file__).parent / "data" / "submissions"

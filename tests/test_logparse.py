@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from fashion_tools.grading.checks import check_log
 from fashion_tools.grading.expected import load_expected
-from fashion_tools.grading.reading import decode
+from fashion_tools.grading.readers.console_log import decode
 from fashion_tools.grading.runs import parse_text
 from fashion_tools.grading.submissions import parse_file
 

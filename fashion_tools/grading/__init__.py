@@ -3,12 +3,13 @@
 One module per job, in the order a submission goes through them:
   expected     the reference results.json, read and checked
   submissions  which files make a submission (a log, or a folder with a log and a model)
-  reading      a file's bytes into cleaned text
-  logparse     the lecture's sections found in that text (summary: model.summary()'s table;
-               textscan: the linear-time line helpers both use)
-  checks       one pass/fail check per section, with its reason
+  readers/     a handed-in file (log, notebook, HTML, PDF, Word, source) into the text it shows
+  runs         that text cut into runs, one chosen (logparse: the lecture's sections in one run;
+               summary: model.summary()'s table; textscan: the linear-time line helpers)
+  checks       one check per section: PASS, FAIL or REVIEW, with its reason
   model_check  a submitted model loaded safely and measured here (the only TensorFlow use)
-  reports      the table, the summary line, CSV and JSON
+  reports/     the table, the summary line, CSV, JSON and feedback files
+  platforms/   the platforms' downloads in, their gradebooks out (Moodle, Canvas, Gradescope)
   command      the command line that wires them
-A new submission format or report format is one more module beside these.
+A new submission format is one module in readers/; a new report or platform, one in reports/ or platforms/.
 """

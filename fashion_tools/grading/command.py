@@ -31,11 +31,11 @@ from fashion_tools.grading.checks import (
 )
 from fashion_tools.grading.copies import same_runs
 from fashion_tools.grading.expected import Expected, load_expected
-from fashion_tools.grading.exports import write_exports
 from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.model_check import ReferenceTestSet, check_model
-from fashion_tools.grading.reading import MAX_LOG_BYTES
-from fashion_tools.grading.reports import as_json, table, totals, write_report
+from fashion_tools.grading.platforms.exports import write_exports
+from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
+from fashion_tools.grading.reports.grades import as_json, table, totals, write_report
 from fashion_tools.grading.submissions import GRADED_SUFFIXES, MODEL_SUFFIXES, Submission, find_submissions
 
 
@@ -135,8 +135,8 @@ def check_outputs(args: argparse.Namespace) -> None:
         if getattr(args, option):
             check_writable_folder(getattr(args, option), f"--{option}")
     if args.moodle_worksheet:
-        from fashion_tools.grading.exports import graded_worksheet_path
-        from fashion_tools.grading.gradebooks import read_worksheet
+        from fashion_tools.grading.platforms.exports import graded_worksheet_path
+        from fashion_tools.grading.platforms.gradebooks import read_worksheet
 
         read_worksheet(args.moodle_worksheet)
         check_writable_folder(graded_worksheet_path(args.moodle_worksheet), "--moodle-worksheet")

@@ -16,7 +16,7 @@ import itertools
 import re
 
 from fashion_tools.grading.logparse import SHAPE_LINE, ParsedLog, parse_sections
-from fashion_tools.grading.reading import clean_text
+from fashion_tools.grading.readers.console_log import clean_text
 from fashion_tools.grading.textscan import MAX_TRIES, lines_holding, matches, starting_line
 
 TRACEBACK = "Traceback (most recent call last)"

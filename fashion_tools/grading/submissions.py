@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fashion_tools.grading.bundles import Student, folder_platform, open_bundle
-from fashion_tools.grading.html_export import html_text, looks_like_html
 from fashion_tools.grading.logparse import ParsedLog
-from fashion_tools.grading.notebook import NotANotebook, notebook_text
-from fashion_tools.grading.reading import MAX_LOG_BYTES, read_text
+from fashion_tools.grading.platforms.bundles import Student, folder_platform, open_bundle
+from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES, read_text
+from fashion_tools.grading.readers.html_export import html_text, looks_like_html
+from fashion_tools.grading.readers.notebook import NotANotebook, notebook_text
+from fashion_tools.grading.readers.source import SOURCE_PROBLEM, SOURCE_SUFFIXES, looks_like_source
 from fashion_tools.grading.runs import parse_text
-from fashion_tools.grading.source import SOURCE_PROBLEM, SOURCE_SUFFIXES, looks_like_source
 
 LOG_SUFFIXES = (".txt", ".log", ".out")
 NOTEBOOK_SUFFIXES = (".ipynb",)

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from fashion_tools.errors import ToolError
-from fashion_tools.grading import gradebooks
 from fashion_tools.grading.checks import Grade
-from fashion_tools.grading.feedback import feedback_text, write_feedback
-from fashion_tools.grading.gradescope import gradescope_results, write_results
+from fashion_tools.grading.platforms import gradebooks
+from fashion_tools.grading.platforms.gradescope import gradescope_results, write_results
+from fashion_tools.grading.reports.feedback import feedback_text, write_feedback
 
 
 def graded_worksheet_path(worksheet: str) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fashion_tools.atomic import atomic_write_text
 from fashion_tools.grading.checks import AGREEMENT, CHECKS, MODEL_AGREEMENT, Grade
-from fashion_tools.grading.gradebooks import defuse
+from fashion_tools.grading.platforms.gradebooks import defuse
 
 
 def printable(text: str, width: int | None = None) -> str:

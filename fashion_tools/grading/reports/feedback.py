@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from fashion_tools.atomic import atomic_write, atomic_write_text
+from fashion_tools.grading.platforms.safezip import safe_name
 from fashion_tools.grading.rubric import DEFAULT_POINTS
-from fashion_tools.grading.safezip import safe_name
 
 ADVICE = {
     "shapes": "print the four shapes right after loading the data, as the lecture script does, before reshaping",

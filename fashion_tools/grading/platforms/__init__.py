@@ -1,0 +1,1 @@
+"""The learning platforms: their downloads read into students, their gradebooks and feedback written back."""
