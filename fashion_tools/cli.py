@@ -64,10 +64,12 @@ def add_data_dir(parser: argparse.ArgumentParser, purpose: str = "", download: b
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Shows '(default: X)' where there is a value to show, not for flags and unset paths."""
+    """Shows '(default: X)' where there is a value to show: not for flags (on or off), unset paths or
+    empty texts."""
 
     def _get_help_string(self, action: argparse.Action) -> str:
-        if action.default in (None, False) or isinstance(action, argparse._SubParsersAction):
+        if action.default in (None, False, True, "") or action.nargs == 0 \
+                or isinstance(action, argparse._SubParsersAction):
             return action.help or ""
         return super()._get_help_string(action)
 

@@ -11,8 +11,8 @@ import nbformat
 import pytest
 
 from fashion_tools.grading.readers.html_export import html_text
-from fashion_tools.grading.readers.notebook import NotANotebook, notebook_text
-from fashion_tools.grading.submissions import NO_OUTPUTS, find_submission, parse_file
+from fashion_tools.grading.readers.notebook import NO_OUTPUTS, NotANotebook, notebook_text
+from fashion_tools.grading.submissions import find_submission, parse_file
 
 SUBMISSIONS = Path(__file__).parent / "data" / "submissions"
 LOG = (SUBMISSIONS / "keras2_tf_keras.txt").read_text()  # a real tf.keras 2.12 run
@@ -86,7 +86,7 @@ def test_results_displays_and_errors_are_output():
     result = nbformat.v4.new_output("execute_result", data={"text/plain": "0.9122", "image/png": "iVBOR"},
                                     execution_count=1)
     display = nbformat.v4.new_output("display_data", data={"text/plain": "<Figure size 640x480 with 1 Axes>"})
-    text = notebook_text(nbformat.writes(code_notebook([[result], [display], [error]])))
+    text, _ = notebook_text(nbformat.writes(code_notebook([[result], [display], [error]])))
     assert text.splitlines() == ["0.9122", "<Figure size 640x480 with 1 Axes>",
                                  "\x1b[0;31mNameError\x1b[0m Traceback (most recent call last)",
                                  "\x1b[0;31mNameError\x1b[0m: name 'confusion_matrx' is not defined"]

@@ -10,6 +10,7 @@ import gzip
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import struct
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import TOOL, assert_clean_error, lambda_model, run_tool, start_and_wait_for
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from synthetic import idx_bytes, make_dataset
 
@@ -48,24 +49,71 @@ def read_or_clean_error(tmp_path, raw, gz, magic=data.IMAGE_MAGIC):
         array = read_bytes(tmp_path, raw, "file", gz, magic)
     except ToolError as exc:
         assert str(exc) and "\n" not in str(exc)
+        event(f"refused: {refusal(str(exc))}")  # --hypothesis-show-statistics: how far the inputs got
         return None
+    event("read")
     assert array.dtype == np.uint8
     return array
 
 
-@READER_SETTINGS
-@given(raw=st.binary(max_size=3000), gz=st.booleans())
-def test_arbitrary_bytes(tmp_path, raw, gz):
-    read_or_clean_error(tmp_path, raw, gz)
+def refusal(message: str) -> str:
+    """The kind of a refusal: its message without the path and the numbers."""
+    return re.sub(r"(0x)?[0-9a-f]*\d[0-9a-f]*", "N", message.split(": ", 1)[-1])[:60]
+
+
+def accepts(raw: bytes, magic: int) -> bool:
+    """Whether raw is a well-formed IDX file of this kind, by the format's definition (LeCun's MNIST page):
+    a big-endian magic whose last byte is the number of dimensions, the dimensions, then exactly their
+    product of bytes; images 28x28, labels 0..9 (what Fashion-MNIST holds)."""
+    if len(raw) < 4 or struct.unpack(">I", raw[:4])[0] != magic:
+        return False
+    ndim = magic & 0xFF
+    if len(raw) < 4 + 4 * ndim:
+        return False
+    dims = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
+    body = raw[4 + 4 * ndim:]
+    if len(body) != int(np.prod(dims, dtype=np.int64)):
+        return False
+    return dims[1:] == (28, 28) if magic == data.IMAGE_MAGIC else all(b < 10 for b in body)
+
+
+@st.composite
+def damaged_files(draw) -> bytes:
+    """A valid images or labels file with a few bytes overwritten (the header too), then cut or extended."""
+    raw = bytearray(draw(st.sampled_from([VALID_IMAGES, VALID_LABELS])))
+    for _ in range(draw(st.integers(0, 3))):
+        raw[draw(st.integers(0, len(raw) - 1))] = draw(st.integers(0, 255))
+    end = draw(st.one_of(st.just(len(raw)), st.integers(0, len(raw) + 8)))
+    return bytes(raw[:end]) + bytes(max(0, end - len(raw)))
+
+
+LABEL_FILES = st.binary(max_size=12).map(lambda body: idx_bytes(np.frombuffer(body, np.uint8)))  # any label values
 
 
 @READER_SETTINGS
-@given(count=st.integers(0, 2**32 - 1), rows=st.integers(0, 2**32 - 1), cols=st.integers(0, 2**32 - 1),
-       body=st.binary(max_size=4000), gz=st.booleans())
-def test_valid_header_with_any_body(tmp_path, count, rows, cols, body, gz):
-    array = read_or_clean_error(tmp_path, struct.pack(">IIII", data.IMAGE_MAGIC, count, rows, cols) + body, gz)
+@given(raw=st.one_of(st.binary(max_size=3000), damaged_files(), LABEL_FILES), gz=st.booleans(),
+       magic=st.sampled_from([data.IMAGE_MAGIC, data.LABEL_MAGIC]))
+def test_arbitrary_bytes(tmp_path, raw, gz, magic):
+    array = read_or_clean_error(tmp_path, raw, gz, magic)
+    assert (array is not None) == accepts(raw, magic)
     if array is not None:
-        assert array.shape == (count, 28, 28) and len(body) == count * 784
+        header = 4 + 4 * (magic & 0xFF)
+        assert array.shape == struct.unpack(f">{magic & 0xFF}I", raw[4:header]) and array.tobytes() == raw[header:]
+
+
+@READER_SETTINGS
+@given(count=st.integers(0, 3), rows_cols=st.sampled_from([(28, 28)] * 4 + [(27, 28), (28, 0), (14, 56), (1, 784)]),
+       off_by=st.one_of(st.just(0), st.integers(-3, 3)), fill=st.binary(min_size=1, max_size=8), gz=st.booleans())
+def test_valid_header_with_any_body(tmp_path, count, rows_cols, off_by, fill, gz):
+    """Mostly 28x28 (some other shapes, two of 784 pixels), and bodies of the length the header declares
+    or a few bytes off."""
+    rows, cols = rows_cols
+    size = max(0, count * rows * cols + off_by)
+    body = (fill * size)[:size]
+    array = read_or_clean_error(tmp_path, struct.pack(">IIII", data.IMAGE_MAGIC, count, rows, cols) + body, gz)
+    assert (array is not None) == ((rows, cols) == (28, 28) and size == count * 784)
+    if array is not None:
+        assert array.shape == (count, 28, 28) and array.tobytes() == body
 
 
 @pytest.mark.parametrize("gz", [False, True])
@@ -254,37 +302,43 @@ def bad_models(tmp_path_factory, trained_run) -> dict[str, Path]:
     return {p.stem: p for p in folder.glob("*.h5")} | {"marker": marker}
 
 
-@pytest.mark.parametrize("name, words", [
-    ("truncated", ["truncated.h5", "not a readable keras model"]),
-    ("empty", ["empty.h5", "empty"]),
-    ("not-a-model", ["not-a-model.h5", "holds no keras model"]),
-    ("lambda", ["lambda.h5", "refused", "Lambda"]),
-    ("other-architecture", ["other-architecture.h5", "(28, 28, 1)"]),
-])
-def test_predict_refuses_bad_models(bad_models, name, words, tmp_path, synthetic_dir):
+# What each bad model's refusal says besides its file's name; predict and grade give the same reason.
+REFUSALS = {
+    "truncated": ["not a readable keras model"],
+    "empty": ["empty"],
+    "not-a-model": ["holds no keras model"],
+    "lambda": ["refused", "Lambda"],
+    "other-architecture": ["(28, 28, 1)"],
+}
+
+
+@pytest.mark.parametrize("name", REFUSALS)
+def test_predict_refuses_bad_models(bad_models, name, tmp_path, synthetic_dir):
     result = run_tool("predict", "--model", str(bad_models[name]), "--data-dir", str(synthetic_dir),
                       "--test-index", "0", cwd=tmp_path)
-    assert_clean_error(result, 2, *words)
+    assert_clean_error(result, 2, f"{name}.h5", *REFUSALS[name])
     assert len(result.stderr.strip().splitlines()) == 1
     assert not bad_models["marker"].exists(), "the Lambda layer's code ran"
 
 
 def test_grade_fails_the_model_check_of_bad_models_unrun(bad_models, tmp_path, synthetic_dir, trained_run):
     """A submission folder holding each bad model: its model check fails with the reason, nothing runs."""
-    submissions = []
-    for name in ("truncated", "empty", "not-a-model", "lambda", "other-architecture"):
+    for name in REFUSALS:
         folder = tmp_path / name
         folder.mkdir()
         (folder / "console.txt").write_text(trained_run.result.stdout)
         shutil.copy(bad_models[name], folder / "after.h5")
-        submissions.append(str(folder))
     result = run_tool("grade", "--expected", str(trained_run.results), "--data-dir", str(synthetic_dir), "--json",
-                      *submissions, cwd=tmp_path)
+                      *(str(tmp_path / name) for name in REFUSALS), cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-    graded = json.loads(result.stdout)
-    for submission in graded["submissions"] if isinstance(graded, dict) else graded:
-        model = [c for c in submission["checks"] if c["check"] == "model"][0]
-        assert model["verdict"] == "FAIL" and model["reason"], submission
+    graded = {Path(s["submission"]).name: s for s in json.loads(result.stdout)["submissions"]}
+    assert sorted(graded) == sorted(REFUSALS)
+    for name, words in REFUSALS.items():
+        model = [c for c in graded[name]["checks"] if c["check"] == "model"]
+        assert len(model) == 1 and model[0]["verdict"] == "FAIL", (name, model)
+        reason = model[0]["reason"]
+        assert f"{name}/after.h5" in reason, (name, reason)  # each submission's own file
+        assert all(word.lower() in reason.lower() for word in words), (name, words, reason)
     assert not bad_models["marker"].exists(), "the Lambda layer's code ran"
 
 

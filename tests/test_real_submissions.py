@@ -219,7 +219,7 @@ def test_real_submission_gets_its_verdicts(name, tmp_path):
 def test_python_source_gets_one_reason(tmp_path):
     status, (sub,) = grade(tmp_path, python_source(tmp_path))
     assert "this is Python source code, not the output of running it" in sub["unreadable"]
-    assert {c["reason"] for c in sub["checks"]} == {f"unreadable log: {sub['unreadable']}"}
+    assert {c["reason"] for c in sub["checks"]} == {f"unreadable: {sub['unreadable']}"}
     assert status == 1
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -11,6 +14,7 @@ from PIL import Image
 from test_lecture import numbers
 
 import fashion_items
+from fashion_tools import results as results_module
 
 # The format's field names and types; a change here is a change of SCHEMA_VERSION.
 SCHEMA = {
@@ -77,6 +81,62 @@ def test_results_numbers_equal_the_printed_ones(results, trained_run):
     assert results["training"]["epochs"] == 1 and len(results["training"]["loss"]) == 1
     assert test["class_counts"] == [20] * 10 == [sum(row) for row in test["confusion_matrix"]]
     assert results["run"]["options"]["epochs"] == 1 and results["run"]["seed"] == fashion_items.MY_SEED
+
+
+def test_per_class_scores_and_macro_f1_agree_with_the_printed_matrix(results, trained_run):
+    """Each class's precision, recall and F1 from the printed matrix by their definitions (column and
+    row sums), not by the library the code calls."""
+    matrix = numbers(trained_run.result.stdout)["matrix"]
+    per_class = results["test"]["per_class"]
+    assert [(row["label"], row["name"]) for row in per_class] == list(enumerate(fashion_items.LABELS))
+    for i, row in enumerate(per_class):
+        hits, predicted, actual = int(matrix[i, i]), int(matrix[:, i].sum()), int(matrix[i].sum())
+        precision, recall = hits / predicted if predicted else 0.0, hits / actual  # a class never predicted: 0
+        assert row["support"] == actual == 20
+        assert row["precision"] == pytest.approx(precision) and row["recall"] == pytest.approx(recall)
+        assert row["f1"] == pytest.approx(2 * precision * recall / (precision + recall) if hits else 0.0)
+    assert results["test"]["f1_macro"] == pytest.approx(np.mean([row["f1"] for row in per_class]))
+
+
+def scores_of(answer: list[int], pred: list[int], labels: list[str], monkeypatch) -> dict:
+    """results.build's "test" block for these labels (the rest of a run stubbed: only the scores matter)."""
+    monkeypatch.setattr(results_module, "versions", dict)  # spares importing TensorFlow
+    answer_, pred_ = np.array(answer), np.array(pred)
+    data = SimpleNamespace(x_train=np.zeros((1, 28, 28), np.uint8), y_train=np.zeros(1, np.uint8),
+                           x_test=np.zeros((len(answer), 28, 28), np.uint8), y_test=answer_, source="x",
+                           files={}, sha256={})
+    built = results_module.build(
+        command=[], options={"seed": 1, "batch_size": 1}, precision="float32", machine={},
+        started=datetime.datetime(2024, 1, 1), data=data, sample_index=0, labels=labels, layers=[], history={},
+        loss=0.0, accuracy=0.0, answer=answer_, pred=pred_, matrix=np.zeros((len(labels),) * 2, int), f1_micro=0.0,
+        sample_probs=np.full(len(labels), 1 / len(labels)), timings={}, files={})
+    return built["test"]
+
+
+def test_per_class_scores_and_macro_f1_by_hand(monkeypatch):
+    # class 0: 3 true, 2 predicted, both right; class 1: 2 true, 2 predicted, 1 right;
+    # class 2: 1 true, 2 predicted, 1 right
+    test = scores_of([0, 0, 0, 1, 1, 2], [0, 0, 1, 1, 2, 2], ["a", "b", "c"], monkeypatch)
+    rows = test["per_class"]
+    assert [(r["label"], r["name"], r["support"]) for r in rows] == [(0, "a", 3), (1, "b", 2), (2, "c", 1)]
+    assert [r["precision"] for r in rows] == pytest.approx([1, 1 / 2, 1 / 2])
+    assert [r["recall"] for r in rows] == pytest.approx([2 / 3, 1 / 2, 1])
+    assert [r["f1"] for r in rows] == pytest.approx([0.8, 1 / 2, 2 / 3])
+    assert test["f1_macro"] == pytest.approx(59 / 90)  # (0.8 + 0.5 + 2/3) / 3; micro F1 would be 4/6
+
+
+def test_per_class_scores_and_macro_f1_of_a_real_run(monkeypatch):
+    """The labels behind tests/data/expected.json's confusion matrix (a real run on the whole data set)
+    scored again: its per-class rows and macro F1, as that run wrote them."""
+    real = json.loads((Path(__file__).parent / "data" / "expected.json").read_text())["test"]
+    matrix = np.array(real["confusion_matrix"])
+    answer = np.repeat(np.arange(10), matrix.sum(axis=1))
+    pred = np.concatenate([np.repeat(np.arange(10), row) for row in matrix])
+    test = scores_of(answer.tolist(), pred.tolist(), list(fashion_items.LABELS), monkeypatch)
+    assert len(test["per_class"]) == 10
+    for row, written in zip(test["per_class"], real["per_class"], strict=True):
+        assert row == pytest.approx(written), written["name"]
+    assert test["f1_macro"] == pytest.approx(real["f1_macro"]) == 0.9067149894381312
 
 
 def test_every_written_file_is_listed(results, trained_run):

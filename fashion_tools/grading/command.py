@@ -28,24 +28,26 @@ from fashion_tools.grading.checks import (
     Grade,
     check_log,
     failing,
+    reviewing,
 )
 from fashion_tools.grading.copies import same_runs
 from fashion_tools.grading.expected import Expected, load_expected
 from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.model_check import ReferenceTestSet, check_model
 from fashion_tools.grading.platforms.exports import write_exports
-from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
 from fashion_tools.grading.reports.grades import as_json, table, totals, write_report
-from fashion_tools.grading.submissions import GRADED_SUFFIXES, MODEL_SUFFIXES, Submission, find_submissions
+from fashion_tools.grading.submissions import MODEL_SUFFIXES, Submission, find_submissions
 
 
 def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: ReferenceTestSet | None,
           points: dict[str, float]) -> Grade:
     if sub.log.readable:
         results = check_log(sub.log, exp, args.tolerance, args.loss_tolerance)
-    else:
+    else:  # nothing to check: a person looks (a format the grader cannot read), or the output is missing
         blank = check_log(ParsedLog(), exp, args.tolerance, args.loss_tolerance)
-        results = [failing(r.check, r.expected, "-", f"unreadable log: {sub.log.problem}") for r in blank]
+        verdict = reviewing if sub.log.review else failing
+        why = "needs a look" if sub.log.review else "unreadable"
+        results = [verdict(r.check, r.expected, "-", f"{why}: {sub.log.problem}") for r in blank]
     if sub.model_path is not None and test_set is not None:
         results.append(check_model(sub.model_path, sub.log, exp, test_set))
     return Grade(sub, results, rubric.score(results, points))
@@ -78,15 +80,18 @@ def rules_help() -> str:
     width = max(len(name) for name, _ in RULES)
     rules = "\n".join(textwrap.fill(rule, 79, initial_indent=f"  {name.ljust(width)}  ",
                                     subsequent_indent=" " * (width + 4)) for name, rule in RULES)
-    about = (f"A SUBMISSION is a console log, a notebook or its HTML export, or a folder holding these "
-             f"({', '.join(GRADED_SUFFIXES)}; the one with the most sections if several) and optionally a model "
+    about = (f"A SUBMISSION is a console log, a notebook or its HTML export, a PDF, a Word report (.docx), a .py "
+             f"with the output pasted into it, or a folder holding these and optionally a model "
              f"({', '.join(MODEL_SUFFIXES)}; after.h5 first); or a learning platform's download (a .zip, or "
-             f"Moodle's or Canvas' unpacked folder), one submission per student. Of several runs in one log the "
-             f"last complete one is graded. A missing section fails the checks that need it ('section not "
-             f"found', or 'not reached' after an error). An empty or binary file, or one over "
-             f"{MAX_LOG_BYTES >> 20} MB, is unreadable: all its checks fail.")
-    return (f"checks (each PASS or FAIL with its reason):\n{rules}\n\n{textwrap.fill(about, 79)}\n\n"
-            "exit status: 0 every check passed, 1 some check failed, 2 grading could not be done")
+             f"Moodle's or Canvas' unpacked folder), one submission per student. Of a folder's files the one that "
+             f"shows most of the lecture is graded; of several runs in one log the last complete one. A missing "
+             f"section fails the checks that need it ('section not found', or 'not reached' after an error). What "
+             f"the grader cannot read with confidence (a picture, a format it does not read, a printout it cannot "
+             f"parse safely) is REVIEW: no points, never a FAIL, a person looks; gradebooks leave that student's "
+             f"grade empty.")
+    return (f"checks (each PASS, FAIL or REVIEW with its reason):\n{rules}\n\n{textwrap.fill(about, 79)}\n\n"
+            "exit status: 0 every check passed, 1 some check failed, 2 grading could not be done, 3 no check "
+            "failed but some need a look (REVIEW)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -184,4 +189,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n{totals(grades)}" + (f"; report: {args.report}" if args.report else ""))
         for line in written:
             print(line)
-    return 0 if all(g.passed == g.total for g in grades) else 1
+    return exit_status(grades)
+
+
+def exit_status(grades: list[Grade]) -> int:
+    """0 every check passed; 1 some check failed; 3 none failed but some need a person's look."""
+    if any(g.failed for g in grades):
+        return 1
+    return 3 if any(g.reviews for g in grades) else 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fashion_tools.grading.summary import SummaryLayer, parse_layers, parse_total_params
-from fashion_tools.grading.textscan import MAX_TRIES, ascii_int, lines_after, matches, starting_line
+from fashion_tools.grading.textscan import MAX_TRIES, ascii_int, lines_after, lines_holding, matches, starting_line
 
 MATRIX_LOOKAHEAD = 20  # lines between a heading and its matrix (warnings may come between)
 MAX_MATRIX_LINES = 3000  # numpy's wrapped 28x28 is ~56 lines; room for a narrow linewidth
@@ -42,7 +42,12 @@ METRIC = re.compile(r"\b(loss|acc|accuracy): ([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
 NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*+"
                     r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?nan|[-+]?inf)(%?)", re.IGNORECASE)
 MATRIX_CHARS = frozenset("[]0123456789 ,.+-eE")
+FRAME_LINES = 80  # a 10x10 DataFrame wrapped into blocks of columns is about 35 lines
+FRAME_ROW = re.compile(r"^[ ]*+(?P<label>[^\d\s\[][^\n]{0,60}?|\d{1,3})(?P<counts>(?:[ ]++\d{1,9}){1,40})"
+                       r"[ ]*+\\?[ ]*+$")
 ROW = re.compile(r"\[([^\[\]]*)\]")
+ABRIDGED = re.compile(r"\d[ ,]*+\.\.\.[ ,]*+\d")  # '40, ..., 953' or '629  ...      359'
+ABRIDGED_MATRIX = "the confusion matrix is printed abridged with '...', so not every count is shown: look at it"
 
 
 @dataclass
@@ -50,6 +55,7 @@ class ParsedLog:
     """What a console log printed; None (or empty) wherever a section was not found."""
 
     problem: str | None = None  # why the file could not be read as a log; None when it could
+    review: bool = False  # the problem is the grader's (a format or picture it cannot read): a person looks
     shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # x_train, y_train, x_test, y_test
     sample_label: int | None = None
     sample_name: str | None = None
@@ -72,6 +78,9 @@ class ParsedLog:
     other_runs: list[str] = field(default_factory=list)  # how each other run ended, for the report
     source: str | None = None  # what the text was read from when not a plain log: 'notebook', 'HTML export'
     device: str | None = None  # what trained it, where the log says ('CPU: AMD EPYC, 2 cores, AVX2, oneDNN on')
+    uncertain: dict[str, str] = field(default_factory=dict)  # check -> why its section was not read with confidence
+    unread: str | None = None  # what of the hand-in was not read ('it holds 2 pictures'): it may show a missing part
+    note: str | None = None  # how the output was found, for the report ('output pasted into the source ...')
 
     @property
     def readable(self) -> bool:
@@ -129,6 +138,7 @@ def matrix_text(line: str) -> str | None:
     cut = s.find("dtype")
     if cut >= 0:
         s = s[:cut]
+    s = s.rstrip(")")  # the end of Jupyter's 'array([[...]])' when numpy shows no dtype
     return s if set(s) <= MATRIX_CHARS else None
 
 
@@ -207,11 +217,70 @@ def parse_prediction(text: str) -> str | None:
     return m.group(1).strip().strip("[]'\" ")[:100] or None
 
 
-def parse_confusion_matrix(text: str) -> np.ndarray | None:
-    """The first square matrix of counts after the heading; a debug print of other arrays in
-    between is skipped (and reported as the matrix only when no matrix of counts follows)."""
-    at = text.find(CONFUSION_HEADING)
-    return None if at < 0 else matrix_after(text, at, is_count_matrix)
+def frame_after(text: str, pos: int) -> np.ndarray | None:
+    """A matrix printed as a pandas DataFrame within a few lines after pos: rows of a label (a class
+    name, or the row number) and counts, maybe wrapped into several blocks of columns, as pandas
+    prints a wide frame. None unless n rows of n counts come out."""
+    rows: dict[str, list[int]] = {}
+    for line in lines_after(text, pos, FRAME_LINES):
+        m = FRAME_ROW.match(line)
+        if m is None:
+            if rows and any(c.isdigit() for c in line):
+                break  # the frame has ended: its headers and the blank lines between its blocks hold no digits
+            continue
+        counts = [int(t) for t in m["counts"].split()]
+        numbers = ([int(m["label"])] if m["label"].isdigit() else []) + counts
+        if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+            continue  # a numbered frame's header: its column numbers
+        rows.setdefault(m["label"].strip(), []).extend(counts)
+    counts = list(rows.values())
+    if len(counts) < 2 or any(len(r) != len(counts) for r in counts):
+        return None
+    return np.array(counts, dtype=float)
+
+
+def abridged_after(text: str, pos: int) -> bool:
+    """Whether numpy or pandas abridged a printout just after pos with '...' (numpy under a threshold the
+    student lowered; pandas in a terminal narrower than the frame)."""
+    return any(ABRIDGED.search(line) for line in lines_after(text, pos, MATRIX_LOOKAHEAD + 40))
+
+
+def counts_after(text: str, pos: int) -> np.ndarray | None:
+    """The first square matrix of counts after the line at pos, as numpy prints it (print, or Jupyter's
+    array(...)) or as a DataFrame; failing that, whatever matrix numpy printed there, or None."""
+    m = matrix_after(text, pos, is_count_matrix)
+    if m is not None and is_count_matrix(m):
+        return m
+    return frame_after(text, pos) if m is None else m
+
+
+def parse_confusion_matrix(text: str) -> tuple[np.ndarray | None, str | None]:
+    """(the matrix, why it could not be read with confidence).
+
+    The first square matrix of counts after a heading line; each heading is tried, since a notebook's
+    PDF also shows the code that prints it. A debug print of other arrays in between is skipped (and
+    reported as the matrix only when no matrix of counts follows). With no heading, a notebook cell that
+    ends in `cm` shows it as its result: the first square matrix of counts after the test accuracy line
+    (the sample's pixels come before it)."""
+    first = None
+    for at in itertools.islice(lines_holding(text, CONFUSION_HEADING), MAX_TRIES):
+        m = counts_after(text, at)
+        if m is not None and is_count_matrix(m):
+            return m, None
+        if m is None and abridged_after(text, at):
+            return None, ABRIDGED_MATRIX
+        first = m if first is None else first
+    if first is not None:
+        return first, None
+    accuracy = ACCURACY_LINE.search(text)
+    if accuracy is None:
+        return None, None
+    starts = itertools.chain([accuracy.start()], (at - 1 for at in lines_holding(text, "[[") if at > accuracy.start()))
+    for at in itertools.islice(starts, MAX_TRIES):
+        m = counts_after(text, at)
+        if m is not None and is_count_matrix(m) and m.shape[0] > 2:
+            return m, None
+    return None, ABRIDGED_MATRIX if abridged_after(text, accuracy.start()) else None
 
 
 def parse_evaluate_line(text: str, epochs_at: int) -> tuple[float | None, float | None] | None:
@@ -243,13 +312,14 @@ def parse_sections(text: str) -> ParsedLog:
     text's length."""
     sample_name, sample_label, sample_pixels = parse_sample(text)
     epochs, epochs_declared, epochs_at = parse_training(text)
+    matrix, matrix_doubt = parse_confusion_matrix(text)
     return ParsedLog(
         shapes=parse_shapes(text),
         sample_label=sample_label, sample_name=sample_name, sample_pixels=sample_pixels,
         layers=parse_layers(text), total_params=parse_total_params(text),
         epochs=epochs, epochs_declared=epochs_declared,
         loss=first_number(text, LOSS_LINE), accuracy=first_number(text, ACCURACY_LINE),
-        confusion_matrix=parse_confusion_matrix(text),
+        confusion_matrix=matrix, uncertain={"confusion_matrix": matrix_doubt} if matrix_doubt else {},
         f1=first_number(text, F1_LINE),
         prediction=parse_prediction(text),
         evaluate_line=parse_evaluate_line(text, epochs_at),

@@ -2,10 +2,11 @@
 and runs that stopped with a Python error.
 
 The text is split where the data is loaded again: a raw 'X train shape: (N, 28, 28)' line once
-the run before it got past its shapes. A heading repeated inside one run is no new run (the
-lecture author's own version prints '== DB SHAPING INFO ==' again after reshaping, with 4-D
-shapes). One run is graded, never sections of two: the last that reached the prediction, else
-the most complete. A Python traceback in a run says where and why it stopped.
+the run before it got past its shapes (a section printed before the shapes, as when the model is
+built before the data is loaded, belongs to the same run), or after a traceback. A heading
+repeated inside one run is no new run (the lecture author's own version prints '== DB SHAPING
+INFO ==' again after reshaping, with 4-D shapes). One run is graded, never sections of two: the
+last that reached the prediction, else the most complete. A Python traceback in a run says where and why it stopped.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import dataclasses
 import itertools
 import re
 
-from fashion_tools.grading.logparse import SHAPE_LINE, ParsedLog, parse_sections
+from fashion_tools.grading.logparse import ParsedLog, parse_sections
 from fashion_tools.grading.readers.console_log import clean_text
 from fashion_tools.grading.textscan import MAX_TRIES, lines_holding, matches, starting_line
 
@@ -104,22 +105,23 @@ def progress_marks(text: str) -> list[int]:
 
 
 def start_points(text: str) -> list[int]:
-    """Where each run starts: 0, then at each raw shape line (or its heading) that comes after the
-    run before it showed more than its shapes, and before the first shapes if a traceback is there."""
+    """Where each run starts: 0, then at each raw shape line (or its heading) that loads the data again:
+    after the run's own shapes and something later of the lecture, or after a traceback ended the run.
+    A section printed before the shapes (a model built before the data is loaded) is the same run."""
     marks = progress_marks(text)
-    first_traceback = text.find(TRACEBACK)
-    first_shape = SHAPE_LINE.search(text)
 
     def progressed(a: int, b: int) -> bool:
         return bisect.bisect_left(marks, a) < bisect.bisect_left(marks, b)
 
-    starts = [0]
+    starts, shapes_at = [0], None  # shapes_at: where the current run printed its shapes
     for m in matches(RAW_X_TRAIN, text):
         at = run_start(text, m.start())
-        if len(starts) == 1 and 0 <= first_traceback < at and first_shape.start() >= at:
-            starts.append(at)  # a run that stopped before it printed its shapes, then a new one
-        elif at > starts[-1] and progressed(starts[-1], at):
+        crashed = 0 <= text.find(TRACEBACK, starts[-1], at)
+        if at > starts[-1] and (crashed or shapes_at is not None and progressed(shapes_at, at)):
             starts.append(at)
+            shapes_at = at
+        elif shapes_at is None:
+            shapes_at = at
         if len(starts) >= MAX_RUNS:
             break
     return starts

@@ -9,49 +9,37 @@ student put there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.platforms.bundles import Student, folder_platform, open_bundle
-from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES, read_text
-from fashion_tools.grading.readers.html_export import html_text, looks_like_html
-from fashion_tools.grading.readers.notebook import NotANotebook, notebook_text
-from fashion_tools.grading.readers.source import SOURCE_PROBLEM, SOURCE_SUFFIXES, looks_like_source
+from fashion_tools.grading.readers import read_file
+from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
+from fashion_tools.grading.readers.source import SOURCE_PROBLEM, looks_like_source, read_source
 from fashion_tools.grading.runs import parse_text
 
-LOG_SUFFIXES = (".txt", ".log", ".out")
-NOTEBOOK_SUFFIXES = (".ipynb",)
-HTML_SUFFIXES = (".html", ".htm")
-GRADED_SUFFIXES = LOG_SUFFIXES + NOTEBOOK_SUFFIXES + HTML_SUFFIXES
 MODEL_SUFFIXES = (".h5", ".keras")
-NO_OUTPUTS = "the notebook has no outputs: run all cells and save before handing it in"
+MAX_FILES = 100  # one student's files read; a hand-in is a few
+# Named in help and reasons; any other file is read too, by what its first bytes say it is
+GRADED_SUFFIXES = (".txt", ".log", ".ipynb", ".html", ".pdf", ".docx", ".py")
 
 
 def parse_file(path: str | Path, limit: int = MAX_LOG_BYTES) -> ParsedLog:
-    """A submitted file's sections, or a ParsedLog whose problem says why it cannot be graded."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    text, problem = read_text(path, limit)
-    if text is None:
-        return ParsedLog(problem=problem)
-    if suffix in SOURCE_SUFFIXES:
+    """A submitted file's sections, or a ParsedLog whose problem says why it cannot be graded (review:
+    a person must look, because the grader cannot read it; else the hand-in lacks the output)."""
+    reading = read_file(path, limit)
+    if reading.text is None:
+        return ParsedLog(problem=reading.problem, review=reading.review)
+    log = parse_text(reading.text)
+    if reading.kind == "console log" and log.sections_found == 0 and not log.stopped \
+            and looks_like_source(reading.text):
+        reading = read_source(reading.text)  # source saved as .txt: what was pasted into it, if anything
+        log = parse_text(reading.text) if reading.text is not None else ParsedLog()
+    if reading.kind == "Python source" and log.sections_found == 0 and not log.stopped:
         return ParsedLog(problem=SOURCE_PROBLEM)
-    source = None
-    if suffix in NOTEBOOK_SUFFIXES or text.lstrip().startswith("{") and '"cells"' in text[:200_000]:
-        try:
-            text, source = notebook_text(text), "notebook"
-        except NotANotebook as exc:
-            return ParsedLog(problem=str(exc))
-        if not text.strip():
-            return ParsedLog(problem=NO_OUTPUTS)
-    elif suffix in HTML_SUFFIXES or looks_like_html(text):
-        text, is_notebook = html_text(text)
-        source = "notebook's HTML export" if is_notebook else "HTML page"
-    log = parse_text(text)
-    if log.sections_found == 0 and not log.stopped and looks_like_source(text):
-        return ParsedLog(problem=SOURCE_PROBLEM)
-    log.source = source
+    log.source = None if reading.kind == "console log" else reading.kind
+    log.unread, log.note = reading.unread, reading.note
     return log
 
 
@@ -65,6 +53,11 @@ class Submission:
     late: bool = False  # the platform marked it late
     platform: str | None = None  # "moodle", "canvas", "plain" for a bundle's student; None for a path given
     note: str | None = None  # a problem with some of the student's files, when others could be graded
+    names: dict[Path, str] = field(default_factory=dict)  # a file unpacked from a download -> its name there
+
+    def shown(self, path: Path | None) -> str:
+        """A file as the student handed it in: its name in the download, never the temporary path."""
+        return "" if path is None else self.names.get(path, str(path))
 
 
 def files_submission(name: str, files: list[Path], where: str) -> Submission:
@@ -72,15 +65,29 @@ def files_submission(name: str, files: list[Path], where: str) -> Submission:
     equals, by name) and the model (after.h5 first). where names the files in a reason."""
     models = [p for p in files if p.suffix.lower() in MODEL_SUFFIXES]
     model = next((p for p in models if p.name == "after.h5"), models[0] if models else None)
-    logs = [(p, parse_file(p)) for p in files if p.suffix.lower() in GRADED_SUFFIXES]
+    logs = [(p, parse_file(p)) for p in files[:MAX_FILES] if p.suffix.lower() not in MODEL_SUFFIXES]
     if not logs:
-        sources = [p.name for p in files if p.suffix.lower() in SOURCE_SUFFIXES]
-        if sources:
-            return Submission(name, None, model, ParsedLog(
-                problem=f"only Python source in {where} ({', '.join(sources[:3])}); {SOURCE_PROBLEM}"))
         return Submission(name, None, model, ParsedLog(
-            problem=f"no console log, notebook or HTML export ({', '.join(GRADED_SUFFIXES)}) in {where}"))
-    path, log = max(logs, key=lambda pair: (pair[1].readable, pair[1].sections_found))
+            problem=f"no console log, notebook or report ({', '.join(GRADED_SUFFIXES)}) in {where}"))
+    # the file that shows most of the lecture; of unreadable ones, one a person should look at
+    path, log = max(logs, key=lambda pair: (pair[1].readable, pair[1].sections_found, pair[1].review))
+    if log.problem == SOURCE_PROBLEM:
+        sources = [p.name for p, other in logs if other.problem == SOURCE_PROBLEM]
+        log.problem = f"only Python source in {where} ({', '.join(sources[:3])}); {SOURCE_PROBLEM}"
+    others = [p.name for p, other in logs if other.review and p != path]
+    if log.readable and log.sections_found == 0 and not log.stopped:  # text, but none of it the lecture's output
+        names = ", ".join(p.name for p, _ in logs[:3]) + (", ..." if len(logs) > 3 else "")
+        problem = f"no console log, notebook or report of the lecture's run in {where} ({names})"
+        log = ParsedLog(problem=problem + (f"; {len(others)} other files were not read: look at them" if others
+                                           else ""), review=bool(others))
+        return Submission(name, path, model, log)
+    if others:
+        unread = f"{len(others)} other file{'s' * (len(others) != 1)} not read ({', '.join(others[:3])}" + \
+                 (", ..." if len(others) > 3 else "") + ")"
+        log.unread = f"{log.unread}; {unread}" if log.unread else unread
+    if len(files) > MAX_FILES:
+        log.unread = (f"{log.unread}; " if log.unread else "") + f"{len(files) - MAX_FILES} files past the first " \
+                     f"{MAX_FILES} not read"
     return Submission(name, path, model, log)
 
 
@@ -93,7 +100,7 @@ def folder_submission(name: str, folder: Path) -> Submission:
     except OSError as exc:
         return Submission(name, None, None, ParsedLog(problem=f"folder cannot be read ({exc.strerror})"))
     sub = files_submission(name, files, "this folder")
-    if sub.log_path is None and nested and not sub.log.problem.startswith("only Python"):
+    if nested and sub.log.problem and sub.log.problem.startswith("no console log"):
         sub.log.problem += f"; for a folder of submissions pass each one: {name.rstrip('/')}/*"
     return sub
 
@@ -105,7 +112,7 @@ def student_submission(student: Student) -> Submission:
                           student.identifier, student.late, student.platform)
     sub = files_submission(student.name, [p for p in student.paths if p.is_file()], "this student's files")
     sub.identifier, sub.late, sub.platform = student.identifier, student.late, student.platform
-    sub.note = student.problem
+    sub.note, sub.names = student.problem, student.names
     return sub
 
 

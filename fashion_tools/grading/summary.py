@@ -73,11 +73,19 @@ def split_name(cell: str) -> tuple[str, str] | None:
 
 
 def summary_header(text: str) -> int | None:
-    """Where the summary's header line 'Layer (type)  Output Shape  Param #' is."""
+    """Where the summary's header line 'Layer (type)  Output Shape  Param #' is (a printed page may cut
+    it after 'Output Shape')."""
     for at in lines_holding(text, "Layer (type)"):
-        if "Param #" in line_at(text, at):
+        if "Param #" in line_at(text, at) or "Output Shape" in line_at(text, at):
             return at
     return None
+
+
+def clipped(header: str) -> bool:
+    """A box-drawn table whose right part is cut off (a notebook's PDF clips wide output at the page's edge):
+    its header row does not end with a vertical, or has no 'Param #'."""
+    line = header.strip().translate(BOX_VERTICALS)
+    return "Param #" not in line or line.startswith("│") and not line.endswith("│")
 
 
 def parse_layers(text: str) -> list[SummaryLayer] | None:
@@ -85,6 +93,7 @@ def parse_layers(text: str) -> list[SummaryLayer] | None:
     header = summary_header(text)
     if header is None:
         return None
+    cut = clipped(line_at(text, header))
     cells = summary_cells(line_at(text, header))
     rows: list[list] = []  # [name cell text, params]; a continuation line extends the last one
     open_row = False
@@ -105,7 +114,7 @@ def parse_layers(text: str) -> list[SummaryLayer] | None:
     for name_cell, count in rows:
         parts = split_name(name_cell)
         if parts:
-            layers.append(SummaryLayer(parts[0], parts[1], count))
+            layers.append(SummaryLayer(parts[0], parts[1], None if cut else count))
     return layers
 
 

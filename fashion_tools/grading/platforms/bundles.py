@@ -50,6 +50,7 @@ class Student:
     paths: list[Path]           # this student's files, in the private work folder or the given folder
     platform: str               # "moodle", "canvas" or "plain"
     problem: str | None = None  # why some of this student's files could not be read
+    names: dict[Path, str] = field(default_factory=dict)  # each unpacked file -> its name in the download
 
 
 @dataclass
@@ -61,6 +62,7 @@ class _Owner:
     paths: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     folder: Path | None = None
+    names: dict[Path, str] = field(default_factory=dict)
 
 
 def owner_of(parts: list[str], platform: str) -> tuple[str, str, str | None, bool, str] | None:
@@ -148,6 +150,7 @@ def open_nested(owner: _Owner, zip_path: Path, budget: Budget) -> None:
                 refuse(f", {shown(entry.raw)}", problem)
             else:
                 owner.paths.append(path)
+                owner.names[path] = f"{owner.names.get(zip_path, zip_path.name)}/{entry.raw}"
     owner.paths.remove(zip_path)
     if zip_path.is_relative_to(owner.folder):
         zip_path.unlink()
@@ -185,12 +188,13 @@ def gather(entries: list[Entry], archive: zipfile.ZipFile | None, private: Path,
                 owner.problems.append(f"{shown(entry.raw)}: {problem}")
             else:
                 owner.paths.append(path)
+                owner.names[path] = entry.raw
     for owner in owners.values():
         for zip_path in [p for p in owner.paths if p.suffix.lower() == ".zip"]:
             folder_of(owner)
             open_nested(owner, zip_path, budget)
     students = [Student(o.name, o.identifier, o.late, sorted(o.paths), o.platform,
-                        "; ".join(o.problems) or None) for o in owners.values()]
+                        "; ".join(o.problems) or None, o.names) for o in owners.values()]
     return sorted(students, key=lambda s: (sort_key(s.name), s.identifier or ""))
 
 

@@ -12,7 +12,8 @@ from fashion_tools.errors import ToolError
 from fashion_tools.grading.checks import Grade
 from fashion_tools.grading.platforms import gradebooks
 from fashion_tools.grading.platforms.gradescope import gradescope_results, write_results
-from fashion_tools.grading.reports.feedback import feedback_text, write_feedback
+from fashion_tools.grading.reports.feedback import clean, feedback_text, write_feedback
+from fashion_tools.grading.reports.grades import looks
 
 
 def graded_worksheet_path(worksheet: str) -> Path:
@@ -24,8 +25,24 @@ def graded_worksheet_path(worksheet: str) -> Path:
 def short_comment(grade: Grade) -> str:
     """The feedback comment a gradebook shows: the score and what failed, one line each."""
     earned, maximum = grade.points
-    failed = [f"{r.check}: {r.reason}" for r in grade.results if not r.passed]
+    failed = [f"{r.check}: {r.reason}" for r in grade.results if r.verdict == "FAIL"]
     return "\n".join([f"{earned:g}/{maximum:g} points ({grade.passed}/{grade.total} checks passed)", *failed])
+
+
+def warn_looks(grades: list[Grade], where: str) -> None:
+    """Each student whose grade a gradebook leaves empty, on stderr: a person decides it."""
+    for g in grades:
+        if g.reviews:
+            who = g.submission.name + (f" ({g.submission.identifier})" if g.submission.identifier else "")
+            print(f"needs a look, {where} grade left empty: {clean(who)}: {clean(looks(g))}", file=sys.stderr)
+
+
+def gradescope_output(grade: Grade) -> str | None:
+    """The note above the tests for the manual grader, when checks need a look."""
+    if not grade.reviews:
+        return None
+    return (f"{grade.reviews} check{'s' * (grade.reviews != 1)} need a look by a person (REVIEW): the autograder "
+            f"could not read them with confidence; their points are left to the manual grader. {clean(looks(grade))}")
 
 
 def write_exports(args: argparse.Namespace, grades: list[Grade], points: dict[str, float]) -> list[str]:
@@ -34,18 +51,21 @@ def write_exports(args: argparse.Namespace, grades: list[Grade], points: dict[st
     if args.moodle_worksheet:
         sheet = gradebooks.read_worksheet(args.moodle_worksheet)
         out = graded_worksheet_path(args.moodle_worksheet)
+        moodle = [g for g in grades if g.submission.platform == "moodle" and g.submission.identifier]
         by_participant = {g.submission.identifier: (g.points[0] / g.points[1] if g.points[1] else 0.0,
                                                     short_comment(g))
-                          for g in grades if g.submission.platform == "moodle" and g.submission.identifier}
-        if not by_participant:
+                          for g in moodle if not g.reviews}  # a REVIEW leaves the row as Moodle wrote it
+        warn_looks(moodle, "Moodle worksheet")
+        if not moodle:
             raise ToolError(f"--moodle-worksheet {args.moodle_worksheet}: no submission came from a Moodle download "
                             "(folders named 'Full Name_123456_assignsubmission_file'); pass Moodle's zip")
         for line in gradebooks.write_worksheet(out, sheet, by_participant):
             print(f"warning: Moodle worksheet: {line}", file=sys.stderr)
         written.append(f"Moodle grading worksheet: {out} (upload it with 'Upload grading worksheet')")
     if args.canvas:
-        rows = [(g.submission.name, g.submission.identifier, g.points[0]) for g in grades
-                if g.submission.platform == "canvas" and g.submission.identifier]
+        canvas = [g for g in grades if g.submission.platform == "canvas" and g.submission.identifier]
+        rows = [(g.submission.name, g.submission.identifier, None if g.reviews else g.points[0]) for g in canvas]
+        warn_looks(canvas, "Canvas")
         if not rows:
             raise ToolError(f"--canvas {args.canvas}: no submission came from a Canvas download "
                             "('login_123456_7890_file' names); pass Canvas' zip")
@@ -53,10 +73,11 @@ def write_exports(args: argparse.Namespace, grades: list[Grade], points: dict[st
         written.append(f"Canvas gradebook CSV: {args.canvas} (Grades > Import)")
     if args.gradescope:
         (grade,) = grades
-        write_results(args.gradescope, gradescope_results(grade.results, points))
+        write_results(args.gradescope, gradescope_results(grade.results, points, output=gradescope_output(grade)))
         written.append(f"Gradescope results: {args.gradescope}")
     if args.feedback:
-        texts = [(g.submission, feedback_text(g.submission.name, g.results, points, markdown=args.feedback_markdown))
+        texts = [(g.submission, feedback_text(g.submission.name, g.results, points, markdown=args.feedback_markdown,
+                                              looked_at=looks(g) if g.reviews else None))
                  for g in grades]
         files = write_feedback(args.feedback, texts, moodle=any(g.submission.platform == "moodle" for g in grades))
         written.append(f"feedback: {len(texts)} files in {args.feedback}"

@@ -30,10 +30,16 @@ def gradescope_results(checks: Iterable, points: dict[str, float], visibility: s
     tests = []
     for result in checks:
         worth = float(points.get(result.check, DEFAULT_POINTS))
-        text = clean(result.reason) + ("" if result.passed else f"\nWhat to do: {advice(result.check, result.reason)}")
-        tests.append({"name": result.check, "score": worth if result.passed else 0.0, "max_score": worth,
-                      "status": "passed" if result.passed else "failed", "output": text,
-                      "visibility": visibility})
+        test = {"name": result.check, "score": worth if result.passed else 0.0, "max_score": worth,
+                "status": "passed" if result.passed else "failed", "visibility": visibility}
+        if getattr(result, "review", False):  # not a failure: no status, the points left to the manual grader
+            del test["status"]
+            test["output"] = f"Needs a look by a person: {clean(result.reason)}"
+            test["extra_data"] = {"verdict": "REVIEW"}
+        else:
+            test["output"] = clean(result.reason) + ("" if result.passed else
+                                                     f"\nWhat to do: {advice(result.check, result.reason)}")
+        tests.append(test)
     results = {"score": sum(t["score"] for t in tests), "visibility": visibility,
                "stdout_visibility": "hidden", "tests": tests}
     if output:

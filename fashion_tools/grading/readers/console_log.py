@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 MAX_LOG_BYTES = 20 << 20  # a real log of the lecture is about 10 kB
+EMPTY = "empty file"
 MAX_UNDECODABLE = 0.10  # a larger share of bytes that are not UTF-8 means it is no text log
 
 # Terminal escape sequences: CSI (colours, cursor moves), OSC (titles), then any lone ESC.
@@ -43,11 +44,11 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
     """UTF-8 (or UTF-16 with its byte-order mark, as Windows PowerShell redirects; or Windows'
     "ANSI" code page 1252, as a cp1252 console or Notepad's "Save as ANSI" writes), leniently."""
     if not data.strip():
-        return None, "empty file"
+        return None, EMPTY
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", errors="replace")
     elif b"\0" in data:
-        return None, "binary file (it holds NUL bytes), not a console log"
+        return None, "a binary file of a format the grader does not read (it holds NUL bytes): look at it"
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -57,7 +58,7 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
             except UnicodeDecodeError:
                 text = data.decode("utf-8-sig", errors="replace")
     if text.count("\ufffd") > MAX_UNDECODABLE * len(text):
-        return None, "binary file (mostly bytes that are not text), not a console log"
+        return None, "a binary file of a format the grader does not read (mostly bytes that are not text): look at it"
     return text, None
 
 

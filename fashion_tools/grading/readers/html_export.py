@@ -11,6 +11,8 @@ on unclosed constructs before 3.11.13) and stops at 256 levels of nesting.
 
 from __future__ import annotations
 
+from fashion_tools.grading.readers import Reading
+
 # The classes nbconvert gives the parts of a cell (lab template first, then the classic one).
 OUTPUT_CLASSES = ("jp-OutputArea-output", "output_subarea")
 INPUT_CLASSES = ("jp-InputArea", "jp-Cell-inputWrapper", "input_area", "inner_cell")
@@ -64,6 +66,11 @@ def html_text(html: str) -> tuple[str, bool]:
         return element_text(root), False
     outermost = [el for el in outputs if not any(has_class(a, OUTPUT_CLASSES) for a in el.iterancestors())]
     return "".join(element_text(el) for el in outermost), True
+
+
+def read_html(html: str) -> Reading:
+    text, is_notebook = html_text(html)
+    return Reading(text, "notebook's HTML export" if is_notebook else "HTML page")
 
 
 def looks_like_html(text: str) -> bool:

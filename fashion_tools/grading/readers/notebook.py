@@ -8,9 +8,11 @@ of results and displays, and error tracebacks. Source code is not output and is 
 from __future__ import annotations
 
 import json
+import warnings
 
 from fashion_tools.errors import first_line
 from fashion_tools.grading.expected import json_depth
+from fashion_tools.grading.readers import Reading
 
 MAX_DEPTH = 64  # a notebook nests about 6 deep; a hostile file may nest a million
 
@@ -19,9 +21,22 @@ class NotANotebook(ValueError):
     """The file is not a notebook nbformat can read; the message says why, for the report."""
 
 
-def notebook_text(text: str) -> str:
-    """The outputs of the notebook's code cells as one console text; NotANotebook when unreadable,
-    and an empty string when the notebook has no outputs."""
+NO_OUTPUTS = "the notebook has no outputs: run all cells and save before handing it in"
+
+
+def read_notebook(text: str) -> Reading:
+    try:
+        output, parts = notebook_text(text)
+    except NotANotebook as exc:
+        return Reading(None, "notebook", problem=str(exc), review=True)
+    if not output.strip():
+        return Reading(None, "notebook", problem=NO_OUTPUTS)
+    return Reading(output, "notebook", parts=parts)
+
+
+def notebook_text(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """The outputs of the notebook's code cells as one console text, and where each cell's begins;
+    NotANotebook when unreadable, an empty text when the notebook has no outputs."""
     import nbformat
 
     try:
@@ -35,16 +50,22 @@ def notebook_text(text: str) -> str:
     if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
         raise NotANotebook("not a Jupyter notebook (it has no cells)")
     try:
-        nb = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():  # nbformat warns of cells without ids: the student's, not the instructor's
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises many kinds for a damaged file; each is the same answer
         raise NotANotebook(f"not a notebook nbformat can read ({first_line(exc)[:120]})") from None
-    parts: list[str] = []
-    for cell in nb.get("cells", []):
+    texts: list[str] = []
+    where: list[tuple[int, str]] = []
+    at = 0
+    for number, cell in enumerate(nb.get("cells", []), 1):
         if cell.get("cell_type") != "code":
             continue
+        where.append((at, f"cell {number}"))
         for output in cell.get("outputs", []):
-            parts.append(output_text(output))
-    return "".join(parts)
+            texts.append(output_text(output))
+            at += len(texts[-1])
+    return "".join(texts), where
 
 
 def output_text(output: dict) -> str:

@@ -1,8 +1,17 @@
-"""Python source handed in instead of what it printed: recognised, never graded as output, never run."""
+"""Python source handed in: never run, never graded as output; what a student pasted into it (a
+docstring or # comments holding the run's output) is read as that output.
+
+The source is cut into tokens by the standard library's tokenize, a lexer: nothing is imported,
+compiled or run. Only string literals of several lines and runs of comment lines are kept.
+"""
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
+
+from fashion_tools.grading.readers import Reading
 
 SOURCE_SUFFIXES = (".py",)
 SOURCE_PROBLEM = ("this is Python source code, not the output of running it: run the script and hand in what it "
@@ -11,6 +20,8 @@ SOURCE_PROBLEM = ("this is Python source code, not the output of running it: run
 CODE_LINE = re.compile(r"^(?:import [\w.]+|from [\w.]+ import |def \w+\(|class \w+|model\.(?:add|compile|fit)\()",
                        re.MULTILINE)
 MIN_CODE_LINES = 5
+MIN_PASTED_LINES = 3  # a short comment or docstring is the author's words, not output
+STRING_PREFIX = re.compile(r"^[rRuUbBfF]{0,2}('''|\"\"\")")
 
 
 def looks_like_source(text: str) -> bool:
@@ -21,3 +32,46 @@ def looks_like_source(text: str) -> bool:
         if count >= MIN_CODE_LINES:
             return True
     return False
+
+
+def pasted_blocks(text: str) -> list[tuple[str, str]]:
+    """(how it was pasted, its text) for each triple-quoted string and each run of comment lines of
+    several lines, in the file's order. A file the lexer cannot finish yields what came before."""
+    blocks: list[tuple[str, str]] = []
+    comments: list[str] = []
+    last_comment_row = -2
+
+    def flush() -> None:
+        if len(comments) >= MIN_PASTED_LINES:
+            blocks.append(("comments", "\n".join(comments) + "\n"))
+        comments.clear()
+
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                if token.start[0] != last_comment_row + 1:
+                    flush()
+                body = token.string[1:]
+                comments.append(body[1:] if body.startswith(" ") else body)
+                last_comment_row = token.start[0]
+            elif token.type == tokenize.STRING:
+                m = STRING_PREFIX.match(token.string)
+                if m and token.string.count("\n") >= MIN_PASTED_LINES:
+                    flush()
+                    blocks.append(("a docstring", token.string[m.end():-3]))
+            elif token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+                flush()
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass  # an unfinished string or bracket: keep the blocks read so far
+    flush()
+    return blocks
+
+
+def read_source(text: str) -> Reading:
+    """The output pasted into the source, or the source problem when there is none."""
+    blocks = pasted_blocks(text)
+    if not blocks:
+        return Reading(None, "Python source", problem=SOURCE_PROBLEM)
+    kinds = sorted({kind for kind, _ in blocks})
+    return Reading("".join(body for _, body in blocks), "Python source",
+                   note=f"output pasted into the source as {' and '.join(kinds)}; graded from what was pasted")

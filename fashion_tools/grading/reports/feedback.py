@@ -67,24 +67,34 @@ def md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", clean(text))
 
 
-def feedback_text(student_name: str, results: Iterable, points: dict[str, float], markdown: bool = False) -> str:
-    """The feedback for one student: the checks' table, then what went wrong and what to do. results are
-    CheckResult-like (.check, .passed, .reason), points as rubric.points_for gives them."""
+LOOKED_AT = ("A person will look at your hand-in: the grader could not read all of it with confidence, so "
+             "these checks have no points yet and your grade comes after that look")
+
+
+def feedback_text(student_name: str, results: Iterable, points: dict[str, float], markdown: bool = False,
+                  looked_at: str | None = None) -> str:
+    """The feedback for one student: the checks' table, then what went wrong and what to do, and what a
+    person is looking at (looked_at: why). results are CheckResult-like (.check, .passed, .reason,
+    .verdict), points as rubric.points_for gives them."""
     results = list(results)
     worth = {r.check: points.get(r.check, DEFAULT_POINTS) for r in results}
     earned = sum(worth[r.check] for r in results if r.passed)
     total = sum(worth.values())
     summary = f"{earned:g} of {total:g} points" + (f" ({100 * earned / total:.0f}%)" if total else "")
-    rows = [(r.check, "PASS" if r.passed else "FAIL", f"{worth[r.check] if r.passed else 0:g}/{worth[r.check]:g}")
-            for r in results]
+    if looked_at:
+        summary += " so far, a person is looking at the rest"
+    rows = [(r.check, r.verdict, f"{worth[r.check] if r.passed else 0:g}/{worth[r.check]:g}" if r.verdict != "REVIEW"
+             else f"-/{worth[r.check]:g}") for r in results]
     problems: dict[tuple[str, str], list[str]] = {}  # one entry for checks failed with the same reason
     for r in results:
-        if not r.passed:
+        if r.verdict == "FAIL":
             key = (r.reason, advice(r.check, r.reason))
             problems.setdefault(key, []).append(r.check)
     if markdown:
         lines = [f"# Feedback for {md(student_name)}", "", f"**{summary}**", "",
                  "| check | result | points |", "|---|---|---|", *(f"| {c} | {v} | {p} |" for c, v, p in rows)]
+        if looked_at:
+            lines += ["", "## Being looked at by a person", "", f"{LOOKED_AT}: {md(looked_at)}"]
         if problems:
             lines += ["", "## What went wrong and what to do", ""]
             lines += [f"- **{', '.join(checks)}**: {md(reason)}  \n  *What to do:* {md(what)}"
@@ -94,11 +104,13 @@ def feedback_text(student_name: str, results: Iterable, points: dict[str, float]
         lines = [f"Feedback for {clean(student_name)}: {summary}", ""]
         lines += [f"{c.ljust(widths[0])}  {v.ljust(widths[1])}  {p}" for c, v, p in [("check", "result", "points"),
                                                                                     *rows]]
+        if looked_at:
+            lines += ["", f"Being looked at by a person: {LOOKED_AT}: {clean(looked_at)}"]
         if problems:
             lines += ["", "What went wrong and what to do:"]
             lines += [f"- {', '.join(checks)}: {clean(reason)}\n  What to do: {what}"
                       for (reason, what), checks in problems.items()]
-    if not problems:
+    if not problems and not looked_at:
         lines += ["", "Every check passed: well done."]
     return "\n".join(lines) + "\n"
 

@@ -30,6 +30,10 @@ def notes(grade: Grade) -> str:
         parts.append(f"some files could not be read: {sub.note}")
     if grade.same_as:
         parts.append(f"printed the very same numbers as {', '.join(grade.same_as)}")
+    if log.note:
+        parts.append(log.note)
+    if not log.readable:
+        parts.append(f"{'needs a look' if log.review else 'unreadable'}: {log.problem}")
     if log.run_count > 1:
         parts.append(f"run {log.run_number} of {log.run_count} graded; " + "; ".join(log.other_runs))
     if log.stopped:
@@ -41,28 +45,35 @@ def table(grade: Grade) -> str:
     sub = grade.submission
     head = f"== {printable(sub.name)} =="
     kind = f" ({sub.log.source})" if sub.log.source else ""
-    files = [f"log: {printable(str(sub.log_path))}{kind}" if sub.log_path else "",
-             f"model: {printable(str(sub.model_path))}" if sub.model_path else ""]
+    files = [f"log: {printable(sub.shown(sub.log_path))}{kind}" if sub.log_path else "",
+             f"model: {printable(sub.shown(sub.model_path))}" if sub.model_path else ""]
     if (sub.log_path is not None and sub.log_path != Path(sub.name)) or sub.model_path or kind:
         head += " (" + "; ".join(f for f in files if f) + ")"
     if notes(grade):
         head += f"\n{printable(notes(grade))}"
+    said = f"{'needs a look' if sub.log.review else 'unreadable'}: {sub.log.problem}"  # in the head already
     rows = [("check", "verdict", "expected", "found", "reason")] + [
-        (r.check, r.verdict, printable(r.expected, 40), printable(r.found, 40), printable(r.reason))
+        (r.check, r.verdict, printable(r.expected, 40), printable(r.found, 40),
+         "(see above)" if r.reason == said else printable(r.reason))
         for r in grade.results]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [head] + ["  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
                       for row in rows]
-    lines.append(f"{printable(sub.name)}: {grade.passed}/{grade.total} checks passed, "
+    look = f", {grade.reviews} need{'s' * (grade.reviews == 1)} a look (no grade until a person decides)" \
+        if grade.reviews else ""
+    lines.append(f"{printable(sub.name)}: {grade.passed}/{grade.total} checks passed{look}, "
                  f"{grade.points[0]:g}/{grade.points[1]:g} points")
     return "\n".join(lines)
 
 
 def totals(grades: list[Grade]) -> str:
     perfect = sum(g.passed == g.total for g in grades)
+    failed = sum(bool(g.failed) for g in grades)
+    look = sum(bool(g.reviews) for g in grades)
     copies = sum(bool(g.same_as) for g in grades)
     return (f"graded {len(grades)} submission{'s' * (len(grades) != 1)}: {perfect} passed every check, "
-            f"{len(grades) - perfect} did not"
+            f"{failed} failed some"
+            + (f"; {look} need{'s' * (look == 1)} a look (REVIEW: no grade until a person decides)" if look else "")
             + (f"; {copies} printed the very same numbers as another (see same_as)" if copies else ""))
 
 
@@ -75,13 +86,21 @@ def failures(grade: Grade) -> str:
     """The reasons of the failed checks; an unreadable log, or a run that stopped, is said once,
     not once per check."""
     log = grade.submission.log
-    reasons = [f"unreadable log: {log.problem}"] if log.problem else []
+    reasons = [f"unreadable: {log.problem}"] if log.problem and not log.review else []
     unreached = [r.check for r in grade.results if not r.passed and r.reason.startswith("not reached:")]
-    reasons += [f"{r.check}: {r.reason}" for r in grade.results if not r.passed and r.check not in unreached
+    reasons += [f"{r.check}: {r.reason}" for r in grade.results if r.verdict == "FAIL" and r.check not in unreached
                 and (r.check == "model" or not log.problem)]
     if unreached:
         reasons.append(f"not reached, the run stopped with {log.stopped} {log.stopped_at}: {', '.join(unreached)}")
     return "; ".join(reasons)
+
+
+def looks(grade: Grade) -> str:
+    """What a person must look at and why; the whole hand-in said once."""
+    log = grade.submission.log
+    if log.problem and log.review:
+        return f"the hand-in: {log.problem}"
+    return "; ".join(f"{r.check}: {r.reason}" for r in grade.results if r.review)
 
 
 def write_report(path: str, grades: list[Grade]) -> None:
@@ -89,14 +108,14 @@ def write_report(path: str, grades: list[Grade]) -> None:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["submission", "identifier", "late", "log_file", "model_file", "passed", "total", "score",
-                     "points", "max_points", *CHECKS, "failures", "same_as", "notes"])
+                     "points", "max_points", *CHECKS, "failures", "needs_a_look", "same_as", "notes"])
     for g in grades:
         verdicts = {r.check: r.verdict for r in g.results}
         sub = g.submission
         writer.writerow([csv_cell(x) for x in [sub.name, sub.identifier or "", "yes" if sub.late else "",
-                                               str(sub.log_path or ""), str(sub.model_path or ""),
+                                               sub.shown(sub.log_path), sub.shown(sub.model_path),
                                                g.passed, g.total, g.score, f"{g.points[0]:g}", f"{g.points[1]:g}",
-                                               *(verdicts.get(c, "") for c in CHECKS), failures(g),
+                                               *(verdicts.get(c, "") for c in CHECKS), failures(g), looks(g),
                                                "; ".join(g.same_as), notes(g)]])
     atomic_write_text(path, out.getvalue())
 
@@ -107,15 +126,17 @@ def as_json(grades: list[Grade], args: argparse.Namespace) -> dict:
         "tolerances": {"accuracy": args.tolerance, "loss": args.loss_tolerance,
                        "agreement": AGREEMENT, "model_agreement": MODEL_AGREEMENT},
         "all_passed": all(g.passed == g.total for g in grades),
+        "need_a_look": [g.submission.name for g in grades if g.reviews],
         "submissions": [{
             "submission": g.submission.name,
             "identifier": g.submission.identifier,
             "late": g.submission.late,
             "points": g.points[0], "max_points": g.points[1],
             "same_as": g.same_as,
-            "log": str(g.submission.log_path) if g.submission.log_path else None,
-            "model": str(g.submission.model_path) if g.submission.model_path else None,
+            "log": g.submission.shown(g.submission.log_path) or None,
+            "model": g.submission.shown(g.submission.model_path) or None,
             "unreadable": g.submission.log.problem,
+            "needs_a_look": looks(g) or None,
             "read_as": g.submission.log.source or ("log" if g.submission.log_path else None),
             "runs": {"graded": g.submission.log.run_number, "count": g.submission.log.run_count,
                      "others": g.submission.log.other_runs},

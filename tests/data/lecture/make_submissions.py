@@ -5,6 +5,7 @@ Nothing here runs in the tests (it takes about half an hour of training); it is 
 each fixture came to be, and it makes them again:
 
     pip install nbclient==0.11.0 ipykernel==7.4.0 nbconvert==7.17.2   # the notebook cases only
+    pip install pandas                                                  # notebook_dataframe only
     python tests/data/lecture/make_submissions.py OUT_DIR [NAME ...]
 
 Each student variant is the lecture's script (as_printed.py.txt beside this file) with the edits a
@@ -75,6 +76,25 @@ VARIANTS = {
     ],
 }
 
+# 7/12-8/12 (the model, built and summarised) moved above 3/12 (the data, loaded and its shapes printed), as
+# a student does who builds the model first: model.summary() comes before "== DB SHAPING INFO ==".
+_MODEL = AS_PRINTED[AS_PRINTED.index("#####\n# MODEL BUILDING AND TRAINING #"):
+                    AS_PRINTED.index("# model training and saving")]
+VARIANTS["out_of_order"] = KERAS3 + [(_MODEL, ""), ("# load DB and split into train vs. test\n",
+                                                    _MODEL + "# load DB and split into train vs. test\n")]
+
+# Notebook cells a student edits (applied to the keras3 script before it is cut into cells): the
+# confusion matrix cell ends with the matrix itself, which Jupyter shows as the cell's result
+# (numpy's array([[...]]) repr, or pandas' DataFrame: a table in HTML, wrapped text in text/plain).
+NOTEBOOK_EDITS = {
+    "jupyterlab": [],
+    "notebook_matrix_result": [("print('\\n== CONFUSION MATRIX ==')\nprint(confusion_matrix(answer, pred))\n",
+                                "cm = confusion_matrix(answer, pred)\ncm\n")],
+    "notebook_dataframe": [("print('\\n== CONFUSION MATRIX ==')\nprint(confusion_matrix(answer, pred))\n",
+                            "import pandas as pd\ncm = confusion_matrix(answer, pred)\n"
+                            "pd.DataFrame(cm, index=labels, columns=labels)\n")],
+}
+
 
 def student_script(name: str) -> str:
     text = AS_PRINTED
@@ -127,27 +147,37 @@ def run_tool(out: Path, tmp: Path, encoding: str) -> None:
     shutil.copy(work / "console.log", out / f"tool_{encoding}.log")
 
 
-def notebook(out: Path, tmp: Path) -> None:
+def notebook(out: Path, tmp: Path, name: str = "jupyterlab") -> None:
     """The lecture's 12 parts as the cells of a notebook, run top to bottom by a Jupyter kernel
-    (nbclient, as JupyterLab's "Run All"), saved, then exported to HTML by nbconvert."""
+    (nbclient, as JupyterLab's "Run All"), saved, then exported to HTML by nbconvert.
+
+    jupyterlab.ipynb keeps each of the kernel's stream messages as an output of its own (3021 in the
+    training cell, every progress bar update). The later notebooks are saved as JupyterLab saves them:
+    its output area joins a cell's consecutive stream messages into one output and drops the text
+    that carriage returns overwrite (OutputAreaModel, removeOverwrittenChars); nbclient's
+    coalesce_streams does the same, so each Keras progress bar keeps its last state."""
     import nbformat
     from nbclient import NotebookClient
 
     script = student_script("keras3")
+    for old, new in NOTEBOOK_EDITS[name]:
+        assert old in script, (name, old)
+        script = script.replace(old, new)
     parts = [p.strip() + "\n" for p in script.split("\n\n# ") if p.strip()]
     cells = [nbformat.v4.new_code_cell(p if i == 0 else "# " + p) for i, p in enumerate(parts)]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Lab 3: CNN on Fashion-MNIST"), *cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    work = tmp / "notebook"
+    work = tmp / ("notebook" if name == "jupyterlab" else name)
     work.mkdir(parents=True, exist_ok=True)
     os.environ.update({k: v for k, v in env(tmp).items() if k in ("KERAS_HOME", "MPLBACKEND")})
-    NotebookClient(nb, timeout=3600, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
-    nbformat.write(nb, out / "jupyterlab.ipynb")
+    NotebookClient(nb, timeout=3600, kernel_name="python3", resources={"metadata": {"path": str(work)}},
+                   coalesce_streams=name != "jupyterlab").execute()
+    nbformat.write(nb, out / f"{name}.ipynb")
     subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", "--output-dir", str(out),
-                    str(out / "jupyterlab.ipynb")], check=True)
+                    str(out / f"{name}.ipynb")], check=True)
 
 
-# name: how the log is made; each writes OUT/NAME.log (the notebook: jupyterlab.ipynb and .html)
+# name: how the log is made; each writes OUT/NAME.log (the notebooks: jupyterlab.ipynb, NAME.ipynb, and .html)
 CASES = {
     **{name: (lambda out, tmp, name=name: run_script(name, out, tmp)) for name in VARIANTS},
     "ctrl_c": lambda out, tmp: run_script("keras3", out, tmp, interrupt_at="Epoch 3/10", log_name="ctrl_c"),
@@ -156,6 +186,8 @@ CASES = {
     "tool_utf-8": lambda out, tmp: run_tool(out, tmp, "utf-8"),
     "tool_cp1252": lambda out, tmp: run_tool(out, tmp, "cp1252"),
     "notebook": lambda out, tmp: notebook(out, tmp),
+    "notebook_matrix_result": lambda out, tmp: notebook(out, tmp, "notebook_matrix_result"),
+    "notebook_dataframe": lambda out, tmp: notebook(out, tmp, "notebook_dataframe"),
 }
 
 
