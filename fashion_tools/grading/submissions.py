@@ -20,9 +20,10 @@ from fashion_tools.grading.readers.source import SOURCE_PROBLEM, looks_like_sour
 from fashion_tools.grading.runs import parse_text
 
 MODEL_SUFFIXES = (".h5", ".keras")
-MAX_FILES = 100  # one student's files read; a hand-in is a few
+MAX_FILES = 100  # one student's files read (outputs first); a hand-in is a few
 # Named in help and reasons; any other file is read too, by what its first bytes say it is
 GRADED_SUFFIXES = (".txt", ".log", ".ipynb", ".html", ".pdf", ".docx", ".py")
+OUTPUT_SUFFIXES = (".txt", ".log", ".out", ".ipynb", ".html", ".htm", ".pdf", ".docx")
 
 
 def parse_file(path: str | Path, limit: int = MAX_LOG_BYTES) -> ParsedLog:
@@ -60,34 +61,39 @@ class Submission:
         return "" if path is None else self.names.get(path, str(path))
 
 
+def reading_order(path: Path) -> tuple[int, str]:
+    """Outputs first (logs, notebooks, reports), then anything else, each by name: of a folder's many
+    files the ones read are those most likely to show the run."""
+    suffix = path.suffix.lower()
+    return (0 if suffix in OUTPUT_SUFFIXES else 1 if suffix == ".py" else 2, path.name)
+
+
 def files_submission(name: str, files: list[Path], where: str) -> Submission:
-    """A submission from a student's files: the one graded file with the most sections (the first of
-    equals, by name) and the model (after.h5 first). where names the files in a reason."""
+    """A submission from a student's files: the one that shows most of the lecture (the first of equals,
+    by name; of unreadable ones, one a person should look at) and the model (after.h5 first). At most
+    MAX_FILES are read; where names the files in a reason."""
     models = [p for p in files if p.suffix.lower() in MODEL_SUFFIXES]
     model = next((p for p in models if p.name == "after.h5"), models[0] if models else None)
-    logs = [(p, parse_file(p)) for p in files[:MAX_FILES] if p.suffix.lower() not in MODEL_SUFFIXES]
+    candidates = sorted((p for p in files if p.suffix.lower() not in MODEL_SUFFIXES), key=reading_order)
+    logs = [(p, parse_file(p)) for p in sorted(candidates[:MAX_FILES])]
     if not logs:
         return Submission(name, None, model, ParsedLog(
             problem=f"no console log, notebook or report ({', '.join(GRADED_SUFFIXES)}) in {where}"))
-    # the file that shows most of the lecture; of unreadable ones, one a person should look at
     path, log = max(logs, key=lambda pair: (pair[1].readable, pair[1].sections_found, pair[1].review))
     if log.problem == SOURCE_PROBLEM:
         sources = [p.name for p, other in logs if other.problem == SOURCE_PROBLEM]
         log.problem = f"only Python source in {where} ({', '.join(sources[:3])}); {SOURCE_PROBLEM}"
-    others = [p.name for p, other in logs if other.review and p != path]
+    unread = [p.name for p, other in logs if other.review and p != path] + [p.name for p in candidates[MAX_FILES:]]
+    unread_words = f"{len(unread)} other file{'s' * (len(unread) != 1)} not read ({', '.join(unread[:3])}" + \
+        (", ..." if len(unread) > 3 else "") + ")"
     if log.readable and log.sections_found == 0 and not log.stopped:  # text, but none of it the lecture's output
         names = ", ".join(p.name for p, _ in logs[:3]) + (", ..." if len(logs) > 3 else "")
         problem = f"no console log, notebook or report of the lecture's run in {where} ({names})"
-        log = ParsedLog(problem=problem + (f"; {len(others)} other files were not read: look at them" if others
-                                           else ""), review=bool(others))
-        return Submission(name, path, model, log)
-    if others:
-        unread = f"{len(others)} other file{'s' * (len(others) != 1)} not read ({', '.join(others[:3])}" + \
-                 (", ..." if len(others) > 3 else "") + ")"
-        log.unread = f"{log.unread}; {unread}" if log.unread else unread
-    if len(files) > MAX_FILES:
-        log.unread = (f"{log.unread}; " if log.unread else "") + f"{len(files) - MAX_FILES} files past the first " \
-                     f"{MAX_FILES} not read"
+        log = ParsedLog(problem=problem + (f"; {unread_words}: look at them" if unread else ""), review=bool(unread))
+    elif unread and not log.readable:
+        log.problem += f"; {unread_words}"
+    elif unread:
+        log.unread = f"{log.unread}; {unread_words}" if log.unread else unread_words
     return Submission(name, path, model, log)
 
 

@@ -17,7 +17,8 @@ from fashion_tools.grading.readers import Reading
 OUTPUT_CLASSES = ("jp-OutputArea-output", "output_subarea")
 INPUT_CLASSES = ("jp-InputArea", "jp-Cell-inputWrapper", "input_area", "inner_cell")
 BLOCKS = frozenset("address article aside blockquote dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 "
-                   "h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split())
+                   "h6 header hr li main nav ol p pre section table tbody tfoot thead tr ul".split())
+CELLS = frozenset(("td", "th"))  # a table's row reads on one line, its cells apart, as pandas prints a frame
 SKIPPED = frozenset(("script", "style", "head", "title", "template", "noscript"))
 
 
@@ -40,6 +41,8 @@ def element_text(root) -> str:
                 continue
             if tag in BLOCKS or tag == "br":
                 out.append("\n")
+            elif tag in CELLS:
+                out.append("  ")
             out.append(node.text or "")
             stack.append((node, False))
             stack.extend((child, True) for child in reversed(node))
