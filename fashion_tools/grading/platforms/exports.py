@@ -41,7 +41,8 @@ def gradescope_output(grade: Grade) -> str | None:
     """The note above the tests for the manual grader, when checks need a look."""
     if not grade.reviews:
         return None
-    return (f"{grade.reviews} check{'s' * (grade.reviews != 1)} need a look by a person (REVIEW): the autograder "
+    return (f"{grade.reviews} check{'s' * (grade.reviews != 1)} need{'s' * (grade.reviews == 1)} a look by a person "
+            f"(REVIEW): the autograder "
             f"could not read them with confidence; their points are left to the manual grader. {clean(looks(grade))}")
 
 
