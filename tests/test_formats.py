@@ -165,3 +165,20 @@ def test_a_folder_grades_its_fullest_file_of_any_kind(tmp_path):
     nbformat.write(code_notebook([[stream(LOG)]]), tmp_path / "lab.ipynb")
     sub = find_submission(str(tmp_path))
     assert sub.log_path == tmp_path / "lab.ipynb" and sub.log.sections_found == 9
+
+
+def test_a_notebook_without_cell_ids_grades_with_no_warning_on_the_terminal(tmp_path, capfd):
+    """nbformat warns (MissingIDFieldWarning) of a 4.5 notebook whose cells have no ids, as older tools
+    save them; that is the student's file, never a line on the instructor's terminal."""
+    import fashion_items
+
+    data = Path(__file__).parent / "data"
+    nb = json.loads((data / "real" / "jupyterlab.ipynb").read_text())
+    for cell in nb["cells"]:
+        cell.pop("id", None)
+    path = tmp_path / "lab.ipynb"
+    path.write_text(json.dumps(nb))
+    status = fashion_items.main(["grade", "--expected", str(data / "reference.json"), str(path)])
+    out, err = capfd.readouterr()
+    assert status == 0 and err == "", err
+    assert "10/10 checks passed" in out

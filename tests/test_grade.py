@@ -354,3 +354,12 @@ def test_help_lists_the_rules_and_tolerances():
     for name in CHECKS:
         assert f"\n  {name} " in result.stdout
     assert "default: 0.02" in result.stdout and "default: 0.05" in result.stdout
+
+
+def test_help_shows_no_empty_or_misleading_default(capsys):
+    status = fashion_items.main(["grade", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 0
+    assert "(default: )" not in out and "(default: True)" not in out and "(default: False)" not in out
+    assert "(default: Fashion-MNIST CNN lab)" in out  # a real default is still shown
+    assert "3 no check failed but some need a look (REVIEW)" in out
