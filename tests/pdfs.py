@@ -54,12 +54,11 @@ def text_pdf(path: Path, pages: list[list[str]]) -> Path:
 
 
 def log_pdf(path: Path, text: str, pages: int) -> Path:
-    """The log's lines spread over exactly `pages` pages (blank pages first if the log is short)."""
+    """The log's lines spread evenly over `pages` pages (at most 90 lines a page)."""
     lines = text.splitlines()
-    per_page = 90
-    needed = -(-len(lines) // per_page)
-    chunks = [lines[i:i + per_page] for i in range(0, len(lines), per_page)]
-    return text_pdf(path, [["(blank)"]] * max(0, pages - needed) + chunks)
+    per_page = -(-len(lines) // pages)
+    assert per_page <= 90, "more lines than the pages hold"
+    return text_pdf(path, [lines[i * per_page:(i + 1) * per_page] or [f"page {i + 1}"] for i in range(pages)])
 
 
 def nested_pdf(path: Path, depth: int) -> Path:
