@@ -31,7 +31,8 @@ def parse_file(path: str | Path, limit: int = MAX_LOG_BYTES) -> ParsedLog:
     a person must look, because the grader cannot read it; else the hand-in lacks the output)."""
     reading = read_file(path, limit)
     if reading.text is None:
-        return ParsedLog(problem=reading.problem, review=reading.review)
+        return ParsedLog(problem=reading.problem, review=reading.review,
+                         source=None if reading.kind in ("console log", "file") else reading.kind)
     log = parse_text(reading.text)
     if reading.kind == "console log" and log.sections_found == 0 and not log.stopped \
             and looks_like_source(reading.text):

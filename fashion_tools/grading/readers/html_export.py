@@ -39,10 +39,12 @@ def element_text(root) -> str:
             if tag in SKIPPED or has_class(node, INPUT_CLASSES):
                 out.append(node.tail or "")
                 continue
+            if tag == "tr":  # a row on one line, its cells apart and their spacing collapsed, as a browser shows it
+                cells = [" ".join(cell.text_content().split()) for cell in node if cell.tag in CELLS]
+                out.append("\n" + "  ".join(cells) + "\n" + (node.tail or ""))
+                continue
             if tag in BLOCKS or tag == "br":
                 out.append("\n")
-            elif tag in CELLS:
-                out.append("  ")
             out.append(node.text or "")
             stack.append((node, False))
             stack.extend((child, True) for child in reversed(node))

@@ -39,18 +39,18 @@ def pasted_blocks(text: str) -> list[tuple[str, str]]:
     several lines, in the file's order. A file the lexer cannot finish yields what came before."""
     blocks: list[tuple[str, str]] = []
     comments: list[str] = []
-    last_comment_row = -2
+    last_comment_row = 0
 
     def flush() -> None:
-        if len(comments) >= MIN_PASTED_LINES:
+        if sum(bool(line.strip()) for line in comments) >= MIN_PASTED_LINES:
             blocks.append(("comments", "\n".join(comments) + "\n"))
         comments.clear()
 
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:
-                if token.start[0] != last_comment_row + 1:
-                    flush()
+                if comments:  # blank lines inside a run of comments are the output's own (an editor's Ctrl+/)
+                    comments.extend([""] * (token.start[0] - last_comment_row - 1))
                 body = token.string[1:]
                 comments.append(body[1:] if body.startswith(" ") else body)
                 last_comment_row = token.start[0]
@@ -72,6 +72,9 @@ def read_source(text: str) -> Reading:
     blocks = pasted_blocks(text)
     if not blocks:
         return Reading(None, "Python source", problem=SOURCE_PROBLEM)
-    kinds = sorted({kind for kind, _ in blocks})
+    size: dict[str, int] = {}
+    for kind, body in blocks:
+        size[kind] = size.get(kind, 0) + len(body)
+    most = max(size, key=size.__getitem__)  # the script's own comments are short beside the pasted output
     return Reading("".join(body for _, body in blocks), "Python source",
-                   note=f"output pasted into the source as {' and '.join(kinds)}; graded from what was pasted")
+                   note=f"output pasted into the source as {most}; graded from what was pasted")

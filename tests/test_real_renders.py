@@ -1,0 +1,61 @@
+"""Real hand-ins in every form a class hands in, graded against the real 5-seed reference: PDFs printed
+by Chromium, Word reports, notebooks whose matrix is a cell's result (numpy's array, pandas' DataFrame),
+output pasted into a .py, a run printed out of order, and pictures. Each file was made by a real run
+or a real render (tests/data/lecture/make_submissions.py and make_renders.py; tests/data/real/README.md
+says how); each gets the verdict an instructor reading it by hand would give, or REVIEW."""
+
+from __future__ import annotations
+
+import pytest
+from test_real_submissions import ALL_PASS, REAL, grade, reasons, verdicts
+
+LOOK = dict.fromkeys(ALL_PASS, "REVIEW")
+# file: (read as, verdicts, key words of reasons, key words of the notes)
+CASES = {
+    "jupyterlab.pdf": ("PDF", ALL_PASS, {"architecture": "the table's parameter column is cut off"}, ""),
+    "notebook_matrix_result.pdf": ("PDF", ALL_PASS, {"confusion_matrix": "rows sum to the class counts"}, ""),
+    "keras3_log.pdf": ("PDF", ALL_PASS, {"sample": "every pixel equal the expected"}, ""),
+    "report_docx.pdf": ("PDF", ALL_PASS, {"architecture": "per-layer and total parameters equal"}, ""),
+    "report.docx": ("Word document", ALL_PASS, {}, ""),
+    "report_linebreaks.docx": ("Word document", ALL_PASS, {}, ""),
+    "notebook_matrix_result.ipynb": ("notebook", ALL_PASS, {"confusion_matrix": "trace/total agrees"}, ""),
+    "notebook_matrix_result.html": ("notebook's HTML export", ALL_PASS, {"confusion_matrix": "trace/total agrees"}, ""),
+    "notebook_dataframe.ipynb": ("notebook", ALL_PASS, {"confusion_matrix": "trace/total agrees"}, ""),
+    "notebook_dataframe.html": ("notebook's HTML export", ALL_PASS, {"confusion_matrix": "trace/total agrees"}, ""),
+    "pasted_docstring.py": ("Python source", ALL_PASS, {}, "output pasted into the source as a docstring"),
+    "pasted_comments.py": ("Python source", ALL_PASS, {}, "output pasted into the source as comments"),
+    "out_of_order.log": ("log", ALL_PASS, {"architecture": "per-layer and total parameters equal"}, ""),
+    "screenshots.pdf": ("PDF", LOOK, {"shapes": "a PDF of 2 pages with no text"}, "needs a look"),
+    "report_screenshots.docx": ("Word document", {**LOOK, "evaluation": "PASS"},
+                                {"confusion_matrix": "it holds 2 pictures, which may show it"}, ""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_real_render_gets_its_verdicts(name, tmp_path):
+    read_as, want, words, notes = CASES[name]
+    status, (sub,) = grade(tmp_path, REAL / name)
+    assert sub["read_as"] == read_as
+    assert verdicts(sub) == want, reasons(sub)
+    got = reasons(sub)
+    for check, text in words.items():
+        assert text in got[check], (check, got[check])
+    assert notes in sub["notes"], sub["notes"]
+    assert sub["runs"]["count"] == 1, sub["runs"]  # a run printed out of order is still one run
+    assert status == (0 if want == ALL_PASS else 3)
+
+
+def test_the_same_run_reads_alike_from_its_notebook_html_and_pdf(tmp_path):
+    """One run's numbers, whatever form it was handed in: the copies list finds them identical."""
+    status, subs = grade(tmp_path, *(REAL / f"notebook_matrix_result.{ext}" for ext in ("ipynb", "html", "pdf")))
+    assert [len(s["same_as"]) for s in subs] == [2, 2, 2]
+    assert len({s["checks"][4]["found"] for s in subs}) == 1  # the accuracy
+
+
+def test_a_pdf_with_the_browsers_header_and_footer_on_every_page(tmp_path):
+    """Chromium prints the date, title, URL and '1/144' on each of the log's 144 pages; a pixel row
+    broken by a page break still reads as one row."""
+    from fashion_tools.grading.readers import read_file
+
+    reading = read_file(REAL / "keras3_log.pdf", 1 << 20)
+    assert len(reading.parts) == 144 and "file://" not in reading.text and "/144" not in reading.text
