@@ -421,7 +421,8 @@ def test_hostile_logs_are_graded_in_bounded_time_and_memory(name, tmp_path, trai
         log.write_bytes(bytes(range(128, 256)) * 2000)
     status, seconds, peak = peak_rss_of([sys.executable, str(TOOL), "grade", "--expected", str(trained_run.results),
                                          str(log)], tmp_path)
-    assert status == 1  # graded: its checks fail, grading itself went fine
+    # graded, grading itself went fine: its checks fail, or (too large, binary) a person looks (REVIEW)
+    assert status == (1 if name.startswith("18mb") else 3)
     assert seconds < GRADE_SECONDS and peak < GRADE_PEAK_RSS, (seconds, peak >> 20)
 
 
