@@ -66,6 +66,11 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     atomic_write(path, write)
 
 
+def atomic_write_bytes(path: str | os.PathLike, content: bytes) -> None:
+    """Write bytes to path atomically."""
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(content))
+
+
 def check_writable_folder(path: str | os.PathLike, what: str) -> None:
     """Fail early, before any work, when path's folder is missing or cannot take a new file."""
     folder = Path(path).parent if Path(path).parent != Path("") else Path(".")

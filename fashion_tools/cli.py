@@ -63,6 +63,13 @@ def add_data_dir(parser: argparse.ArgumentParser, purpose: str = "", download: b
                              f"default: {SYSTEM_DIR}, then the Keras cache{', then a download' * download}")
 
 
+def add_scheduler(parser: argparse.ArgumentParser, work: str) -> None:
+    """The one --scheduler option: run work on a Dask cluster (fashion_tools/cluster.py)."""
+    parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help=f"run {work} on the Dask cluster whose scheduler is at ADDRESS "
+                             "(e.g. tcp://10.0.0.5:8786): the same results as here (docs/cluster.md)")
+
+
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Shows '(default: X)' where there is a value to show: not for flags (on or off), unset paths or
     empty texts."""

@@ -25,16 +25,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from fashion_tools import data as fashion_data
+from fashion_tools import mistakes
 from fashion_tools.atomic import atomic_write_text, make_folder
-from fashion_tools.cli import bounded, positive_int
+from fashion_tools.cli import add_scheduler, bounded, positive_int
 from fashion_tools.errors import ToolError
-from fashion_tools.machine import usable_cores
+from fashion_tools.machine import device_name, usable_cores
 
 TAKES_TRAINING_OPTIONS = True  # fashion_items.py adds --epochs, --seed, --data-dir, ... to this subcommand
 MAX_SEEDS = 1000
 MAX_SEED = 2**32 - 1
 # Options a finished seed must share with this run to be resumed (results.json's run.options).
-SAME_OPTIONS = ("epochs", "batch_size", "sample", "precision")
+SAME_OPTIONS = ("epochs", "batch_size", "sample", "precision", "mistake")
 # How many seeds train side by side by default: one per core. Measured on a 2-core AMD EPYC (AVX2),
 # 2 seeds of 2 epochs on the real data: 101 s one after the other, 82 s side by side (docs/reference.md).
 CORES = usable_cores()
@@ -51,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "models and logs (seeds/), and figures/spread.png")
     parser.add_argument("--resume", action="store_true",
                         help="keep the seeds a previous (interrupted) reference in --out finished; train the rest")
+    add_scheduler(parser, "each seed as a task (each worker trains as many seeds at once as it has threads)")
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Seed:
 
 
 def run(args: argparse.Namespace) -> int:
+    args.epochs, args.batch_size = mistakes.apply_to_options(args.mistake, args.epochs, args.batch_size)
     seeds = seed_list(args.seed, args.seeds)
     files = data_files(args.data_dir, args.sample)
     data_dir = str(Path(files["train_images"]).resolve().parent)
@@ -88,13 +91,21 @@ def run(args: argparse.Namespace) -> int:
         check_same_options(seed, results, args)
         check_same_data(seed, results, digests)
     todo = [r for r in runs if r.seed not in finished]
-    jobs = min(args.jobs or CORES, max(len(todo), 1))
+    if args.scheduler and args.jobs:
+        raise ToolError("--jobs is for this machine; on a cluster each worker trains as many seeds at once as it "
+                        "has threads (dask worker --nthreads)")
     if finished:
         print(f"Resuming: {len(finished)} of {len(runs)} seeds already finished "
               f"({', '.join(map(str, sorted(finished)))})")
-    print(f"Training {len(todo)} seed(s) of {len(runs)}, {jobs} at a time, {args.epochs} epochs each; "
-          f"one line per finished seed (logs in {seeds_dir})", flush=True)
-    train_all(todo, args, data_dir, jobs, done=len(finished), total=len(runs))
+    if args.scheduler and todo:
+        from fashion_tools.cluster import train_seeds
+
+        train_seeds(args.scheduler, todo, args, files, done=len(finished), total=len(runs))
+    else:
+        jobs = min(args.jobs or CORES, max(len(todo), 1))
+        print(f"Training {len(todo)} seed(s) of {len(runs)}, {jobs} at a time, {args.epochs} epochs each; "
+              f"one line per finished seed (logs in {seeds_dir})", flush=True)
+        train_all(todo, args, data_dir, jobs, done=len(finished), total=len(runs))
     results = [read_seed(r.results) for r in runs]
     reference = build_reference(results, seeds)
     path = out / "reference.json"
@@ -162,7 +173,8 @@ def child_command(r: Seed, args: argparse.Namespace, data_dir: str) -> list[str]
     """The default run for one seed, its outputs in seeds/ (fashion_items.py, passed in as args.tool)."""
     return [sys.executable, str(args.tool), "--seed", str(r.seed), "--epochs", str(args.epochs),
             "--batch-size", str(args.batch_size), "--sample", str(args.sample), "--data-dir", data_dir,
-            "--precision", args.precision, "--model", str(r.model), "--results", str(r.results), "--no-figures"]
+            "--precision", args.precision, "--model", str(r.model), "--results", str(r.results), "--no-figures",
+            *(["--mistake", args.mistake] if args.mistake else [])]
 
 
 def child_env() -> dict[str, str]:
@@ -202,9 +214,7 @@ def train_all(todo: list[Seed], args: argparse.Namespace, data_dir: str, jobs: i
                 del running[seed]
                 r = next(x for x in todo if x.seed == seed)
                 if proc.returncode != 0:
-                    raise ToolError(f"seed {seed} failed (exit status {proc.returncode}): {last_line(r.log)}; "
-                                    f"its log: {r.log}. The finished seeds are kept: --resume goes on",
-                                    2 if proc.returncode == 2 else 1)  # 2: the seed's input was refused
+                    raise seed_failed(r, proc.returncode)
                 done += 1
                 if progress:
                     progress.clear()
@@ -219,6 +229,12 @@ def train_all(todo: list[Seed], args: argparse.Namespace, data_dir: str, jobs: i
             log.close()
         if progress:
             progress.clear()
+
+
+def seed_failed(r: Seed, status: int, where: str = "") -> ToolError:
+    """A seed's process ended badly: its last line and its log; 2 when the seed's input was refused."""
+    return ToolError(f"seed {r.seed} failed{where} (exit status {status}): {last_line(r.log)}; its log: {r.log}. "
+                     "The finished seeds are kept: --resume goes on", 2 if status == 2 else 1)
 
 
 def report_seed(results: dict, done: int, total: int, seconds: float) -> None:
@@ -280,10 +296,19 @@ def build_reference(results: list[dict], seeds: list[int]) -> dict[str, Any]:
         "training": {key: [summary([r["training"][key][e] for r in results]) for e in range(epochs)]
                      for key in ("loss", "accuracy")},
         "machine": first["run"].get("machine"),
+        "machines": [ran_on(r) for r in results],
         "versions": first["run"].get("versions"),
         "seconds_per_seed": summary([r["timings"]["total"] for r in results]),
     }
     return {**first, "spread": spread}
+
+
+def ran_on(results: dict) -> dict[str, Any]:
+    """Where one seed trained: its device line's words, and the cluster worker's host (None: the machine
+    that ran reference)."""
+    run = results["run"]
+    return {"seed": run["seed"], "device": device_name(run.get("machine") or {}),
+            "host": (run.get("worker") or {}).get("host")}
 
 
 TABLE_COLUMNS = (("test_accuracy", "test acc", 8), ("test_loss", "test loss", 9), ("f1_micro", "F1", 6))
@@ -304,4 +329,18 @@ def spread_table(spread: dict) -> str:
         *(row(str(seed), lambda stats, i=i: stats["values"][i]) for i, seed in enumerate(spread["seeds"])),
         *(row(stat, lambda stats, stat=stat: stats[stat]) for stat in ("min", "mean", "max")),
         row("std", lambda stats: stats["std"], f"({n} seed{'s' if n != 1 else ''}; train acc: the last epoch)"),
+        *machines_note(spread.get("machines") or []),
     ])
+
+
+def machines_note(machines: list[dict]) -> list[str]:
+    """Seeds trained on more than one kind of machine (a cluster's): which on which. Their last digits
+    differ, and that is part of the range students get, on their own machines."""
+    seeds: dict[str, list[str]] = {}
+    for m in machines:
+        seeds.setdefault(m["device"], []).append(str(m["seed"]))
+    if len(seeds) < 2:
+        return []
+    return [f"the seeds trained on {len(seeds)} kinds of machine, and the range is theirs together, as students' "
+            "machines differ too:",
+            *(f"  {device}: seed{'s' * (len(listed) > 1)} {', '.join(listed)}" for device, listed in seeds.items())]

@@ -86,6 +86,25 @@ def synthetic_dir(tmp_path_factory) -> Path:
     return make_dataset(tmp_path_factory.mktemp("synthetic-data"))
 
 
+@pytest.fixture(scope="session")
+def real_subset_dir(tmp_path_factory) -> Path:
+    """The real data set's first 2,000 training and 500 test images, as four files of their own: real
+    pictures, seconds of training. Skipped where the real data set is not installed."""
+    if not (REAL_DATA / "train-images-idx3-ubyte.gz").exists():
+        pytest.skip(f"the real data set is not in {REAL_DATA} (apt-get install dataset-fashion-mnist)")
+    from synthetic import write_idx
+
+    from fashion_tools import data
+
+    real = data.load(data.locate(str(REAL_DATA)))
+    folder = tmp_path_factory.mktemp("real-subset")
+    for name, array in (("train-images-idx3-ubyte", real.x_train[:2000]),
+                        ("train-labels-idx1-ubyte", real.y_train[:2000]),
+                        ("t10k-images-idx3-ubyte", real.x_test[:500]), ("t10k-labels-idx1-ubyte", real.y_test[:500])):
+        write_idx(folder / name, array)
+    return folder
+
+
 @dataclass
 class TrainedRun:
     folder: Path

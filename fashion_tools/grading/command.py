@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from fashion_tools.atomic import check_writable_folder, make_folder
-from fashion_tools.cli import add_data_dir, non_negative_float
+from fashion_tools.cli import add_data_dir, add_scheduler, non_negative_float
 from fashion_tools.errors import ToolError
 from fashion_tools.grading import rubric
 from fashion_tools.grading.checks import (
@@ -25,6 +25,7 @@ from fashion_tools.grading.checks import (
     DEFAULT_LOSS_TOLERANCE,
     DEFAULT_TOLERANCE,
     RULES,
+    CheckResult,
     Grade,
     check_log,
     failing,
@@ -40,7 +41,7 @@ from fashion_tools.grading.submissions import MODEL_SUFFIXES, Submission, find_s
 
 
 def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: ReferenceTestSet | None,
-          points: dict[str, float]) -> Grade:
+          points: dict[str, float], model_result: CheckResult | None = None) -> Grade:
     if sub.log.readable:
         results = check_log(sub.log, exp, args.tolerance, args.loss_tolerance)
     else:  # nothing to check: a person looks (a format the grader cannot read), or the output is missing
@@ -48,7 +49,9 @@ def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: Re
         verdict = reviewing if sub.log.review else failing
         why = "needs a look" if sub.log.review else "unreadable"
         results = [verdict(r.check, r.expected, "-", f"{why}: {sub.log.problem}") for r in blank]
-    if sub.model_path is not None and test_set is not None:
+    if model_result is not None:  # checked on a cluster
+        results.append(model_result)
+    elif sub.model_path is not None and test_set is not None:
         results.append(check_model(sub.model_path, sub.log, exp, test_set))
     return Grade(sub, results, rubric.score(results, points))
 
@@ -132,6 +135,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="do not list submissions whose runs printed the same numbers (a class with a fixed "
                              "seed expects some)")
     add_data_dir(parser, ", for measuring submitted models")
+    add_scheduler(parser, "the model checks, each model a task")
 
 
 def check_outputs(args: argparse.Namespace) -> None:
@@ -169,12 +173,16 @@ def run(args: argparse.Namespace) -> int:
         submissions = [sub for path in args.submissions for sub in find_submissions(path, Path(workdir))]
         if args.gradescope and len(submissions) != 1:
             raise ToolError(f"--gradescope writes one submission's results; {len(submissions)} were given")
-        test_set = None
-        if any(sub.model_path for sub in submissions):
+        test_set, checked = None, {}
+        if any(sub.model_path for sub in submissions) and args.scheduler:
+            from fashion_tools.cluster import check_models
+
+            checked = check_models(args.scheduler, submissions, exp, args.data_dir)
+        elif any(sub.model_path for sub in submissions):
             test_set = ReferenceTestSet(args.data_dir, sum(exp.class_counts))
         grades = []
         for sub in submissions:
-            grades.append(grade(sub, exp, args, test_set, points))
+            grades.append(grade(sub, exp, args, test_set, points, checked.get(sub.model_path)))
             progress(len(grades), len(submissions))
     if args.copies:
         mark_copies(grades)

@@ -1,0 +1,252 @@
+"""`--scheduler`: `reference` and `grade` on a real Dask cluster give what they give locally.
+
+A scheduler and two workers (`dask scheduler`, `dask worker`, one thread each) run on 127.0.0.1 for
+the whole module; the seeds train 1 epoch on 2,000 real images. Faults are real too: a worker killed
+while its seed trains, Ctrl-C on the client, a port where no scheduler listens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TOOL, assert_clean_error, lambda_model, run_tool
+
+pytest.importorskip("distributed", reason="the cluster tests need requirements-cluster.txt")
+import psutil  # noqa: E402  (distributed's own dependency)
+
+SEEDS = ["--seeds", "2", "--seed", "7", "--epochs", "1", "--no-figures"]
+DASK = Path(sys.executable).parent / "dask"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def is_seed(process: psutil.Process) -> bool:
+    try:
+        return "--seed" in process.cmdline()
+    except psutil.Error:  # it ended meanwhile
+        return False
+
+
+@dataclass
+class Cluster:
+    address: str
+    client: object  # the test's own distributed.Client, to look at the workers
+
+    def worker_pids(self) -> dict[str, int]:
+        return self.client.run(os.getpid)
+
+    def training(self) -> dict[int, list[psutil.Process]]:
+        """Each worker process's running seeds (its child processes)."""
+        found = {}
+        for pid in self.worker_pids().values():
+            found[pid] = [p for p in psutil.Process(pid).children() if is_seed(p)]
+        return found
+
+    def wait_until(self, condition, what: str, timeout: float = 120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            time.sleep(0.2)
+        raise AssertionError(f"waited {timeout} s for {what}")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    from distributed import Client
+
+    folder = tmp_path_factory.mktemp("cluster")
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the workers run this checkout's code
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "stdin": subprocess.DEVNULL, "env": env}
+    procs = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                              **quiet)]
+    client = None
+    try:
+        for i in range(2):
+            procs.append(subprocess.Popen([str(DASK), "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
+                                           "--no-dashboard", "--name", f"w{i}", "--local-directory",
+                                           str(folder / f"w{i}")], **quiet))
+        client = Client(address, timeout=60, set_as_default=False)
+        client.wait_for_workers(2, timeout=120)
+        yield Cluster(address, client)
+    finally:
+        if client is not None:
+            client.close()
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="module")
+def local_reference(tmp_path_factory, real_subset_dir):
+    """The same reference on this machine, the way it ran before clusters: what the cluster must equal."""
+    folder = tmp_path_factory.mktemp("local")
+    result = run_tool("reference", *SEEDS, "--jobs", "2", "--data-dir", str(real_subset_dir),
+                      "--out", str(folder / "ref"), cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return folder / "ref"
+
+
+def numbers(path: Path) -> dict:
+    """What a reference measured (not its times, nor which host each seed ran on)."""
+    ref = json.loads(path.read_text())
+    spread = {k: v for k, v in ref["spread"].items() if k not in ("seconds_per_seed", "machines")}
+    devices = [m["device"] for m in ref["spread"]["machines"]]
+    return {"spread": spread, "devices": devices, "test": ref["test"], "training": ref["training"],
+            "prediction": ref["prediction"]}
+
+
+def seed_lines(stdout: str) -> list[str]:
+    return [line.split(":")[0] for line in stdout.splitlines() if line.startswith("seed ")]
+
+
+def assert_whole(seeds: Path) -> None:
+    """Every file in seeds/ finished: no temporary file of an atomic write left behind."""
+    assert not [p.name for p in seeds.iterdir() if p.name.startswith(".")]
+
+
+def test_reference_on_the_cluster_gives_the_local_numbers(cluster, local_reference, real_subset_dir, tmp_path):
+    out = tmp_path / "ref"
+    result = run_tool("reference", *SEEDS, "--data-dir", str(real_subset_dir), "--out", str(out),
+                      "--scheduler", cluster.address, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"on the Dask cluster at {cluster.address}: 2 workers, 2 threads" in result.stdout
+    assert sorted(seed_lines(result.stdout)) == ["seed 7 (1/2)", "seed 8 (2/2)"] or \
+        sorted(seed_lines(result.stdout)) == ["seed 7 (2/2)", "seed 8 (1/2)"]
+    assert numbers(out / "reference.json") == numbers(local_reference / "reference.json")
+    machines = json.loads((out / "reference.json").read_text())["spread"]["machines"]
+    assert [m["host"] for m in machines] == [socket.gethostname()] * 2
+    for seed in (7, 8):
+        worker = json.loads((out / "seeds" / f"seed-{seed}.json").read_text())["run"]["worker"]
+        assert worker["address"] in cluster.worker_pids()
+        assert "Epoch 1/1" in (out / "seeds" / f"seed-{seed}.log").read_text()
+        assert (out / "seeds" / f"seed-{seed}.h5").stat().st_size > 0
+    assert_whole(out / "seeds")
+
+
+def test_grade_on_the_cluster_gives_the_local_report(cluster, local_reference, real_subset_dir, tmp_path):
+    folders = []
+    for name, model, log in (("s7", 7, 7), ("s8", 8, 8), ("lying", 8, 7), ("hostile", None, 7)):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "console.txt").write_text((local_reference / "seeds" / f"seed-{log}.log").read_text())
+        if model is not None:
+            shutil.copy(local_reference / "seeds" / f"seed-{model}.h5", folder / "after.h5")
+        folders.append(str(folder))
+    marker = tmp_path / "lambda-ran"
+    lambda_model(tmp_path / "hostile" / "after.h5", marker)
+    grade = ["grade", "--expected", str(local_reference / "reference.json"), "--data-dir", str(real_subset_dir),
+             "--json", *folders]
+    local = run_tool(*grade, cwd=tmp_path)
+    remote = run_tool(*grade, "--scheduler", cluster.address, cwd=tmp_path)
+    assert local.returncode == remote.returncode == 1, remote.stderr
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+    models = {Path(s["submission"]).name: next(c for c in s["checks"] if c["check"] == "model")
+              for s in json.loads(remote.stdout)["submissions"]}
+    assert [models[name]["verdict"] for name in ("s7", "s8", "lying", "hostile")] == ["PASS", "PASS", "FAIL", "FAIL"]
+    assert str(tmp_path / "hostile" / "after.h5") in models["hostile"]["reason"]  # the client's path, not a worker's
+    assert not marker.exists()
+
+
+def test_an_unreachable_scheduler_is_one_line_within_10_seconds(local_reference, real_subset_dir, tmp_path):
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    (tmp_path / "s7").mkdir()
+    shutil.copy(local_reference / "seeds" / "seed-7.h5", tmp_path / "s7" / "after.h5")
+    (tmp_path / "s7" / "console.txt").write_text((local_reference / "seeds" / "seed-7.log").read_text())
+    for command in (["reference", *SEEDS, "--data-dir", str(real_subset_dir), "--out", str(tmp_path / "ref")],
+                    ["grade", "--expected", str(local_reference / "reference.json"), str(tmp_path / "s7")]):
+        started = time.monotonic()
+        result = run_tool(*command, "--scheduler", address, cwd=tmp_path)
+        assert time.monotonic() - started < 10
+        assert_clean_error(result, 2, f"--scheduler {address}: cannot reach the Dask scheduler", "dask scheduler")
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    result = run_tool("reference", *SEEDS, "--data-dir", str(real_subset_dir), "--out", str(tmp_path / "ref"),
+                      "--scheduler", "tcp://127.0.0.1:port", cwd=tmp_path)
+    assert_clean_error(result, 2, "not a scheduler's address")
+    assert not list((tmp_path / "ref" / "seeds").iterdir())
+
+
+def test_without_scheduler_no_dask_is_imported(local_reference, real_subset_dir, tmp_path):
+    """A finished reference resumed and a log graded, in one process: Dask stays out."""
+    out = shutil.copytree(local_reference, tmp_path / "ref")
+    code = ("import sys, fashion_items\n"
+            f"assert fashion_items.main(['reference', *{SEEDS!r}, '--resume', '--out', {str(out)!r}, "
+            f"'--data-dir', {str(real_subset_dir)!r}]) == 0\n"
+            f"fashion_items.main(['grade', '--expected', {str(out / 'reference.json')!r}, "
+            f"{str(out / 'seeds' / 'seed-7.log')!r}])\n"
+            "print(sorted(m for m in ('dask', 'distributed') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def start_reference(args: list[str], cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(TOOL), "reference", *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def test_ctrl_c_cancels_the_clusters_seeds_and_writes_nothing_half(cluster, real_subset_dir, tmp_path):
+    out = tmp_path / "ref"
+    proc = start_reference([*SEEDS, "--data-dir", str(real_subset_dir), "--out", str(out),
+                            "--scheduler", cluster.address], tmp_path)
+    try:
+        cluster.wait_until(lambda: all(cluster.training().values()), "both workers training a seed")
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, stderr
+    assert stderr.strip().splitlines() == ["fashion_items.py: interrupted; no file was left half-written and no "
+                                           "earlier one was damaged"]
+    assert not list((out / "seeds").iterdir())  # no seed finished: none written, and nothing half
+    cluster.wait_until(lambda: not any(cluster.training().values()), "the seeds' processes to end", timeout=15)
+    tasks = cluster.client.run_on_scheduler(lambda dask_scheduler: list(map(str, dask_scheduler.tasks)))
+    assert not [key for key in tasks if key.startswith("fashion-seed")], tasks
+
+
+def test_a_worker_killed_mid_seed_and_a_local_reference_resumed_on_the_cluster(cluster, local_reference,
+                                                                                real_subset_dir, tmp_path):
+    """Seed 7 ran locally; seed 8 trains on the cluster, and its worker is killed while it trains: it
+    trains again elsewhere and is written once, with the local run's numbers."""
+    out = shutil.copytree(local_reference, tmp_path / "ref")
+    (out / "reference.json").unlink()
+    for suffix in ("json", "h5", "log"):
+        (out / "seeds" / f"seed-8.{suffix}").unlink()
+    proc = start_reference([*SEEDS, "--data-dir", str(real_subset_dir), "--out", str(out), "--resume",
+                            "--scheduler", cluster.address], tmp_path)
+    try:
+        training = cluster.wait_until(lambda: {pid: kids for pid, kids in cluster.training().items() if kids},
+                                      "a worker training seed 8")
+        (worker, (seed_process,)), = training.items()
+        os.kill(worker, signal.SIGKILL)
+        seed_process.wait(timeout=30)  # the seed's process dies with its worker: nothing trains unseen
+        stdout, stderr = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, stderr
+    assert "Resuming: 1 of 2 seeds already finished (7)" in stdout
+    assert seed_lines(stdout) == ["seed 8 (2/2)"]
+    assert numbers(out / "reference.json") == numbers(local_reference / "reference.json")
+    assert_whole(out / "seeds")
