@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from fashion_tools import data as fashion_data
+from fashion_tools import mistakes
 from fashion_tools.atomic import atomic_write, check_writable_folder, make_folder
 from fashion_tools.cli import (
     INTERRUPTED,
@@ -39,7 +40,7 @@ from fashion_tools.cli import (
     seed_value,
 )
 from fashion_tools.keras_setup import keras_import, set_seed
-from fashion_tools.network import LABELS, TOTAL_CLASS, build_model, evaluate, preprocess, scale_images
+from fashion_tools.network import IMAGE_SHAPE, LABELS, TOTAL_CLASS, build_model, evaluate, preprocess, scale_images
 from fashion_tools.precision import PRECISIONS
 
 # 2/12: global constants and hyper-parameters (the lecture's; TOTAL_CLASS and the labels are the
@@ -54,6 +55,8 @@ SUBCOMMANDS = {
     "examples": ("fashion_tools.examples", "the lecture's worked examples, computed by the model's own Keras layers"),
     "grade": ("fashion_tools.grading.command", "grade student submissions against a run's results.json or a "
                                                "reference's range"),
+    "mistakes": ("fashion_tools.signatures", "train the lecture's model with each common mistake over seeds: the "
+                                             "signatures by which grade names a mistake"),
     "predict": ("fashion_tools.predict", "classify images or test-set items with a trained model"),
     "reference": ("fashion_tools.reference", "train the lecture's model with several seeds: the range of its "
                                              "numbers, as an expected file for grade"),
@@ -102,11 +105,13 @@ def show_sample(d: fashion_data.Dataset, index: int) -> None:
     print(d.x_train[index])
 
 
-def train(model, x: np.ndarray, y: np.ndarray, epochs: int, batch_size: int, seed: int):
-    """Adam on categorical cross-entropy; a live bar on a terminal, one line per epoch in a log."""
+def train(model, x: np.ndarray, y: np.ndarray, epochs: int, batch_size: int, seed: int,
+          recipe: mistakes.Recipe = mistakes.LECTURE):
+    """Adam on categorical cross-entropy (a mistake's recipe may say otherwise); a live bar on a terminal,
+    one line per epoch in a log."""
     from fashion_tools.batches import training_batches
 
-    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=recipe.optimizer, loss=recipe.loss, metrics=["accuracy"])
     if sys.stdout.isatty():
         verbose, callbacks = 1, []
     else:
@@ -143,9 +148,11 @@ def report(answer: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, float]:
     return matrix, f1
 
 
-def predict_sample(model, image: np.ndarray) -> np.ndarray:
-    """The ten class probabilities of one 28x28 image, scaled as in training."""
-    return model.predict(scale_images(image), verbose=0)[0]
+def predict_sample(model, image: np.ndarray, scale: bool = True) -> np.ndarray:
+    """The ten class probabilities of one 28x28 image, scaled as in training (not at all with the mistake
+    of unscaled pixels)."""
+    x = scale_images(image) if scale else image.astype(np.float32).reshape(1, *IMAGE_SHAPE)
+    return model.predict(x, verbose=0)[0]
 
 
 def lecture(args: argparse.Namespace, files: dict[str, Path] | None) -> LectureRun:
@@ -176,19 +183,20 @@ def lecture(args: argparse.Namespace, files: dict[str, Path] | None) -> LectureR
         print(f"note: {note}", file=sys.stderr)
     precisions.apply(precision)
     hardware = machine.describe(keras_setup.onednn_decided_by)
+    recipe = mistakes.recipe(args.mistake)  # the lecture's, unless a student's mistake is being measured
 
     # 5/12 and 6/12: scale into [0, 1], reshape channel-last, one-hot encode the labels
-    x_train, y_train = preprocess(d.x_train, d.y_train)
-    x_test, y_test = preprocess(d.x_test, d.y_test)
+    x_train, y_train = preprocess(d.x_train, d.y_train, recipe.scale, recipe.one_hot)
+    x_test, y_test = preprocess(d.x_test, d.y_test, recipe.scale)  # one-hot: the test loss is the same number
 
     # 7/12 and 8/12: build a Keras sequential model of our CNN (its layers: fashion_tools/network.py)
-    model = build_model()
+    model = build_model(recipe.kernel, recipe.dense, recipe.softmax)
     model.summary()
 
     # 9/12: model training and saving
     print(machine.device_line(precision, hardware))  # what decides the speed, and the last digits
     clock = time.perf_counter()
-    history = train(model, x_train, y_train, args.epochs, args.batch_size, args.seed).history
+    history = train(model, x_train, y_train, args.epochs, args.batch_size, args.seed, recipe).history
     seconds["training"] = time.perf_counter() - clock
     save_model(model, args.model)
 
@@ -203,8 +211,8 @@ def lecture(args: argparse.Namespace, files: dict[str, Path] | None) -> LectureR
     matrix, f1 = report(d.y_test, pred)
     seconds["evaluation"] = time.perf_counter() - clock
 
-    # 12/12: testing the model after learning with a sample
-    sample_probs = predict_sample(model, d.x_train[args.sample])
+    # 12/12: testing the model after learning with a sample (scaled as the model was trained)
+    sample_probs = predict_sample(model, d.x_train[args.sample], recipe.scale)
     print("\nPrediction after learning:", LABELS[int(np.argmax(sample_probs))], "\n")
     return LectureRun(started_at, precision, hardware, d, model, history, loss, accuracy, pred, matrix, f1,
                       sample_probs, seconds)
@@ -218,6 +226,7 @@ def run_lecture(args: argparse.Namespace, parser: argparse.ArgumentParser, comma
     n_train = fashion_data.count_train_images(files)
     if not 0 <= args.sample < n_train:
         parser.error(f"argument --sample: {args.sample} is outside the training set (0 to {n_train - 1})")
+    args.epochs, args.batch_size = mistakes.apply_to_options(args.mistake, args.epochs, args.batch_size)
     run = lecture(args, files)
     write_outputs(run, args, outputs, command, started)
     return 0
@@ -285,6 +294,10 @@ def add_training_options(parser: argparse.ArgumentParser) -> None:
                         help="float32 reproduces the lecture; mixed_bfloat16 is the fast mode for CPUs with "
                              "AVX512-BF16/AMX and for GPUs, mixed_float16 for GPUs (float32 elsewhere)")
     parser.add_argument("--no-figures", action="store_true", help="do not draw the figures")
+    parser.add_argument("--mistake", choices=list(mistakes.MISTAKES), default=None,
+                        help="train with one student's common mistake instead of the lecture's recipe, to measure "
+                             "its numbers (it sets --epochs or --batch-size where it changes them; "
+                             "fashion_tools/mistakes.py)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,28 +23,32 @@ def scale_images(images: np.ndarray) -> np.ndarray:
     return np.divide(images, np.float32(255.0), dtype=np.float32).reshape(-1, *IMAGE_SHAPE)  # one pass, no copy
 
 
-def preprocess(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def preprocess(x: np.ndarray, y: np.ndarray, scale: bool = True, one_hot: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Parts 5/12 and 6/12: scaled images and one-hot labels, float32 from the start (the lecture's
-    X / 255.0 made float64, which Keras casts again each batch)."""
+    X / 255.0 made float64, which Keras casts again each batch). scale and one_hot off are students'
+    mistakes (fashion_tools/mistakes.py): the raw 0-255 pixels, the label numbers."""
     keras = keras_import()
-    return scale_images(x), keras.utils.to_categorical(y, TOTAL_CLASS).astype(np.float32)
+    images = scale_images(x) if scale else x.astype(np.float32).reshape(-1, *IMAGE_SHAPE)
+    labels = keras.utils.to_categorical(y, TOTAL_CLASS).astype(np.float32) if one_hot else y.astype(np.int64)
+    return images, labels
 
 
-def build_model():
-    """Parts 7/12 and 8/12. Parameters per layer: (filter_height * filter_width * input_channels + 1) * filters."""
+def build_model(kernel: int = 2, dense: int = 128, softmax: bool = True):
+    """Parts 7/12 and 8/12. Parameters per layer: (filter_height * filter_width * input_channels + 1) * filters.
+    Other kernel and dense sizes, and no softmax, are students' mistakes (fashion_tools/mistakes.py)."""
     keras = keras_import()
     from keras.layers import Conv2D, Dense, Flatten, Input, MaxPool2D
 
     return keras.Sequential([
         Input(shape=IMAGE_SHAPE),
-        Conv2D(32, kernel_size=(2, 2), padding="same", activation="relu"),  # (2*2*1 + 1) * 32 = 160
+        Conv2D(32, kernel_size=(kernel, kernel), padding="same", activation="relu"),  # (2*2*1 + 1) * 32 = 160
         MaxPool2D(padding="same", pool_size=(2, 2)),
-        Conv2D(64, kernel_size=(2, 2), padding="same", activation="relu"),  # (2*2*32 + 1) * 64 = 8,256
+        Conv2D(64, kernel_size=(kernel, kernel), padding="same", activation="relu"),  # (2*2*32 + 1) * 64 = 8,256
         MaxPool2D(padding="same", pool_size=(2, 2)),
         Flatten(),
-        Dense(128, activation="relu"),  # (7*7*64 + 1) * 128 = 401,536
+        Dense(dense, activation="relu"),  # (7*7*64 + 1) * 128 = 401,536
         # float32 probabilities even in mixed precision: softmax and the loss need the range
-        Dense(TOTAL_CLASS, activation="softmax", dtype="float32"),  # (128 + 1) * 10 = 1,290
+        Dense(TOTAL_CLASS, activation="softmax" if softmax else None, dtype="float32"),  # (128 + 1) * 10 = 1,290
     ])
 
 

@@ -239,7 +239,7 @@ def test_csv_report_has_a_row_per_submission_and_a_column_per_check(tmp_path, ca
     with open(report, newline="") as f:
         rows = list(csv.DictReader(f))
     assert [Path(r["submission"]).name for r in rows] == names
-    assert list(rows[0])[-len(CHECKS) - 4:] == [*CHECKS, "failures", "needs_a_look", "same_as", "notes"]
+    assert list(rows[0])[-len(CHECKS) - 5:] == [*CHECKS, "failures", "needs_a_look", "same_as", "notes", "diagnosis"]
     assert [r["score"] for r in rows] == ["10/10", "8/10", "0/10"]
     assert rows[1]["confusion_matrix"] == "FAIL" and rows[1]["f1"] == "FAIL" and rows[1]["accuracy"] == "PASS"
     assert rows[0]["model"] == "" and rows[0]["failures"] == ""

@@ -426,6 +426,8 @@ class Grade:
     results: list[CheckResult] = field(default_factory=list)
     points: tuple[float, float] = (0.0, 0.0)  # (earned, maximum) under the rubric
     same_as: list[str] = field(default_factory=list)  # other submissions whose run printed the same numbers
+    diagnoses: list = field(default_factory=list)  # the common mistakes its numbers show (grading/diagnosis.py)
+    waived: dict[str, str] = field(default_factory=dict)  # failed checks a diagnosed mistake's first already counts
 
     @property
     def passed(self) -> int:

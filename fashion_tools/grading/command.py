@@ -32,6 +32,7 @@ from fashion_tools.grading.checks import (
     reviewing,
 )
 from fashion_tools.grading.copies import same_runs
+from fashion_tools.grading.diagnosis import diagnose_grades, load_signatures
 from fashion_tools.grading.expected import Expected, load_expected
 from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.model_check import ReferenceTestSet, check_model
@@ -134,6 +135,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-copies", dest="copies", action="store_false",
                         help="do not list submissions whose runs printed the same numbers (a class with a fixed "
                              "seed expects some)")
+    parser.add_argument("--signatures", metavar="JSON", default=None,
+                        help="the common mistakes' measured signatures, by which a report names the mistake a "
+                             "student's numbers show (`python fashion_items.py mistakes` makes them; default: the "
+                             "ones shipped with the tool)")
     add_data_dir(parser, ", for measuring submitted models")
     add_scheduler(parser, "the model checks, each model a task")
 
@@ -169,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
     points = rubric.points_for(CHECKS, {**given, **rubric.parse_points(args.points)})
     exp = load_expected(args.expected)
     set_tolerances(args, exp)
+    signatures = load_signatures(args.signatures)
     with tempfile.TemporaryDirectory(prefix="fashion-grade-") as workdir:  # bundles unpack here, then it goes
         submissions = [sub for path in args.submissions for sub in find_submissions(path, Path(workdir))]
         if args.gradescope and len(submissions) != 1:
@@ -184,6 +190,7 @@ def run(args: argparse.Namespace) -> int:
         for sub in submissions:
             grades.append(grade(sub, exp, args, test_set, points, checked.get(sub.model_path)))
             progress(len(grades), len(submissions))
+    diagnose_grades(grades, signatures, points, rubric.one_penalty(args.rubric))
     if args.copies:
         mark_copies(grades)
     if args.report:

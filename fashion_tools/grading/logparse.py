@@ -36,6 +36,10 @@ CONFUSION_HEADING = "CONFUSION MATRIX"
 # (Keras 3) or '313/313 [====] - 1s 3ms/step - loss: 0.2565 - accuracy: 0.9065' (Keras 2).
 BAR_LINE = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?!\d)[^\n]{0,400}?\b(?:loss|acc|accuracy): [^\n]{0,400}$",
                       re.MULTILINE)
+# The start of a progress bar's line, '300/300 ━━━', and a metric whose value a printed page may have wrapped
+BAR_START = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?![\d/])", re.MULTILINE)
+EPOCH_METRIC = re.compile(r"\b(loss|acc|accuracy):\s{1,4}([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
+BAR_WINDOW = 600  # characters of a bar's last line and its wrapped metrics
 METRIC = re.compile(r"\b(loss|acc|accuracy): ([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
 # A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
 # "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
@@ -48,6 +52,16 @@ FRAME_ROW = re.compile(r"^[ ]*+(?P<label>[^\d\s\[][^\n]{0,60}?|\d{1,3})(?P<count
 ROW = re.compile(r"\[([^\[\]]*)\]")
 ABRIDGED = re.compile(r"\d[ ,]*+\.\.\.[ ,]*+\d")  # '40, ..., 953' or '629  ...      359'
 ABRIDGED_MATRIX = "the confusion matrix is printed abridged with '...', so not every count is shown: look at it"
+
+
+@dataclass
+class EpochNumbers:
+    """What one epoch printed at its end: Keras' last progress bar line of the epoch, or this tool's line."""
+
+    epoch: int
+    steps: int | None  # the bar's total, the training steps of an epoch ('300/300'); None where no bar shows it
+    loss: float | None
+    accuracy: float | None
 
 
 @dataclass
@@ -64,6 +78,7 @@ class ParsedLog:
     total_params: int | None = None
     epochs: list[int] = field(default_factory=list)  # the N of each "Epoch N/M" seen, in order
     epochs_declared: int | None = None  # the M
+    epoch_numbers: list[EpochNumbers] = field(default_factory=list)  # each epoch's end, in order (diagnosis reads it)
     loss: float | None = None
     accuracy: float | None = None
     confusion_matrix: np.ndarray | None = None
@@ -81,6 +96,8 @@ class ParsedLog:
     uncertain: dict[str, str] = field(default_factory=dict)  # check -> why its section was not read with confidence
     unread: str | None = None  # what of the hand-in was not read ('it holds 2 pictures'): it may show a missing part
     note: str | None = None  # how the output was found, for the report ('output pasted into the source ...')
+    pictures: dict[str, str] = field(default_factory=dict)  # check -> the pictures its section was read from by OCR
+    doubts: dict[str, str] = field(default_factory=dict)  # check -> a line of its section OCR is not sure of
 
     @property
     def readable(self) -> bool:
@@ -205,6 +222,36 @@ def parse_training(text: str) -> tuple[list[int], int | None, int]:
     return list(dict.fromkeys(int(m.group(1)) for m in headers)), int(headers[-1].group(2)), headers[-1].start()
 
 
+def epoch_end(text: str, header: re.Match, end: int) -> EpochNumbers:
+    """An epoch's numbers from its header up to end: the metrics on the header's own line (this tool's
+    'Epoch 3/10 - loss: ... - accuracy: ...'), else those of the epoch's first progress bar at its last
+    step ('300/300 ...': the steps of an epoch; a later bar with another total is evaluate()'s). A bar
+    that never reached its last step gives the steps only: a value from mid-epoch is no epoch's number."""
+    line_end = text.find("\n", header.end())
+    own = dict(EPOCH_METRIC.findall(text[header.end():end if line_end < 0 else min(line_end, end)]))
+    steps, final, after = None, None, end
+    for m in itertools.islice(BAR_START.finditer(text, header.end(), end), MAX_TRIES):
+        if final is not None and after == end:
+            after = m.start()  # the final line's metrics end where the next bar line starts
+        if steps is not None and int(m.group(2)) != steps:
+            break
+        steps = int(m.group(2))
+        if int(m.group(1)) == steps:
+            final, after = m, end
+    window = text[final.start():min(after, final.start() + BAR_WINDOW)] if final else ""
+    values = {k: float(v) for k, v in (own or dict(EPOCH_METRIC.findall(window))).items()}
+    return EpochNumbers(int(header.group(1)), None if own else steps, values.get("loss"),
+                        values.get("accuracy", values.get("acc")))
+
+
+def parse_epoch_numbers(text: str) -> list[EpochNumbers]:
+    """Each 'Epoch N/M' header's numbers at the epoch's end, in order; a repeated N keeps its last."""
+    headers = list(matches(EPOCH_LINE, text))
+    ends = [h.start() for h in headers[1:]] + [len(text)] * bool(headers)
+    numbers = {int(h.group(1)): epoch_end(text, h, end) for h, end in zip(headers, ends, strict=True)}
+    return list(numbers.values())
+
+
 def parse_device(text: str) -> str | None:
     m = DEVICE_LINE.search(text)
     return m.group(1).strip() if m else None
@@ -317,7 +364,7 @@ def parse_sections(text: str) -> ParsedLog:
         shapes=parse_shapes(text),
         sample_label=sample_label, sample_name=sample_name, sample_pixels=sample_pixels,
         layers=parse_layers(text), total_params=parse_total_params(text),
-        epochs=epochs, epochs_declared=epochs_declared,
+        epochs=epochs, epochs_declared=epochs_declared, epoch_numbers=parse_epoch_numbers(text),
         loss=first_number(text, LOSS_LINE), accuracy=first_number(text, ACCURACY_LINE),
         confusion_matrix=matrix, uncertain={"confusion_matrix": matrix_doubt} if matrix_doubt else {},
         f1=first_number(text, F1_LINE),

@@ -6,7 +6,9 @@ A rubric file is TOML (read with the standard library's tomllib)
     model = 3
     accuracy = 2
 
-or the same in JSON: {"points": {"model": 3, "accuracy": 2}}.
+or the same in JSON: {"points": {"model": 3, "accuracy": 2}}. A top-level `one_penalty = true` makes one
+mistake cost one check's points: where grade's diagnosis names a mistake that explains several failed checks
+(5 epochs: training, accuracy and loss), only the first of them costs points (default: false).
 """
 
 from __future__ import annotations
@@ -69,10 +71,21 @@ def load_rubric(path: str | Path) -> dict[str, float]:
         raise ToolError(f"rubric {path}: not valid {kind} ({first_line(exc)})") from None
     if not isinstance(data, dict) or not isinstance(data.get("points"), dict):
         raise ToolError(f"rubric {path}: no points table; write [points] then one CHECK = POINTS line per check")
-    extra = sorted(set(data) - {"points"})
+    extra = sorted(set(data) - {"points", "one_penalty"})
     if extra:  # most likely a typo that would otherwise be ignored
-        raise ToolError(f"rubric {path}: unknown key {extra[0]!r}; only a points table is read")
+        raise ToolError(f"rubric {path}: unknown key {extra[0]!r}; only a points table and one_penalty are read")
+    if not isinstance(data.get("one_penalty", False), bool):
+        raise ToolError(f"rubric {path}: one_penalty = {data['one_penalty']!r} is not true or false")
     return {check: checked_points(str(check), value, f"rubric {path}") for check, value in data["points"].items()}
+
+
+def one_penalty(path: str | Path | None) -> bool:
+    """Whether the rubric file says one_penalty = true (load_rubric has checked it)."""
+    if path is None:
+        return False
+    text = Path(path).read_text(encoding="utf-8-sig")
+    data = json.loads(text) if Path(path).suffix.lower() == ".json" else tomllib.loads(text)
+    return data.get("one_penalty", False) is True
 
 
 def points_for(checks: list[str], given: dict[str, float]) -> dict[str, float]:
@@ -80,11 +93,13 @@ def points_for(checks: list[str], given: dict[str, float]) -> dict[str, float]:
     return {check: given.get(check, DEFAULT_POINTS) for check in checks}
 
 
-def score(results: Iterable, points: dict[str, float]) -> tuple[float, float]:
-    """(earned, maximum) over results (objects with .check and .passed); a check without points is worth 1."""
+def score(results: Iterable, points: dict[str, float], waived: Iterable[str] = ()) -> tuple[float, float]:
+    """(earned, maximum) over results (objects with .check and .passed); a check without points is worth 1;
+    a waived check's failure costs nothing (one mistake, one penalty)."""
     earned = maximum = 0.0
+    waived = set(waived)
     for result in results:
         worth = points.get(result.check, DEFAULT_POINTS)
         maximum += worth
-        earned += worth if result.passed else 0.0
+        earned += worth if result.passed or result.check in waived else 0.0
     return earned, maximum

@@ -78,7 +78,8 @@ def write_exports(args: argparse.Namespace, grades: list[Grade], points: dict[st
         written.append(f"Gradescope results: {args.gradescope}")
     if args.feedback:
         texts = [(g.submission, feedback_text(g.submission.name, g.results, points, markdown=args.feedback_markdown,
-                                              looked_at=looks(g) if g.reviews else None))
+                                              looked_at=looks(g) if g.reviews else None,
+                                              diagnoses=g.diagnoses, waived=g.waived))
                  for g in grades]
         files = write_feedback(args.feedback, texts, moodle=any(g.submission.platform == "moodle" for g in grades))
         written.append(f"feedback: {len(texts)} files in {args.feedback}"

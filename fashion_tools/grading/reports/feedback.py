@@ -71,19 +71,30 @@ LOOKED_AT = ("A person will look at your hand-in: the grader could not read all 
              "these checks have no points yet and your grade comes after that look")
 
 
+DIAGNOSIS_HEAD = "What your numbers suggest (advice, not a verdict)"
+
+
+def diagnosis_advice(diagnoses: Iterable) -> list[str]:
+    """Each diagnosed mistake as advice: what the numbers show, and the lecture's part to revisit."""
+    return [f"your numbers look like {d.title}: {'; '.join(d.evidence)}. If so, revisit {d.part} and run the "
+            "script again" for d in diagnoses]
+
+
 def feedback_text(student_name: str, results: Iterable, points: dict[str, float], markdown: bool = False,
-                  looked_at: str | None = None) -> str:
-    """The feedback for one student: the checks' table, then what went wrong and what to do, and what a
-    person is looking at (looked_at: why). results are CheckResult-like (.check, .passed, .reason,
-    .verdict), points as rubric.points_for gives them."""
-    results = list(results)
+                  looked_at: str | None = None, diagnoses: Iterable = (), waived: Iterable[str] = ()) -> str:
+    """The feedback for one student: the checks' table, then what went wrong and what to do, what the
+    numbers suggest (diagnoses: grading/diagnosis.py), and what a person is looking at (looked_at: why).
+    results are CheckResult-like (.check, .passed, .reason, .verdict), points as rubric.points_for gives
+    them; a waived check's failure costs nothing (one mistake, one penalty)."""
+    results, waived, advised = list(results), set(waived), diagnosis_advice(diagnoses)
     worth = {r.check: points.get(r.check, DEFAULT_POINTS) for r in results}
-    earned = sum(worth[r.check] for r in results if r.passed)
+    earned = sum(worth[r.check] for r in results if r.passed or r.check in waived)
     total = sum(worth.values())
     summary = f"{earned:g} of {total:g} points" + (f" ({100 * earned / total:.0f}%)" if total else "")
     if looked_at:
         summary += " so far, a person is looking at the rest"
-    rows = [(r.check, r.verdict, f"{worth[r.check] if r.passed else 0:g}/{worth[r.check]:g}" if r.verdict != "REVIEW"
+    rows = [(r.check, r.verdict, f"{worth[r.check] if r.passed or r.check in waived else 0:g}/{worth[r.check]:g}"
+             if r.verdict != "REVIEW"
              else f"-/{worth[r.check]:g}") for r in results]
     problems: dict[tuple[str, str], list[str]] = {}  # one entry for checks failed with the same reason
     for r in results:
@@ -99,6 +110,8 @@ def feedback_text(student_name: str, results: Iterable, points: dict[str, float]
             lines += ["", "## What went wrong and what to do", ""]
             lines += [f"- **{', '.join(checks)}**: {md(reason)}  \n  *What to do:* {md(what)}"
                       for (reason, what), checks in problems.items()]
+        if advised:
+            lines += ["", f"## {DIAGNOSIS_HEAD}", "", *(f"- {md(a)}" for a in advised)]
     else:
         widths = [max(len(row[i]) for row in [("check", "result", "points"), *rows]) for i in range(2)]
         lines = [f"Feedback for {clean(student_name)}: {summary}", ""]
@@ -110,6 +123,8 @@ def feedback_text(student_name: str, results: Iterable, points: dict[str, float]
             lines += ["", "What went wrong and what to do:"]
             lines += [f"- {', '.join(checks)}: {clean(reason)}\n  What to do: {what}"
                       for (reason, what), checks in problems.items()]
+        if advised:
+            lines += ["", f"{DIAGNOSIS_HEAD}:", *(f"- {clean(a)}" for a in advised)]
     if not problems and not looked_at:
         lines += ["", "Every check passed: well done."]
     return "\n".join(lines) + "\n"

@@ -59,8 +59,10 @@ def table(grade: Grade) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [head] + ["  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
                       for row in rows]
+    lines += [f"advice, not a verdict: the numbers look like {printable(d.text)}" for d in grade.diagnoses]
     look = f", {grade.reviews} need{'s' * (grade.reviews == 1)} a look (no grade until a person decides)" \
         if grade.reviews else ""
+    look += "".join(f"; {check} costs nothing more: {why}" for check, why in grade.waived.items())
     lines.append(f"{printable(sub.name)}: {grade.passed}/{grade.total} checks passed{look}, "
                  f"{grade.points[0]:g}/{grade.points[1]:g} points")
     return "\n".join(lines)
@@ -103,12 +105,18 @@ def looks(grade: Grade) -> str:
     return "; ".join(f"{r.check}: {r.reason}" for r in grade.results if r.review)
 
 
+def diagnosis(grade: Grade) -> str:
+    """The common mistakes the numbers show, each with its evidence (grading/diagnosis.py)."""
+    return "; ".join(d.text for d in grade.diagnoses)
+
+
 def write_report(path: str, grades: list[Grade]) -> None:
     """One row per submission: its files, score, one column per check, and the reasons of its fails."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["submission", "identifier", "late", "log_file", "model_file", "passed", "total", "score",
-                     "points", "max_points", *CHECKS, "failures", "needs_a_look", "same_as", "notes"])
+                     "points", "max_points", *CHECKS, "failures", "needs_a_look", "same_as", "notes",
+                     "diagnosis"])
     for g in grades:
         verdicts = {r.check: r.verdict for r in g.results}
         sub = g.submission
@@ -116,7 +124,7 @@ def write_report(path: str, grades: list[Grade]) -> None:
                                                sub.shown(sub.log_path), sub.shown(sub.model_path),
                                                g.passed, g.total, g.score, f"{g.points[0]:g}", f"{g.points[1]:g}",
                                                *(verdicts.get(c, "") for c in CHECKS), failures(g), looks(g),
-                                               "; ".join(g.same_as), notes(g)]])
+                                               "; ".join(g.same_as), notes(g), diagnosis(g)]])
     atomic_write_text(path, out.getvalue())
 
 
@@ -145,5 +153,7 @@ def as_json(grades: list[Grade], args: argparse.Namespace) -> dict:
             "notes": notes(g),
             "passed": g.passed, "total": g.total, "score": g.score,
             "checks": [r.as_dict() for r in g.results],
+            "diagnosis": [d.as_dict() for d in g.diagnoses],
+            "waived": g.waived,
         } for g in grades],
     }

@@ -76,6 +76,26 @@ VARIANTS = {
     ],
 }
 
+# Students' common mistakes (issue 26), one each on the Keras 3 script, as fashion_tools/mistakes.py names them:
+# these runs are the held-out runs of tests/data/real/mistakes/, never used for the signatures.
+SCALING = "X_train = X_train / 255.0\nX_test = X_test / 255.0\n"
+FIT = "model.fit(X_train, Y_train, epochs = MY_EPOCH, batch_size = MY_BATCH, verbose = 1)"
+MISTAKE_EDITS = {
+    "unscaled": [(SCALING, "")],
+    "batch32": [(FIT, "model.fit(X_train, Y_train, epochs = MY_EPOCH, verbose = 1)")],
+    "epochs5": [("MY_EPOCH = 10", "MY_EPOCH = 5")],
+    "kernel3": [("kernel_size = (2, 2)", "kernel_size = (3, 3)")],
+    "sgd": [("optimizer = 'adam'", "optimizer = 'sgd'")],
+    "dense64": [("Dense(128, activation = 'relu')", "Dense(64, activation = 'relu')")],
+    "no_softmax": [("Dense(TOTAL_CLASS, activation = 'softmax')", "Dense(TOTAL_CLASS)")],
+    # the labels stay numbers: the loss that takes them, and the answers are the labels themselves
+    "sparse_labels": [("Y_train = to_categorical(Y_train, TOTAL_CLASS)\nY_test = to_categorical(Y_test, TOTAL_CLASS)\n",
+                       ""),
+                      ("loss = 'categorical_crossentropy'", "loss = 'sparse_categorical_crossentropy'"),
+                      ("answer = np.argmax(Y_test, axis = 1)", "answer = Y_test")],
+}
+VARIANTS.update({f"mistake_{name}": KERAS3 + edits for name, edits in MISTAKE_EDITS.items()})
+
 # 7/12-8/12 (the model, built and summarised) moved above 3/12 (the data, loaded and its shapes printed), as
 # a student does who builds the model first: model.summary() comes before "== DB SHAPING INFO ==".
 _MODEL = AS_PRINTED[AS_PRINTED.index("#####\n# MODEL BUILDING AND TRAINING #"):
