@@ -6,6 +6,7 @@ on chance (shapes, the sample, the architecture) must match exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -409,13 +410,91 @@ def unsure(result: CheckResult, log: ParsedLog) -> CheckResult:
     return result
 
 
+# Numbers read from a picture (readers/pictures.py): said so, and a misread never a FAIL
+
+# Where each check's section begins in a text: the first of these its lines hold
+SECTION_STARTS = {"shapes": ("X train shape", "X_train shape"), "sample": ("This is a",),
+                  "architecture": ("Layer (type)",), "training": ("Epoch ",),
+                  "evaluation": ("/313",), "loss": ("Keras CNN model loss",),
+                  "accuracy": ("Keras CNN model accuracy",), "confusion_matrix": ("CONFUSION MATRIX", "array([["),
+                  "f1": ("F1 score",), "prediction": ("Prediction after learning",)}
+
+
+def section_spans(text: str) -> dict[str, tuple[int, int]]:
+    """Each check's section as (start, end) in the text: from its first line to the next section's."""
+    starts = {}
+    for check, needles in SECTION_STARTS.items():
+        found = [at for at in (text.find(n) for n in needles) if at >= 0]
+        if found:
+            starts[check] = text.rfind("\n", 0, min(found)) + 1
+    order = sorted(set(starts.values())) + [len(text)]
+    return {check: (at, next(e for e in order if e > at)) for check, at in starts.items()}
+
+
+def picture_sources(reading) -> tuple[dict[str, str], dict[str, str]]:
+    """(check -> the pictures its section was read from, check -> a line of it OCR is not sure of), for a
+    reading (readers.Reading) some of whose text OCR read from pictures."""
+    pictures, doubts = {}, {}
+    for check, (start, end) in section_spans(reading.text).items():
+        if not any(a < end and start < b for a, b in reading.pictures):
+            continue
+        names = [reading.where(start)] + [name for at, name in reading.parts if start < at < end]
+        pictures[check] = ", ".join([n for n in dict.fromkeys(names) if n][:3]) or "a picture"
+        doubt = next((why for at, why in reading.doubts if start <= at < end), None)
+        if doubt:
+            doubts[check] = doubt
+    return pictures, doubts
+
+
+def plainly_failed(result: CheckResult, log: ParsedLog) -> bool:
+    """Whether a check that failed on numbers read from a picture failed on what the picture shows plainly,
+    not on a misread: words rather than digits (the declared epochs in every header, a class name, a
+    traceback), or a layer table whose counts add up to its total. Other digits are never enough: a
+    glyph misread is misread alike everywhere, so two numbers agreeing proves nothing."""
+    if result.check in log.doubts:
+        return False
+    if result.reason.startswith("not reached"):
+        return True
+    if result.check == "training":
+        return result.reason.startswith("it trained") and len(log.epochs) >= 2
+    if result.check == "architecture":
+        counts = [layer.params for layer in log.layers or []]
+        return None not in counts and log.total_params is not None and sum(counts) == log.total_params
+    if result.check == "prediction":
+        from fashion_tools.network import LABELS
+
+        return "is predicted as" in result.reason and any(same_name(log.prediction or "", label) for label in LABELS)
+    return False  # digits: the same glyph misread alike everywhere would confirm itself
+
+
+def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
+    """A check on a section read from a picture: its reason names the picture; when it did not pass and
+    the picture does not show the failure plainly, a person looks (a misread digit gives the same)."""
+    where = log.pictures.get(result.check)
+    if result.review:
+        return result
+    if where is None:
+        if log.read_by_ocr and not result.passed and result.reason.startswith("section not found"):
+            return reviewing(result.check, result.expected, result.found,
+                             f"{result.reason[len('section not found: '):]} is not in the text read from the "
+                             "pictures, which may show it where OCR could not read it: look at them")
+        return result
+    reason = f"read from {where}: {result.reason}"
+    if result.passed or plainly_failed(result, log):
+        return dataclasses.replace(result, reason=reason)
+    doubt = log.doubts.get(result.check)
+    why = f"{doubt} could not be read with confidence" if doubt else \
+        "a digit misread in the picture would give the same"
+    return reviewing(result.check, result.expected, result.found, f"{reason}; {why}: look at it")
+
+
 def check_log(log: ParsedLog, exp: Expected, tolerance: float, loss_tolerance: float) -> list[CheckResult]:
     """Every check that reads the console log, in the lecture's order."""
     results = [check_shapes(log, exp), check_sample(log, exp), check_architecture(log, exp),
                check_training(log, exp), check_accuracy(log, exp, tolerance), check_loss(log, exp, loss_tolerance),
                check_evaluation(log, exp),
                check_confusion_matrix(log, exp), check_f1(log, exp), check_prediction(log, exp)]
-    return [unsure(r, log) for r in results]
+    return [pictured(unsure(r, log), log) for r in results]
 
 
 # A submission's grade: its checks' outcomes

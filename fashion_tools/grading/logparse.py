@@ -96,6 +96,7 @@ class ParsedLog:
     uncertain: dict[str, str] = field(default_factory=dict)  # check -> why its section was not read with confidence
     unread: str | None = None  # what of the hand-in was not read ('it holds 2 pictures'): it may show a missing part
     note: str | None = None  # how the output was found, for the report ('output pasted into the source ...')
+    read_by_ocr: bool = False  # some of the text was read from pictures by OCR, which may show what it did not read
     pictures: dict[str, str] = field(default_factory=dict)  # check -> the pictures its section was read from by OCR
     doubts: dict[str, str] = field(default_factory=dict)  # check -> a line of its section OCR is not sure of
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fashion_tools.grading.checks import picture_sources
 from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.platforms.bundles import Student, folder_platform, open_bundle
-from fashion_tools.grading.readers import read_file
+from fashion_tools.grading.readers import Reading, read_file
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
+from fashion_tools.grading.readers.pictures import PICTURE_SUFFIXES, picture_kind, read_pictures
 from fashion_tools.grading.readers.source import SOURCE_PROBLEM, looks_like_source, read_source
 from fashion_tools.grading.runs import parse_text
 
@@ -29,7 +31,11 @@ OUTPUT_SUFFIXES = (".txt", ".log", ".out", ".ipynb", ".html", ".htm", ".pdf", ".
 def parse_file(path: str | Path, limit: int = MAX_LOG_BYTES) -> ParsedLog:
     """A submitted file's sections, or a ParsedLog whose problem says why it cannot be graded (review:
     a person must look, because the grader cannot read it; else the hand-in lacks the output)."""
-    reading = read_file(path, limit)
+    return parse_reading(read_file(path, limit))
+
+
+def parse_reading(reading: Reading) -> ParsedLog:
+    """The sections of what a file (or a student's screenshots together) shows."""
     if reading.text is None:
         return ParsedLog(problem=reading.problem, review=reading.review,
                          source=None if reading.kind in ("console log", "file") else reading.kind)
@@ -42,6 +48,12 @@ def parse_file(path: str | Path, limit: int = MAX_LOG_BYTES) -> ParsedLog:
         return ParsedLog(problem=SOURCE_PROBLEM)
     log.source = None if reading.kind == "console log" else reading.kind
     log.unread, log.note = reading.unread, reading.note
+    if reading.pictures:
+        log.pictures, log.doubts = picture_sources(reading)
+        log.read_by_ocr = True
+        if log.sections_found == 0 and not log.stopped:
+            return ParsedLog(problem=f"nothing of the lecture's output could be read in it by OCR ({reading.note}): "
+                             "look at it", review=True, source=reading.kind)
     return log
 
 
@@ -69,6 +81,17 @@ def reading_order(path: Path) -> tuple[int, str]:
     return (0 if suffix in OUTPUT_SUFFIXES else 1 if suffix == ".py" else 2, path.name)
 
 
+def is_picture(path: Path) -> bool:
+    """A screenshot or photo, by its name or its first bytes."""
+    if path.suffix.lower() in PICTURE_SUFFIXES:
+        return True
+    try:
+        with open(path, "rb") as f:
+            return picture_kind(f.read(16)) is not None
+    except OSError:
+        return False
+
+
 def files_submission(name: str, files: list[Path], where: str) -> Submission:
     """A submission from a student's files: the one that shows most of the lecture (the first of equals,
     by name; of unreadable ones, one a person should look at) and the model (after.h5 first). At most
@@ -76,7 +99,10 @@ def files_submission(name: str, files: list[Path], where: str) -> Submission:
     models = [p for p in files if p.suffix.lower() in MODEL_SUFFIXES]
     model = next((p for p in models if p.name == "after.h5"), models[0] if models else None)
     candidates = sorted((p for p in files if p.suffix.lower() not in MODEL_SUFFIXES), key=reading_order)
-    logs = [(p, parse_file(p)) for p in sorted(candidates[:MAX_FILES])]
+    pictures = [p for p in candidates[:MAX_FILES] if is_picture(p)]
+    logs = [(p, parse_file(p)) for p in sorted(candidates[:MAX_FILES]) if len(pictures) < 2 or p not in pictures]
+    if len(pictures) >= 2:  # screenshots that together show the run: one text, in name order
+        logs.append((min(pictures, key=lambda p: p.name), parse_reading(read_pictures(pictures))))
     if not logs:
         return Submission(name, None, model, ParsedLog(
             problem=f"no console log, notebook or report ({', '.join(GRADED_SUFFIXES)}) in {where}"))
@@ -90,7 +116,8 @@ def files_submission(name: str, files: list[Path], where: str) -> Submission:
     if log.readable and log.sections_found == 0 and not log.stopped:  # text, but none of it the lecture's output
         names = ", ".join(p.name for p, _ in logs[:3]) + (", ..." if len(logs) > 3 else "")
         problem = f"no console log, notebook or report of the lecture's run in {where} ({names})"
-        log = ParsedLog(problem=problem + (f"; {unread_words}: look at them" if unread else ""), review=bool(unread))
+        log = ParsedLog(problem=problem + (f"; {unread_words}: look at them" if unread else ""),
+                        review=bool(unread) or log.read_by_ocr)
     elif unread and not log.readable:
         log.problem += f"; {unread_words}"
     elif unread:

@@ -6,7 +6,7 @@
   pdf          a PDF's text layer (Print > Save as PDF), page by page
   word         a Word report's paragraphs and tables, in document order
   source       output pasted into a .py (a docstring or # comments)
-  pictures     a screenshot or photo
+  pictures     screenshots of the terminal or of Jupyter, read by OCR (screen_ocr), joined at their overlaps
 Each returns a Reading: the text, how sure it is (a problem that is the student's, or one a person
 must look at), and where each part came from. Nothing in a file is executed or fetched.
 A new format is one module here and one line in READERS.
@@ -27,6 +27,8 @@ class Reading:
     parts: list[tuple[int, str]] = field(default_factory=list)  # (offset in text, 'page 2' / 'cell 7' / ...)
     unread: str | None = None  # what of the file was not read ('2 pictures'), which may show what is missing
     note: str | None = None  # how the text was found, for the report ('output pasted into the source ...')
+    pictures: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of text read from pictures by OCR
+    doubts: list[tuple[int, str]] = field(default_factory=list)  # (offset, why) of lines OCR is not sure of
 
     def where(self, offset: int) -> str | None:
         """The part of the file an offset of the text came from."""
@@ -36,6 +38,18 @@ class Reading:
                 break
             found = name
         return found
+
+
+def concatenate(pieces: list[Reading], kind: str) -> Reading:
+    """Readings of a document's parts (its text, its pictures read by OCR) as one, in order."""
+    out = Reading("", kind)
+    for piece in pieces:
+        at = len(out.text)
+        out.text += piece.text or ""
+        out.parts += [(at + offset, name) for offset, name in piece.parts]
+        out.pictures += [(at + a, at + b) for a, b in piece.pictures]
+        out.doubts += [(at + offset, why) for offset, why in piece.doubts]
+    return out
 
 
 MAX_DOCUMENT_BYTES = 50 << 20  # a PDF or Word file; a printed lecture log is under 1 MB, with pictures a few

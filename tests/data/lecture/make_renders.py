@@ -4,7 +4,7 @@ what students hand in: a browser's PDF, a Word report, screenshots, output paste
 
 Nothing here runs in the tests; it is the record of how each file came to be, and it makes them again:
 
-    apt-get install chromium chromium-driver poppler-utils tmux qpdf libreoffice-writer-nogui
+    apt-get install chromium chromium-driver poppler-utils tmux qpdf libreoffice-writer-nogui xvfb xterm xdotool
     pip install python-docx==1.2.0 selenium==4.51.0      # Pillow is already the project's
     python tests/data/lecture/make_renders.py OUT_DIR [NAME ...]
 
@@ -46,7 +46,8 @@ def versions() -> dict[str, str]:
     return {"chromium": first_line(["chromium", "--version"]),
             "chromedriver": first_line(["chromedriver", "--version"]),
             "tmux": first_line(["tmux", "-V"]), "qpdf": first_line(["qpdf", "--version"]),
-            "libreoffice": first_line(["libreoffice", "--version"]), "pdftotext": subprocess.run(
+            "libreoffice": first_line(["libreoffice", "--version"]), "xterm": first_line(["xterm", "-version"]),
+            "xdotool": first_line(["xdotool", "version"]), "pdftotext": subprocess.run(
                 ["pdftotext", "-v"], capture_output=True, text=True).stderr.splitlines()[0],
             **{p: version(p) for p in ("python-docx", "selenium", "pillow", "nbconvert", "nbclient", "pandas")}}
 
@@ -250,6 +251,89 @@ def pasted(out: Path, home: Path, comments: bool) -> None:
     compile(text, name, "exec")
 
 
+THEMES = {"dark": ["-bg", "#1e1e1e", "-fg", "#d4d4d4"], "light": ["-bg", "white", "-fg", "black"]}
+SCREENS = REAL / "screens"
+
+
+def terminal_shots(theme: str, points: int, home: Path) -> list:
+    """What a student's screenshots of the run are: `cat keras3.log` in xterm (120x40, DejaVu Sans Mono at
+    `points`, a dark or a light theme) under Xvfb (96 dpi), the window captured by Pillow's ImageGrab; then
+    Shift+PageUp (xterm scrolls back half a screen) and another capture, up to the top. Returns the
+    pictures top to bottom (each half the one before), the last the end of the run as the window shows it."""
+    from PIL import ImageGrab
+
+    log = student_copy(REAL / "keras3.log", home, "lab3")
+    display = ":91"
+    env = {**__import__("os").environ, "DISPLAY": display}
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1400x24", "-dpi", "96", "-nolisten", "tcp"])
+    try:
+        time.sleep(1)
+        term = subprocess.Popen(["xterm", "-geometry", "120x40+0+0", "-fa", "DejaVu Sans Mono", "-fs", str(points),
+                                 *THEMES[theme], "-sl", "2000", "-e", "sh", "-c", f"cat {log}; sleep 600"], env=env)
+        time.sleep(3)
+        window = subprocess.run(["xdotool", "search", "--sync", "--class", "xterm"], env=env, capture_output=True,
+                                text=True, check=True).stdout.split()[0]
+        geometry = dict(kv.split("=") for kv in subprocess.run(["xdotool", "getwindowgeometry", "--shell", window],
+                                                               env=env, capture_output=True, text=True).stdout.split())
+        x, y, w, h = (int(geometry[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+        shots = [ImageGrab.grab(bbox=(x, y, x + w, y + h), xdisplay=display)]
+        while True:
+            subprocess.run(["xdotool", "mousemove", str(x + 100), str(y + 100), "key", "shift+Prior"], env=env)
+            time.sleep(0.5)
+            shot = ImageGrab.grab(bbox=(x, y, x + w, y + h), xdisplay=display)
+            if shot.tobytes() == shots[-1].tobytes():
+                break
+            shots.append(shot)
+        term.kill()
+    finally:
+        xvfb.kill()
+    return shots[::-1]
+
+
+def screens(out: Path, home: Path, theme: str, points: int, pieces: bool) -> None:
+    """screens/<theme>_<points>/shot_N.png (the whole run, overlapping) or screens/end_<theme>_<points>.png."""
+    shots = terminal_shots(theme, points, home)
+    folder = out / "screens"
+    if pieces:
+        (folder / f"{theme}_{points}").mkdir(parents=True, exist_ok=True)
+        for n, shot in enumerate(shots, 1):
+            shot.save(folder / f"{theme}_{points}" / f"shot_{n}.png", optimize=True)
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        shots[-1].save(folder / f"end_{theme}_{points}.png", optimize=True)
+
+
+def screens_jpeg(out: Path, home: Path) -> None:
+    """The dark end shot saved as a JPEG at quality 70 (a phone's or a chat app's recompression)."""
+    from PIL import Image
+
+    Image.open(out / "screens" / "dark_11" / sorted((out / "screens" / "dark_11").iterdir())[-1].name).convert(
+        "RGB").save(out / "screens" / "end_dark_11_q70.jpg", quality=70)
+
+
+def screens_report(out: Path, home: Path) -> None:
+    """A Word report of the dark terminal's screenshots, pasted one after the other (Insert > Pictures)."""
+    from docx import Document
+    from docx.shared import Inches
+
+    doc = Document()
+    doc.core_properties.author = STUDENT
+    doc.add_heading("Lab 3: CNN on Fashion-MNIST", 0)
+    doc.add_paragraph(f"Student: {STUDENT}")
+    for path in sorted((out / "screens" / "dark_11").iterdir()):
+        doc.add_picture(str(path), width=Inches(6.5))
+    doc.save(out / "screens" / "report_terminal.docx")
+
+
+def screens_pdf(out: Path, home: Path) -> None:
+    """The light terminal's screenshots as one PDF of pictures (Pillow, a page each), as "Microsoft Print
+    to PDF" of a folder of screenshots gives."""
+    from PIL import Image
+
+    images = [Image.open(p).convert("RGB") for p in sorted((out / "screens" / "light_14").iterdir())]
+    images[0].save(out / "screens" / "terminal_light.pdf", save_all=True, append_images=images[1:], resolution=96)
+
+
 CASES = {
     "jupyterlab_pdf": lambda out, home: print_pdf(student_copy(REAL / "jupyterlab.html", home, "Downloads"),
                                                   out / "jupyterlab.pdf"),
@@ -265,6 +349,13 @@ CASES = {
     "report_docx_pdf": report_docx_pdf,
     "pasted_docstring": lambda out, home: pasted(out, home, comments=False),
     "pasted_comments": lambda out, home: pasted(out, home, comments=True),
+    "screens_dark_11": lambda out, home: screens(out, home, "dark", 11, pieces=True),
+    "screens_light_14": lambda out, home: screens(out, home, "light", 14, pieces=True),
+    "screens_end_light_11": lambda out, home: screens(out, home, "light", 11, pieces=False),
+    "screens_end_dark_14": lambda out, home: screens(out, home, "dark", 14, pieces=False),
+    "screens_jpeg": screens_jpeg,
+    "screens_report": screens_report,
+    "screens_pdf": screens_pdf,
 }
 
 

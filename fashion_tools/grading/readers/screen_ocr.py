@@ -1,0 +1,399 @@
+"""The text of a screenshot of a terminal or of Jupyter, read by Tesseract the way that kind of picture allows.
+
+Such a picture is a grid of monospace character cells on a plain background, dark or light. Read
+naively, Tesseract takes a dark terminal's zeros for '©' and runs columns together ('1 117' as
+'1117'). So, before it reads: the background is found (the commonest grey) and every pixel becomes
+its distance from it, dark on white whatever the theme; table rules and progress bars (straight
+runs longer than any glyph) are erased; the text lines are found from the rows with ink and the
+cell width from the columns' period; each line is scaled to the height Tesseract reads best and
+the lines are stacked into one regular page (one call for the picture). Then every token that
+reads as a number (a run of cells between blank cells) is read again, alone, with a digit alphabet,
+and must have as many characters as it has cells; a line where that fails, where Tesseract is
+unsure of a word, or whose row of a printed matrix holds another count of numbers than its
+neighbours, is a doubt: the caller's checks do not fail on it. Debian's tesseract-ocr is run as a
+program (pytesseract), one thread (its OpenMP threads only contend on a small CPU).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MAX_PIXELS = 40_000_000  # an 8K screen is 33 million pixels: a larger picture is no screenshot
+MIN_PITCH = 7  # px: text lines closer than this are too small to read (a thumbnail)
+INK = 48  # a pixel this far from the background (of 255) is ink: JPEG's noise stays well below it
+TARGET_PITCH = 44  # px: the line height each line is scaled to (Tesseract reads glyphs ~30 px tall best)
+RADII: dict = {}  # glyph_radius' answers for the picture being read
+GLYPH_NOISE = 0.01  # mean difference (0-1) of two images of one glyph: a PNG's are identical, a JPEG's not quite
+MIN_CONFIDENCE = 60  # Tesseract's word confidence (0-100) below which a read is not confident
+CONTEXT_WEIGHT = 10  # a digit read among others counts this many lone ones: alone, a dotted zero reads as '8'
+LOOK_ALIKES = "lIO|©®@SBo"  # what Tesseract reads a digit as, in a word
+SPACE_GAP = 0.9  # a blank gap this many cells wide between inked columns is a space
+# A token that reads as a number (look-alikes of digits included): brackets, signs, digits, separators
+NUMERIC = re.compile(r"[\[\]()]*[-+]?[\dO©®@Il|SB][\dO©®@Il|SB.,/%]*[\[\]()]*,?")
+DIGITS_ALPHABET = '"0123456789.,/%[]()-+ "'  # with the space, or Tesseract runs the numbers together
+NUMBER_LINE = re.compile(r"(?:array\()?[\[\]\d\s.,()]*")  # a line of a printed matrix
+
+
+class Unreadable(Exception):
+    """The picture holds no text that can be read; the message says why, for the report."""
+
+
+@dataclass
+class ScreenText:
+    lines: list[str]  # the picture's text lines, top to bottom
+    doubts: dict[int, str] = field(default_factory=dict)  # line index -> why it was not read with confidence
+    seconds: float = 0.0
+
+
+@dataclass
+class Token:
+    left: int  # px in the original picture
+    right: int
+    cells: int  # how many character cells it spans
+    text: str = ""
+    strong: bool = True  # Tesseract was confident of its read
+    numeric: bool = False  # read again with the digit alphabet
+
+
+def tesseract_ready() -> str | None:
+    """None when Tesseract can be used; else how to install it, for the reason a picture is not read."""
+    try:
+        import pytesseract
+
+        pytesseract.get_tesseract_version()
+    except Exception:  # no module, or no program: the same answer
+        return "pictures are read with Tesseract, which is not installed here (apt-get install tesseract-ocr " \
+               "tesseract-ocr-eng; pip install -r requirements-ocr.txt)"
+    return None
+
+
+def open_picture(data: bytes):
+    """The picture as greyscale, refused when it is not one or is larger than any screen."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise Unreadable(f"not a picture that can be opened ({type(exc).__name__})") from None
+    if width * height > MAX_PIXELS:
+        raise Unreadable(f"a picture of {width:,}x{height:,} pixels, larger than any screen")
+    try:
+        image.seek(0)
+        return np.asarray(image.convert("L"), dtype=np.int16)
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise Unreadable(f"a damaged picture that cannot be decoded ({type(exc).__name__})") from None
+
+
+def ink_of(gray: np.ndarray) -> np.ndarray:
+    """Each pixel's distance from the background (the commonest grey): text of any colour on a dark or a
+    light theme alike."""
+    background = int(np.bincount(gray.ravel(), minlength=256).argmax())
+    return np.abs(gray - background).astype(np.uint8)
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in a 1-D mask."""
+    padded = np.concatenate([[False], mask, [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def long_runs(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Pixels in straight runs of ink longer than length along axis (0: vertical, 1: horizontal)."""
+    m = mask if axis == 1 else mask.T
+    out = np.zeros_like(m)
+    for y in np.flatnonzero(m.sum(axis=1) > length):
+        for a, b in runs(m[y]):
+            if b - a > length:
+                out[y, a:b] = True
+    return out if axis == 1 else out.T
+
+
+def line_pitch(mask: np.ndarray) -> tuple[list[tuple[int, int]], float]:
+    """The rows of text (top, bottom) and the line pitch: the commonest distance between line tops."""
+    lines = [(a, b) for a, b in runs(mask.any(axis=1)) if b - a >= 3]
+    if len(lines) < 2:
+        return lines, float(lines[0][1] - lines[0][0]) * 1.2 if lines else 0.0
+    heights = np.array([b - a for a, b in lines])
+    typical = [i for i, h in enumerate(heights) if 0.6 * np.median(heights) <= h <= 1.4 * np.median(heights)]
+    steps = [lines[j][0] - lines[i][0] for i, j in zip(typical, typical[1:], strict=False)]
+    steps = [s for s in steps if s <= 2 * np.median(heights)]
+    pitch = float(np.median(steps)) if steps else float(np.median(heights)) * 1.2
+    return lines, pitch
+
+
+def cell_width(mask: np.ndarray, pitch: float) -> float:
+    """The width of a character cell: the period of the columns' ink, searched between 0.35 and 0.8 of the
+    line pitch (monospace fonts are about half as wide as their lines are tall)."""
+    profile = mask.sum(axis=0).astype(float)
+    profile -= profile.mean()
+    x = np.arange(len(profile))
+    best, width = -1.0, pitch * 0.55
+    for w in np.arange(max(3.0, 0.35 * pitch), 0.8 * pitch, 0.01):
+        score = abs(np.dot(profile, np.exp(-2j * np.pi * x / w)))
+        if score > best:
+            best, width = score, float(w)
+    return width
+
+
+def tokens_of(mask_line: np.ndarray, cw: float) -> list[Token]:
+    """The runs of inked cells on a line, split at blank gaps of a space's width or more."""
+    columns = runs(mask_line.any(axis=0))
+    merged: list[list[int]] = []
+    for a, b in columns:
+        if merged and a - merged[-1][1] < SPACE_GAP * cw:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    return [Token(a, b, max(1, round((b - a) / cw + 0.25))) for a, b in merged]
+
+
+def stacked(ink: np.ndarray, lines: list[tuple[int, int]], pitch: float,
+            keep: list[list[Token]] | None = None) -> tuple[np.ndarray, float]:
+    """One page of the given lines (with keep, only those tokens' ink of each), dark on white, each line
+    alone (no piece of its neighbours), scaled to TARGET_PITCH and spaced evenly, so that Tesseract sees
+    one regular block. Returns (page, scale); a line's x stays its x in the picture, scaled."""
+    from PIL import Image
+
+    scale = TARGET_PITCH / pitch
+    row_h, gap, pad = round(pitch * scale), round(pitch * scale * 0.6), round(0.35 * pitch)
+    width = round(ink.shape[1] * scale) + 2 * gap
+    page = np.full(((row_h + gap) * len(lines) + gap, width), 255, dtype=np.uint8)
+    for i, (top, bottom) in enumerate(lines):
+        strip = np.zeros((bottom - top + 2 * pad, ink.shape[1]), dtype=np.int32)
+        strip[pad:pad + bottom - top] = ink[top:bottom]
+        if keep is not None:
+            shown = np.zeros(ink.shape[1], dtype=bool)
+            for t in keep[i]:
+                shown[t.left:t.right] = True
+            strip[:, ~shown] = 0
+        dark = (255 - np.clip(strip * 2, 0, 255)).astype(np.uint8)
+        h, w = max(1, round(strip.shape[0] * scale)), max(1, round(strip.shape[1] * scale))
+        img = np.asarray(Image.fromarray(dark).resize((w, h), Image.LANCZOS))
+        y = max(0, gap + i * (row_h + gap) + (row_h - h) // 2)
+        page[y:y + h, gap:gap + w] = img[:page.shape[0] - y, :page.shape[1] - gap]
+    return page, scale
+
+
+def read_page(ink, lines, pitch, config: str, keep=None) -> list[list[dict]]:
+    """Tesseract's words of each line (text, confidence, x0 and x1 in the picture's pixels)."""
+    import pytesseract
+    from PIL import Image
+
+    page, scale = stacked(ink, lines, pitch, keep)
+    row_h, gap = round(pitch * scale), round(pitch * scale * 0.6)
+    data = pytesseract.image_to_data(Image.fromarray(page), config=config, output_type=pytesseract.Output.DICT)
+    out: list[list[dict]] = [[] for _ in lines]
+    for k, text in enumerate(data["text"]):
+        i = int((data["top"][k] + data["height"][k] / 2 - gap) // (row_h + gap))
+        if text.strip() and 0 <= i < len(lines):
+            left = data["left"][k]
+            out[i].append({"text": text.strip(), "conf": float(data["conf"][k]), "x0": (left - gap) / scale,
+                           "x1": (left + data["width"][k] - gap) / scale})
+    return out
+
+
+def best_token(tokens: list[Token], word: dict) -> Token | None:
+    """The token a word overlaps most (a word Tesseract ran over a space goes to one token only)."""
+    overlaps = [min(word["x1"], t.right) - max(word["x0"], t.left) for t in tokens]
+    return tokens[overlaps.index(max(overlaps))] if overlaps and max(overlaps) > 0 else None
+
+
+def looks_numeric(text: str) -> bool:
+    return NUMERIC.fullmatch(text) is not None and any(c.isdigit() for c in text)
+
+
+def line_text(tokens: list[Token], cw: float, origin: float) -> str:
+    """The tokens at their columns: monospace spacing as the screen showed it."""
+    out, col = "", 0
+    for t in tokens:
+        at = max(col + (1 if out else 0), round((t.left - origin) / cw))
+        out += " " * (at - col) + t.text
+        col = at + len(t.text)
+    return out
+
+
+def read_lines(ink: np.ndarray) -> ScreenText:
+    """The text lines of a picture's ink and the doubts on them."""
+    mask = ink > INK
+    # a window's border or frame: a line across a quarter of the picture, which no text is
+    frame = long_runs(mask, max(40, mask.shape[0] // 4), 0) | long_runs(mask, max(40, mask.shape[1] // 4), 1)
+    mask &= ~frame
+    _, pitch0 = line_pitch(mask)
+    if pitch0 < MIN_PITCH:
+        raise Unreadable("no text large enough to read")
+    # table rules, borders and progress bars: straight runs longer than a glyph, erased before reading
+    rules = long_runs(mask, int(1.5 * pitch0), 0) | long_runs(mask, int(2.5 * pitch0), 1)
+    rules |= np.roll(rules, 1, 0) | np.roll(rules, -1, 0) | np.roll(rules, 1, 1) | np.roll(rules, -1, 1)  # their edges
+    ink = np.where(rules | (ink < INK // 2), 0, ink).astype(np.uint8)  # and the faint: borders, JPEG's noise
+    mask &= ~rules
+    lines, pitch = line_pitch(mask)
+    # a line cut by the picture's edge is left to the picture that shows it whole
+    lines = [(a, b) for a, b in lines if b - a >= (0.75 if a == 0 or b == mask.shape[0] else 0.35) * pitch]
+    if not lines or pitch < MIN_PITCH:
+        raise Unreadable("no text large enough to read")
+    cw = cell_width(mask[np.concatenate([np.arange(a, b) for a, b in lines])], pitch)
+    tokens = [tokens_of(mask[a:b], cw) for a, b in lines]
+    doubts: dict[int, str] = {}
+    for i, words in enumerate(read_page(ink, lines, pitch, "--psm 6")):
+        unsure = []
+        for w in words:
+            t = best_token(tokens[i], w)
+            if t is not None:
+                t.text = f"{t.text} {w['text']}" if t.text else w["text"]
+                t.strong = t.strong and w["conf"] >= MIN_CONFIDENCE
+                unsure += [] if t.strong else [w["text"]]
+        numeric = numeric_tokens(tokens[i])
+        if any(w not in {t.text for t in numeric} for w in unsure):
+            doubts[i] = f"Tesseract is unsure of {unsure[0]!r}"
+    numeric = [numeric_tokens(row) for row in tokens]
+    config = f"--psm 6 -c tessedit_char_whitelist={DIGITS_ALPHABET}"
+    for i, words in enumerate(read_page(ink, lines, pitch, config, numeric)):
+        reads: dict[int, list[dict]] = {}
+        for w in words:
+            t = best_token(numeric[i], w)
+            if t is not None:
+                reads.setdefault(id(t), []).append(w)
+        for t in numeric[i]:
+            got = reads.get(id(t), [])
+            t.numeric, t.text = True, "".join(w["text"] for w in got)
+            t.strong = len(t.text) == t.cells and all(w["conf"] >= MIN_CONFIDENCE for w in got)
+    for i, why in vote_glyphs(ink, lines, tokens, cw).items():
+        doubts.setdefault(i, why)
+    origin = min((row[0].left for row in tokens if row), default=0)
+    texts = [line_text([t for t in row if t.text], cw, origin) for row in tokens]
+    for i, why in grid_doubts(texts).items():
+        doubts.setdefault(i, why)
+    return ScreenText(texts, doubts)
+
+
+def numeric_tokens(row: list[Token]) -> list[Token]:
+    """The tokens of a line to read again as numbers: those that read as one, or were not read; on a line
+    mostly of numbers (a matrix row), every token."""
+    numeric = [t for t in row if not t.text or looks_numeric(t.text)]
+    if len(numeric) * 2 <= len(row):
+        return numeric
+    return [t for t in row if sum(c.isalpha() for c in t.text) < 2]  # 'array(' stays a word
+
+
+def glyph(ink: np.ndarray) -> np.ndarray | None:
+    """A cell's glyph for comparison: its ink's bounding box at the picture's own pixels, 0 to 1 (glyphs of
+    another size are other glyphs; resampled, a dotted zero and an eight come too close)."""
+    ys, xs = np.nonzero(ink > INK)
+    if len(ys) == 0:
+        return None
+    return ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32) / 255
+
+
+def cell_glyphs(ink, line: tuple[int, int], t: Token, cw: float) -> list[np.ndarray | None]:
+    """The glyph in each of a token's cells."""
+    top, bottom = line
+    centre = (t.left + t.right) / 2
+    xs = [centre + (j - (t.cells - 1) / 2) * cw for j in range(t.cells)]
+    return [glyph(ink[top:bottom, max(0, round(x - cw / 2)):max(0, round(x + cw / 2))]) for x in xs]
+
+
+def vote_glyphs(ink, lines, tokens: list[list[Token]], cw: float) -> dict[int, str]:
+    """Every cell of a number (and every letter that looks like a digit) named by its look-alikes' reads: a
+    screenshot shows each digit many times in one font, so glyphs that look the same are the same
+    character, and the majority of Tesseract's confident reads of them names it (a dotted zero it reads
+    as '8' when it stands alone is '0' as it reads in '840'; a cell it dropped is named all the same). A cell whose
+    look-alikes read differently, or that has none and no confident read of its own, is a doubt."""
+    voters, candidates = [], []  # (glyph, char) of confident reads; (line, token, index, glyph) to name
+    for i, row in enumerate(tokens):
+        for t in row:
+            fits = len(t.text) == t.cells
+            if not (t.numeric or fits and any(c in LOOK_ALIKES for c in t.text)):
+                continue
+            for j, g in enumerate(cell_glyphs(ink, lines[i], t, cw)):
+                char = t.text[j] if fits else "?"
+                if g is None or not (t.numeric or char in LOOK_ALIKES):
+                    continue
+                candidates.append((i, t, j, g))
+                if t.strong and t.numeric and char != " ":
+                    voters.append((g, char, CONTEXT_WEIGHT if t.cells > 2 else 1))
+    if not candidates:
+        return {}
+    doubts: dict[int, str] = {}
+    for i, t, j, g in candidates:
+        same_size = [(v, c, w) for v, c, w in voters if v.shape == g.shape]
+        distance = np.array([np.abs(v - g).mean() for v, _, _ in same_size])
+        radius = glyph_radius([v for v, _, _ in same_size])
+        alike: Counter[str] = Counter()
+        for (_, c, w), d in zip(same_size, distance, strict=True):
+            if d <= radius:
+                alike[c] += w
+        label, count = alike.most_common(1)[0] if alike else (None, 0)
+        own = t.text[j] if len(t.text) == t.cells else None
+        if label is not None and count * 2 > sum(alike.values()):
+            text = t.text if own else "?" * t.cells
+            t.text = text[:j] + label + text[j + 1:]
+        elif t.numeric and (label is not None or not t.strong or own is None):  # a word's letter stays
+            doubts.setdefault(i, f"the character {j + 1} of {t.text!r} is not read with confidence")
+    for i, row in enumerate(tokens):
+        for t in row:
+            if "?" in t.text or t.numeric and len(t.text) != t.cells:
+                doubts.setdefault(i, f"a number of {t.cells} characters read as {t.text!r}")
+    return doubts
+
+
+def glyph_radius(votes: list[np.ndarray]) -> float:
+    """How far two images of one glyph may differ here: twice the typical distance of a glyph to its nearest
+    look-alike (none for a PNG's pixel-identical cells, JPEG's noise for a JPEG)."""
+    key = (len(votes), votes[0].shape) if votes else None
+    if key in RADII:
+        return RADII[key]
+    nearest = []
+    for k, v in enumerate(votes[:64]):
+        others = [np.abs(v - u).mean() for m, u in enumerate(votes) if m != k]
+        if others:
+            nearest.append(min(others))
+    RADII[key] = max(GLYPH_NOISE, 2 * float(np.median(nearest))) if nearest else GLYPH_NOISE
+    return RADII[key]
+
+
+def grid_doubts(texts: list[str]) -> dict[int, str]:
+    """Rows of a printed matrix whose count of numbers differs from the rest of its block (numpy prints
+    every row alike: ten counts, or 28 pixels wrapped over two lines): a number lost or split in reading."""
+    doubts: dict[int, str] = {}
+    rows: list[tuple[int, int]] = []  # (first line, numbers) of the block's rows
+    open_row = False
+    for i, text in enumerate([*texts, ""]):
+        s = text.strip()
+        if not NUMBER_LINE.fullmatch(s) or not any(c.isdigit() for c in s):
+            if len(rows) >= 3:
+                counts = [n for _, n in rows]
+                usual = max(set(counts), key=counts.count)
+                doubts.update({j: f"a row of {n} numbers among rows of {usual}" for j, n in rows if n != usual})
+            rows, open_row = [], False
+            continue
+        count = len(re.findall(r"\d+(?:\.\d*)?", s))
+        if open_row and not s.removeprefix("array(").startswith("["):
+            rows[-1] = (rows[-1][0], rows[-1][1] + count)
+        else:
+            rows.append((i, count))
+        open_row = not s.rstrip("),").endswith("]")
+    return doubts
+
+
+def read_screenshot(data: bytes) -> ScreenText:
+    """The picture's text; Unreadable when it holds none. Run it in a bounded child (readers.bounded)."""
+    started = time.perf_counter()
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract's threads only contend on a small CPU: 3x slower with them
+    gray = open_picture(data)
+    if min(gray.shape) < 2 * MIN_PITCH:
+        raise Unreadable(f"a picture of {gray.shape[1]}x{gray.shape[0]} pixels, too small to show text")
+    RADII.clear()
+    result = read_lines(ink_of(gray))
+    if not any(line.strip() for line in result.lines):
+        raise Unreadable("no text could be read in it")
+    result.seconds = time.perf_counter() - started
+    return result
