@@ -20,9 +20,11 @@ import argparse
 import contextlib
 import hashlib
 import json
+import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -290,6 +292,45 @@ def worker_data(data: dict[str, Blob]) -> Path:
             if not (folder / blob.name).is_file():
                 atomic_write_bytes(folder / blob.name, blob.checked())
     return folder
+
+
+# ---- a cluster on this machine: for the tests and the benchmark ----
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def cluster_here(folder: Path, workers: int = 2, threads: int = 1) -> Iterator[tuple[str, list]]:
+    """`dask scheduler` and `dask worker` processes on 127.0.0.1, as docs/cluster.md starts them by hand,
+    running this checkout's code; yields the scheduler's address and the processes, stopped at the end."""
+    from distributed import Client
+
+    dask = Path(sys.executable).parent / "dask"
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "stdin": subprocess.DEVNULL,
+             "env": {**os.environ, "PYTHONPATH": str(TOOL.parent)}}
+    procs = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                              **quiet)]
+    try:
+        procs += [subprocess.Popen([str(dask), "worker", address, "--host", "127.0.0.1", "--nthreads", str(threads),
+                                    "--no-dashboard", "--name", f"w{i}", "--local-directory", str(folder / f"w{i}")],
+                                   **quiet) for i in range(workers)]
+        with Client(address, timeout=60, set_as_default=False) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address, procs
+    finally:
+        for proc in reversed(procs):  # workers first: the nannies close their workers
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 # ---- grade: model checks ----

@@ -24,14 +24,9 @@ from conftest import ROOT, TOOL, assert_clean_error, lambda_model, run_tool
 pytest.importorskip("distributed", reason="the cluster tests need requirements-cluster.txt")
 import psutil  # noqa: E402  (distributed's own dependency)
 
+from fashion_tools.cluster import cluster_here, free_port  # noqa: E402
+
 SEEDS = ["--seeds", "2", "--seed", "7", "--epochs", "1", "--no-figures"]
-DASK = Path(sys.executable).parent / "dask"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def is_seed(process: psutil.Process) -> bool:
@@ -70,33 +65,9 @@ class Cluster:
 def cluster(tmp_path_factory):
     from distributed import Client
 
-    folder = tmp_path_factory.mktemp("cluster")
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the workers run this checkout's code
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "stdin": subprocess.DEVNULL, "env": env}
-    procs = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                              **quiet)]
-    client = None
-    try:
-        for i in range(2):
-            procs.append(subprocess.Popen([str(DASK), "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                                           "--no-dashboard", "--name", f"w{i}", "--local-directory",
-                                           str(folder / f"w{i}")], **quiet))
-        client = Client(address, timeout=60, set_as_default=False)
-        client.wait_for_workers(2, timeout=120)
+    with cluster_here(tmp_path_factory.mktemp("cluster")) as (address, _), \
+            Client(address, timeout=60, set_as_default=False) as client:
         yield Cluster(address, client)
-    finally:
-        if client is not None:
-            client.close()
-        for proc in reversed(procs):
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 @pytest.fixture(scope="module")
