@@ -119,7 +119,8 @@ def test_a_thousand_files_in_one_folder(tmp_path):
     assert sub.log_path.name == "zz_output.log" and sub.log.sections_found == 9  # outputs are read first
     (folder / "zz_output.log").rename(folder / "zz_output.dat")
     sub = find_submission(str(folder))
-    assert sub.log.review and "1000 other files not read" in sub.log.problem  # never a FAIL for files unread
+    assert sub.log.review and "901 other files not read" in sub.log.problem  # never a FAIL for files unread
+    assert "100 pictures that could not be read (figure0000.png: a picture of 4x4 pixels" in sub.log.problem
 
 
 def test_output_pasted_into_the_source_is_read_from_the_paste():

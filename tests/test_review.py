@@ -17,7 +17,7 @@ from fashion_tools.grading.platforms.gradebooks import read_worksheet
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "real"
-SCREENSHOT = DATA / "submissions" / "binary.txt"  # a real PNG screenshot of a run, handed in as .txt
+SCREENSHOT = DATA / "submissions" / "binary.txt"  # the first 80 bytes of a PNG: a picture that cannot be decoded
 
 
 def test_moodle_worksheet_leaves_a_review_row_as_moodle_wrote_it(tmp_path):
@@ -34,7 +34,7 @@ def test_moodle_worksheet_leaves_a_review_row_as_moodle_wrote_it(tmp_path):
     picard = report["Jean-Luc Picard"]
     assert {c["verdict"] for c in picard["checks"]} == {"REVIEW"} and picard["points"] == 0
     assert picard["log"] == "Jean-Luc Picard_234567_assignsubmission_file_/screen.png"  # never the unpacked path
-    assert "a picture (PNG)" in picard["needs_a_look"]
+    assert "screen.png: a damaged picture that cannot be decoded" in picard["needs_a_look"]
     assert json.loads(out)["need_a_look"] == ["Jean-Luc Picard"]
     assert err.count("\n") == 1 and "needs a look, Moodle worksheet grade left empty: Jean-Luc Picard (234567)" in err
 
@@ -46,7 +46,7 @@ def test_moodle_worksheet_leaves_a_review_row_as_moodle_wrote_it(tmp_path):
     assert rows["Participant 234567"] == original.rows[1]  # as downloaded: no zero, no comment
     with zipfile.ZipFile(tmp_path / "fb" / "feedback.zip") as z:
         text = z.read("Jean-Luc Picard_234567_assignsubmission_file_/feedback.txt").decode()
-    assert "Being looked at by a person" in text and "a picture (PNG)" in text
+    assert "Being looked at by a person" in text and "a damaged picture" in text
     assert "REVIEW" in text and "What went wrong" not in text
 
 
@@ -63,11 +63,11 @@ def test_canvas_csv_leaves_a_review_cell_empty_and_the_table_says_why_once(tmp_p
     assert scores == {"1001": "1", "1002": ""}
     assert "needs a look, Canvas grade left empty: picardjeanluc (1002)" in err
     block = out.split("== picardjeanluc ==")[1].split("\n\n")[0]
-    assert block.count("a picture (PNG)") == 1 and block.count("(see above)") == 10
+    assert block.count("a damaged picture") == 1 and block.count("(see above)") == 10
     assert "1 needs a look" in out
     with open(tmp_path / "grades.csv", newline="") as f:
         rows = {row["identifier"]: row for row in csv.DictReader(f)}
-    assert rows["1002"]["failures"] == "" and "a picture (PNG)" in rows["1002"]["needs_a_look"]
+    assert rows["1002"]["failures"] == "" and "a damaged picture" in rows["1002"]["needs_a_look"]
     assert rows["1002"]["log_file"] == "picardjeanluc_1002_5002_screenshot.png"
 
 

@@ -8,6 +8,7 @@ memory limit is what it already maps plus MEMORY), elsewhere spawned.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -35,6 +36,7 @@ def _child(conn, func: Callable, args: tuple, memory: int) -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)  # a C library's complaints about a damaged file are not the instructor's to read
+        faulthandler.disable()  # nor a crash dump of the parent's (pytest's) fault handler
         limit = mapped_bytes() + memory
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         conn.send(("ok", func(*args)))
