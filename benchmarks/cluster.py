@@ -30,14 +30,24 @@ from fashion_tools.machine import cpu_record, this_cpu  # noqa: E402
 TOOL = ROOT / "fashion_items.py"
 
 
-def timed(args: list[str], cwd: Path) -> float:
-    """Seconds of `python fashion_items.py ARGS`, start to exit; its failure ends the benchmark."""
+def timed(args: list[str], cwd: Path, stdout: Path | None = None) -> float:
+    """Seconds of `python fashion_items.py ARGS`, start to exit (its output kept in stdout); its failure
+    ends the benchmark."""
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, str(TOOL), *args], cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if proc.returncode not in (0, 1):  # grade's 1: some check failed, still graded
         sys.exit(f"{' '.join(args[:1])} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    if stdout is not None:
+        stdout.write_text(proc.stdout)
     return seconds
+
+
+def measured(path: Path) -> dict:
+    """What a reference measured, without its times and without where each seed ran."""
+    ref = json.loads(path.read_text())
+    return {"spread": {k: v for k, v in ref["spread"].items() if k not in ("seconds_per_seed", "machines")},
+            **{key: ref[key] for key in ("test", "training", "prediction")}}
 
 
 def model_folders(reference: Path, count: int, seeds: list[int], into: Path) -> list[str]:
@@ -72,15 +82,20 @@ def main() -> int:
             seeds = json.loads((work / "local" / "reference.json").read_text())["spread"]["seeds"]
             folders = model_folders(work / "local", args.models, seeds, work / "class")
             grade = ["grade", "--expected", str(work / "local" / "reference.json"), *data, "--json", *folders]
-            times["grade local"] = timed(grade, work)
-            times["grade cluster"] = timed([*grade, "--scheduler", address], work)
+            times["grade local"] = timed(grade, work, work / "local.json")
+            times["grade cluster"] = timed([*grade, "--scheduler", address], work, work / "cluster.json")
+            same = {"reference": measured(work / "local" / "reference.json")
+                    == measured(work / "remote" / "reference.json"),
+                    "grade": (work / "local.json").read_text() == (work / "cluster.json").read_text()}
     cpu = cpu_record(this_cpu())
     print(f"CPU: {cpu['cpu']}, {cpu['cores']} cores, {cpu['vector']}; 2 workers x 1 thread on this machine")
     for what in ("reference", "grade"):
         local, remote = times[f"{what} local"], times[f"{what} cluster"]
-        print(f"{what:>9}: local {local:7.1f} s, cluster {remote:7.1f} s, cluster/local {remote / local:.2f}")
+        print(f"{what:>9}: local {local:7.1f} s, cluster {remote:7.1f} s, cluster/local {remote / local:.2f}, "
+              f"the same {'numbers' if what == 'reference' else 'report'}: {'yes' if same[what] else 'NO'}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"cpu": cpu, "options": vars(args), "seconds": times}, indent=1))
+        Path(args.json).write_text(json.dumps({"cpu": cpu, "options": vars(args), "seconds": times, "same": same},
+                                              indent=1))
     return 0
 
 
