@@ -221,3 +221,27 @@ def test_a_worker_killed_mid_seed_and_a_local_reference_resumed_on_the_cluster(c
     assert seed_lines(stdout) == ["seed 8 (2/2)"]
     assert numbers(out / "reference.json") == numbers(local_reference / "reference.json")
     assert_whole(out / "seeds")
+
+
+def seed_results(seed: int, cpu: str, host: str | None) -> dict:
+    machine = {"cpu": cpu, "cores": 2, "vector": "AVX2", "onednn": True, "gpus": []}
+    run = {"seed": seed, "machine": machine, **({"worker": {"host": host, "address": "tcp://10.0.0.9:4000"}}
+                                                if host else {})}
+    return {"run": run, "test": {"accuracy": 0.9 + seed / 1000, "loss": 0.25, "f1_micro": 0.9},
+            "training": {"loss": [0.5], "accuracy": [0.8]}, "timings": {"total": 100.0}}
+
+
+def test_the_table_says_which_seeds_trained_on_other_kinds_of_machine():
+    from fashion_tools.reference import build_reference, spread_table
+
+    one_kind = build_reference([seed_results(s, "AMD EPYC", None) for s in (7, 8)], [7, 8])["spread"]
+    assert one_kind["machines"] == [{"seed": 7, "device": "CPU: AMD EPYC, 2 cores, AVX2, oneDNN on", "host": None},
+                                    {"seed": 8, "device": "CPU: AMD EPYC, 2 cores, AVX2, oneDNN on", "host": None}]
+    assert spread_table(one_kind).splitlines()[-1].split()[0] == "std"  # as before clusters
+    mixed = build_reference([seed_results(7, "AMD EPYC", None), seed_results(8, "Intel Xeon", "node-2"),
+                             seed_results(9, "AMD EPYC", "node-1")], [7, 8, 9])["spread"]
+    assert [m["host"] for m in mixed["machines"]] == [None, "node-2", "node-1"]
+    assert spread_table(mixed).splitlines()[-3:] == [
+        "the seeds trained on 2 kinds of machine, and the range is theirs together, as students' machines differ too:",
+        "  CPU: AMD EPYC, 2 cores, AVX2, oneDNN on: seeds 7, 9",
+        "  CPU: Intel Xeon, 2 cores, AVX2, oneDNN on: seed 8"]
