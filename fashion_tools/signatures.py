@@ -21,7 +21,7 @@ from typing import Any
 from fashion_tools import mistakes, reference
 from fashion_tools.atomic import atomic_write_text, make_folder
 from fashion_tools.errors import ToolError
-from fashion_tools.grading.diagnosis import EPOCH_ONE, MIN_MARGIN, band
+from fashion_tools.grading.diagnosis import MIN_MARGIN, tells
 
 TAKES_TRAINING_OPTIONS = True
 SCHEMA_VERSION = 1
@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         kept = {**json.loads(path.read_text())["mistakes"], **built["mistakes"]}
         built["mistakes"] = {name: kept[name] for name in mistakes.MISTAKES if name in kept}
     atomic_write_text(path, json.dumps(built, indent=1) + "\n")
+    print("\n" + signature_table(built))
     print(f"\nSaved signatures: {path}  (python fashion_items.py grade --signatures {path} ...)")
     return 0
 
@@ -94,26 +95,12 @@ def features(ref: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def tells(mine: dict[str, Any], lecture: dict[str, Any]) -> list[str]:
-    """The numbers that tell this mistake from the lecture: exact ones that differ, measured ones whose bands
-    do not meet; each layer whose parameter count differs as 'params:INDEX'."""
-    found = [key for key in ("steps_per_epoch", "epochs") if mine[key] != lecture[key]]
-    found += [f"params:{i}" for i, (a, b) in enumerate(zip(mine["layers"], lecture["layers"], strict=False))
-              if a["params"] != b["params"]]
-    for key in EPOCH_ONE:
-        low, high = band(mine[key], "mistake")
-        lecture_low, lecture_high = band(lecture[key], "lecture")
-        if high < lecture_low or low > lecture_high:
-            found.append(key)
-    return found
-
-
 def build_signatures(lecture: dict[str, Any], measured: dict[str, dict[str, Any]], lecture_path: str) -> dict:
     lecture_features = features(lecture)
     return {
         "schema_version": SCHEMA_VERSION,
-        "margins": {"rule": "a measured range widened by 2 standard deviations of its seeds, at least this share "
-                            "of its mean", **MIN_MARGIN},
+        "margins": {"rule": "a measured range widened by 2 standard deviations of its seeds, at least this much, "
+                            "on a log scale (of a loss, of an accuracy's error rate)", **MIN_MARGIN},
         "lecture": {"reference": lecture_path, "seeds": lecture["spread"]["seeds"],
                     "machine": lecture["spread"].get("machine"), "versions": lecture["spread"].get("versions"),
                     "features": lecture_features},
@@ -124,3 +111,24 @@ def build_signatures(lecture: dict[str, Any], measured: dict[str, dict[str, Any]
             "features": features(ref), "tells": tells(features(ref), lecture_features),
         } for name, ref in measured.items()},
     }
+
+
+def span(summary: dict[str, Any]) -> str:
+    return f"{summary['min']:.4f}-{summary['max']:.4f}" if summary["min"] != summary["max"] else f"{summary['min']:.4f}"
+
+
+def signature_table(signatures: dict[str, Any]) -> str:
+    """The signatures as a Markdown table: the lecture's row first, each measured range min-max over its seeds,
+    and the tells the diagnosis names a mistake by."""
+    head = ["", "seeds", "steps/epoch", "epochs", "epoch 1 loss", "epoch 1 accuracy", "last training accuracy",
+            "test accuracy", "test loss", "parameters", "tells"]
+    rows = [("the lecture", signatures["lecture"]), *((m["title"], m) for m in signatures["mistakes"].values())]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for title, entry in rows:
+        f = entry["features"]
+        lines.append("| " + " | ".join([
+            title, str(len(entry["seeds"])), f"{f['steps_per_epoch']:,}", str(f["epochs"]),
+            *(span(f[key]) for key in ("epoch1_loss", "epoch1_accuracy", "last_training_accuracy", "test_accuracy",
+                                       "test_loss")),
+            f"{f['total_params']:,}", ", ".join(entry.get("tells", [])) or ("-" if "tells" in entry else "")]) + " |")
+    return "\n".join(lines)

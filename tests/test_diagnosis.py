@@ -10,14 +10,27 @@ tests/data/reference.json, must get no diagnosis.
 from __future__ import annotations
 
 import csv
+import gzip
 import json
+import math
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_tool
 
 from fashion_tools import mistakes
-from fashion_tools.grading.diagnosis import band
+from fashion_tools.grading.diagnosis import (
+    FEATURE_NAMES,
+    MEASURED,
+    MIN_MARGIN,
+    band,
+    diagnose,
+    load_signatures,
+    shown,
+)
+from fashion_tools.grading.logparse import EpochNumbers, ParsedLog
 from fashion_tools.grading.submissions import parse_file
+from fashion_tools.grading.summary import SummaryLayer
 
 REAL = ROOT / "tests" / "data" / "real"
 REFERENCE = ROOT / "tests" / "data" / "reference.json"
@@ -76,10 +89,18 @@ def test_mistakes_trains_each_mistake_with_the_seed_runner(real_subset_dir, tmp_
 
 # ---- the diagnosis ----
 
-def test_the_bands_widen_a_measured_range():
-    summary = {"min": 1.0, "max": 1.2, "mean": 1.1, "std": 0.01}
-    assert band(summary, "mistake") == pytest.approx((1.0 - 0.11, 1.2 + 0.11))  # 10 % of the mean: few seeds
-    assert band(summary, "lecture") == pytest.approx((1.0 - 0.055, 1.2 + 0.055))
+def test_bands_widen_a_measured_range_by_ratios():
+    """A loss's band on the log scale: MIN_MARGIN at the least (wider for a mistake's few seeds), else two
+    standard deviations of the seeds' logs; an accuracy's through its error rate, so that it never passes 1."""
+    loss = {"values": [1.0, 1.0]}
+    for kind in ("lecture", "mistake"):
+        m = MIN_MARGIN[kind]
+        assert band("test_loss", loss, kind) == pytest.approx((math.exp(-m), math.exp(m)))
+    spread = {"values": [0.5, 2.0]}  # two seeds a factor 4 apart
+    low, high = band("test_loss", spread, "mistake")
+    assert (low, high) == pytest.approx((0.5 / 4 ** math.sqrt(2), 2.0 * 4 ** math.sqrt(2)))
+    low, high = band("test_accuracy", {"values": [0.9, 0.9]}, "lecture")
+    assert (low, high) == pytest.approx((1 - 0.1 * math.exp(0.05), 1 - 0.1 * math.exp(-0.05))) and high < 1
 
 
 def test_report_csv_has_a_diagnosis_column(tmp_path):
@@ -88,3 +109,85 @@ def test_report_csv_has_a_diagnosis_column(tmp_path):
     row = next(csv.DictReader(report.open()))
     assert row["diagnosis"] == ""  # an honest run of the lecture: no mistake named
 
+
+# ---- the shipped signatures against real runs they were not measured on ----
+
+SIGNED = load_signatures()
+HELD_OUT = sorted((REAL / "mistakes").glob("*.log.gz"))
+# Every honest real run here (the lecture's script under Keras 3, in a terminal, a notebook, its renders; the
+# tool's own run), none of them used for any signature
+HONEST = ["keras3.log", "keras3_second.log", "out_of_order.log", "typo_confusion_matrix.log", "sample_122_debug.log",
+          "author_version.log", "ctrl_c.log", "jupyterlab.ipynb", "jupyterlab.pdf", "notebook_matrix_result.ipynb",
+          "notebook_dataframe.html", "keras3_log.pdf", "report.docx", "pasted_comments.py", "tool_utf-8.log",
+          "tool_cp1252.log"]
+
+
+def held_out_log(path: Path, folder: Path) -> Path:
+    """A held-out run's log as the student handed it in (stored gzipped: Keras' bars make megabytes)."""
+    log = folder / path.name.removesuffix(".gz")
+    log.write_bytes(gzip.decompress(path.read_bytes()))
+    return log
+
+
+def grade_json(*args: str) -> dict:
+    result = run_tool("grade", "--expected", str(REFERENCE), "--json", *args)
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("path", HELD_OUT, ids=lambda p: p.name.split(".")[0])
+def test_each_mistakes_held_out_run_is_named_with_its_evidence(path, tmp_path):
+    """The lecture's script with one mistake, run for real and unseeded: the report names that mistake alone,
+    with the numbers of this very log against the mistake's measured range, and the part to revisit."""
+    name = path.name.split(".")[0]
+    log = held_out_log(path, tmp_path)
+    (sub,) = grade_json(str(log))["submissions"]
+    assert [d["mistake"] for d in sub["diagnosis"]] == [name]
+    (d,) = sub["diagnosis"]
+    assert d["part"] == mistakes.MISTAKES[name].part and d["evidence"]
+    values = shown(parse_file(log))
+    said = {key: f"{FEATURE_NAMES[key]} {values[key]:.4f}: " for key in MEASURED if key in values}
+    said.update({"steps_per_epoch": f"{values.get('steps_per_epoch', 0):,} training steps an epoch: ",
+                 "epochs": f"it trained {values.get('epochs')} epochs; "})
+    tells = SIGNED["mistakes"][name]["tells"]
+    prefixes = [said.get(tell) or f"layer {int(tell.split(':')[1]) + 1} (" for tell in tells]
+    assert all(e.startswith(tuple(prefixes)) for e in d["evidence"]), (tells, d["evidence"])
+    exact = [p for tell, p in zip(tells, prefixes, strict=True) if not tell.endswith(("loss", "accuracy"))
+             and (tell in values or tell.startswith("params:"))]
+    assert all(any(e.startswith(p) for e in d["evidence"]) for p in exact)  # an exact tell is always said
+
+
+def test_every_mistake_with_tells_has_a_held_out_run():
+    assert {p.name.split(".")[0] for p in HELD_OUT} >= {n for n, s in SIGNED["mistakes"].items() if s["tells"]}
+
+
+@pytest.mark.parametrize("name", HONEST)
+def test_no_honest_run_is_diagnosed(name):
+    assert diagnose(parse_file(REAL / name), SIGNED) == []
+
+
+def test_the_lectures_reference_seeds_are_not_diagnosed():
+    """The five seeds of tests/data/reference.json as their logs print them: epoch 1 of each, 10 epochs,
+    the lecture's summary."""
+    ref = json.loads(REFERENCE.read_text())
+    epoch1 = ref["spread"]["training"]
+    layers = [SummaryLayer(layer["name"], layer["kind"], layer["params"]) for layer in ref["model"]["layers"]]
+    for loss, accuracy in zip(epoch1["loss"][0]["values"], epoch1["accuracy"][0]["values"], strict=True):
+        log = ParsedLog(epochs=list(range(1, 11)), epochs_declared=10, layers=layers,
+                        epoch_numbers=[EpochNumbers(1, None, round(loss, 4), round(accuracy, 4))])
+        assert diagnose(log, SIGNED) == []
+
+
+def test_the_signatures_record_how_they_were_measured():
+    for name, signature in SIGNED["mistakes"].items():
+        assert signature["seeds"] and signature["machine"]["cpu"] and signature["versions"]["tensorflow"]
+        assert signature["changes"] == mistakes.changes(name)
+    assert SIGNED["lecture"]["seeds"] == json.loads(REFERENCE.read_text())["spread"]["seeds"]
+
+
+def test_feedback_gives_the_diagnosis_as_advice(tmp_path):
+    log = held_out_log(REAL / "mistakes" / "unscaled.log.gz", tmp_path)
+    run_tool("grade", "--expected", str(REFERENCE), str(log), "--feedback", str(tmp_path / "fb"))
+    (text,) = [p.read_text() for p in (tmp_path / "fb").iterdir()]
+    assert "What your numbers suggest (advice, not a verdict):" in text
+    assert f"revisit {mistakes.MISTAKES['unscaled'].part}" in text

@@ -1,18 +1,26 @@
 """Which common mistake a log's numbers show: advice with its evidence, never a verdict.
 
 The signatures (fashion_tools/grading/signatures.json, made by `python fashion_items.py mistakes`) hold,
-for the lecture and for each mistake, what a log of such a run prints, measured over seeds. A mistake is
-named only when the log shows at least one of its tells (a number whose range cannot be the lecture's:
-1875 steps an epoch, 320 parameters in the first convolution, epoch 1's loss far above the lecture's)
-inside that mistake's range, and every tell it shows is the mistake's (a layer's count may also be the
-lecture's: a student may change one convolution of two). Where a tell is epoch 1's loss or accuracy, both
-must lie in the mistake's range. Reads only the parsed log: no TensorFlow.
+for the lecture and for each mistake, what a log of such a run prints, measured over seeds. A mistake's
+tells are the numbers that set it apart from the lecture: an exact one that differs (1875 steps an epoch,
+5 epochs, 320 parameters in the first convolution) or a measured one whose band cannot meet the
+lecture's (epoch 1's loss, the test loss). A mistake is named only when
+
+- every exact number the log shows is the mistake's (a layer's count may also be the lecture's: a student
+  may change one convolution of two), and every tell it shows lies in the mistake's band; a mistake told
+  by measured numbers alone (pixels not scaled, SGD) must fit on every measured number the log shows;
+- and at least one tell is the mistake's alone: an exact one, or a measured one outside the lecture's band.
+
+A band is the seeds' range widened by two standard deviations, at least MIN_MARGIN, on a log scale (of a
+loss, and of an accuracy's error rate): these numbers spread by ratios, and a loss is never negative.
+Reads only the parsed log: no TensorFlow.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,12 +30,16 @@ from fashion_tools.grading.expected import normal_kind
 from fashion_tools.grading.logparse import ParsedLog
 
 SIGNATURES = Path(__file__).with_name("signatures.json")
-# How far past its measured range a number may lie and still be that run's kind: two standard deviations of
-# the seeds, at least this share of the mean (a few seeds under-state the spread). The lecture's range is
-# widened the same way, so a tell is a number whose widened range cannot meet the lecture's.
-MIN_MARGIN = {"lecture": 0.05, "mistake": 0.10}
-EPOCH_ONE = ("epoch1_loss", "epoch1_accuracy")  # read together: a run must look like the mistake on both
-FEATURE_NAMES = {"epoch1_loss": "epoch 1 loss", "epoch1_accuracy": "epoch 1 accuracy"}
+# The least widening of a measured range, on the log scale (0.05: 5 %). A mistake's is wider: its three
+# seeds, trained by this tool, under-state how a student's run of the lecture's script spreads (issue 26's
+# real run with SGD printed a test accuracy of 0.8373, our seeds 0.8078-0.8142).
+MIN_MARGIN = {"lecture": 0.05, "mistake": 0.25}
+MEASURED = ("epoch1_loss", "epoch1_accuracy", "test_loss", "test_accuracy", "last_training_accuracy")  # said in order
+MAX_EVIDENCE = 3  # the first tells said are enough for a teacher; the rest only confirm
+EXACT = ("steps_per_epoch", "epochs")
+FEATURE_NAMES = {"epoch1_loss": "epoch 1 loss", "epoch1_accuracy": "epoch 1 accuracy",
+                 "last_training_accuracy": "training accuracy at the last epoch", "test_accuracy": "test accuracy",
+                 "test_loss": "test loss"}
 
 
 @dataclass
@@ -63,37 +75,68 @@ def load_signatures(path: str | Path | None = None) -> dict[str, Any] | None:
     return data
 
 
-def band(summary: dict[str, Any], kind: str) -> tuple[float, float]:
-    """A measured range widened by its margin: where a run of this kind may print the number."""
-    margin = max(2 * summary["std"], MIN_MARGIN[kind] * abs(summary["mean"]))
-    return summary["min"] - margin, summary["max"] + margin
+# A measured number's band
+
+def to_scale(key: str, value: float) -> float:
+    """A loss on the log scale, an accuracy as the log of its error rate."""
+    return math.log(max(1 - value if key.endswith("accuracy") else value, 1e-9))
 
 
-# What the log shows of each feature
+def from_scale(key: str, value: float) -> float:
+    return 1 - math.exp(value) if key.endswith("accuracy") else math.exp(value)
 
-def epoch_one(log: ParsedLog) -> dict[str, float]:
-    first = next((e for e in log.epoch_numbers if e.epoch == 1), None)
-    if first is None:
-        return {}
-    return {key: value for key, value in (("epoch1_loss", first.loss), ("epoch1_accuracy", first.accuracy))
-            if value is not None and math.isfinite(value)}
 
+def band(key: str, summary: dict[str, Any], kind: str) -> tuple[float, float]:
+    """Where a run of this kind may print the number: the seeds' range widened by two standard deviations,
+    at least MIN_MARGIN[kind], on the log scale."""
+    scaled = [to_scale(key, v) for v in summary["values"]]
+    margin = max(2 * statistics.stdev(scaled) if len(scaled) > 1 else 0.0, MIN_MARGIN[kind])
+    ends = sorted(from_scale(key, x) for x in (min(scaled) - margin, max(scaled) + margin))
+    return ends[0], ends[1]
+
+
+def inside(value: float, span: tuple[float, float]) -> bool:
+    return span[0] <= value <= span[1]
+
+
+def tells(mine: dict[str, Any], lecture: dict[str, Any]) -> list[str]:
+    """The numbers that set a mistake apart from the lecture: exact ones that differ, each layer whose count
+    differs ('params:INDEX'), measured ones whose bands do not meet."""
+    found = [key for key in EXACT if mine[key] != lecture[key]]
+    found += [f"params:{i}" for i, (a, b) in enumerate(zip(mine["layers"], lecture["layers"], strict=False))
+              if a["params"] != b["params"]]
+    for key in MEASURED:
+        low, high = band(key, mine[key], "mistake")
+        lecture_low, lecture_high = band(key, lecture[key], "lecture")
+        if high < lecture_low or low > lecture_high:
+            found.append(key)
+    return found
+
+
+# What the log shows
 
 def shown(log: ParsedLog) -> dict[str, Any]:
     """Each number the diagnosis reads, where the log prints it."""
-    found: dict[str, Any] = epoch_one(log)
+    found: dict[str, Any] = {}
+    ends = {e.epoch: e for e in log.epoch_numbers}
+    last = ends.get(log.epochs_declared or -1)
+    for key, value in (("epoch1_loss", ends[1].loss if 1 in ends else None),
+                       ("epoch1_accuracy", ends[1].accuracy if 1 in ends else None),
+                       ("last_training_accuracy", last.accuracy if last else None),
+                       ("test_accuracy", log.accuracy), ("test_loss", log.loss)):
+        if value is not None and math.isfinite(value):
+            found[key] = value
     steps = {e.steps for e in log.epoch_numbers if e.steps is not None}
     if len(steps) == 1:
         found["steps_per_epoch"] = steps.pop()
     if log.epochs_declared is not None:
         found["epochs"] = log.epochs_declared
-    if log.layers:
-        for i, layer in enumerate(x for x in log.layers if x.kind != "InputLayer"):
-            found[f"params:{i}"] = (normal_kind(layer.kind), layer.params)
+    layers = [x for x in log.layers or [] if x.kind != "InputLayer"]
+    found["layers"] = [(normal_kind(x.kind), x.params) for x in layers]
     return found
 
 
-# Each tell against the signatures
+# The evidence
 
 def formula(layers: list[dict], i: int) -> str:
     """The lecture's formula for layer i's parameters, from the layers' output shapes: '(3 x 3 x 1 + 1) x 32'."""
@@ -108,63 +151,52 @@ def formula(layers: list[dict], i: int) -> str:
     return f"{layer['params']:,}"
 
 
-def layer_tell(i: int, value: tuple[str, int | None], mine: dict, lecture: dict) -> tuple[bool, bool, str]:
-    """(consistent, the mistake's alone, evidence) for layer i's printed parameter count."""
-    kind, params = value
-    ours, theirs = mine["layers"][i], lecture["layers"][i]
-    if kind != ours["kind"] or params not in (ours["params"], theirs["params"]):
-        return False, False, ""
-    if params == theirs["params"]:
-        return True, False, ""
-    return True, True, (f"layer {i + 1} ({kind}) has {params:,} parameters, {formula(mine['layers'], i)}; the "
-                        f"lecture's {theirs['params']:,}, {formula(lecture['layers'], i)}")
-
-
-def exact_tell(key: str, value: int, mine: dict, lecture: dict, title: str) -> tuple[bool, bool, str]:
-    if value != mine[key]:
-        return False, False, ""
-    if key == "steps_per_epoch":
-        return True, True, (f"{value:,} training steps an epoch: batches of {mine['batch_size']}; the lecture's "
-                            f"{lecture['steps_per_epoch']:,} are batches of {lecture['batch_size']}")
-    return True, True, f"it trained {value} epochs; the lecture trains {lecture['epochs']}"
-
-
-def measured_tell(key: str, value: float, mine: dict, lecture: dict, title: str, seeds: tuple[int, int]
-                  ) -> tuple[bool, bool, str]:
-    low, high = band(mine[key], "mistake")
-    if not low <= value <= high:
-        return False, False, ""
-    ours, theirs = mine[key], lecture[key]
-    return True, True, (f"{FEATURE_NAMES[key]} {value:.4f}: {title} gives {ours['min']:.4f}-{ours['max']:.4f} over "
-                        f"{seeds[0]} seed{'s' * (seeds[0] != 1)}, the lecture {theirs['min']:.4f}-{theirs['max']:.4f} "
-                        f"over {seeds[1]}")
-
-
-def match(log_values: dict[str, Any], name: str, signature: dict, lecture: dict) -> list[str] | None:
-    """The evidence for this mistake, or None when the log does not show it."""
-    mine, title = signature["features"], signature["title"]
-    seeds = (len(signature["seeds"]), len(lecture["seeds"]))
-    tells = list(signature["tells"])
-    if any(key in EPOCH_ONE for key in tells):
-        tells += [key for key in EPOCH_ONE if key not in tells]  # a run must look like the mistake on both
-    evidence, alone = [], False
-    for key in tells:
-        if key not in log_values:
-            continue
-        value = log_values[key]
-        if key.startswith("params:"):
-            fits, own, said = layer_tell(int(key.split(":")[1]), value, mine, lecture["features"])
-        elif key in EPOCH_ONE:
-            fits, own, said = measured_tell(key, value, mine, lecture["features"], title, seeds)
-            if key not in signature["tells"]:  # only read to rule the mistake out: no evidence of it
-                own, said = False, ""
-        else:
-            fits, own, said = exact_tell(key, value, mine, lecture["features"], title)
-        if not fits:
+def layer_evidence(printed: list[tuple[str, int | None]], mine: list[dict], lecture: list[dict]) -> list[str] | None:
+    """Each layer the mistake alone explains; None when a layer is neither the mistake's nor the lecture's."""
+    if printed and len(printed) != len(mine):
+        return None
+    said = []
+    for i, ((kind, params), ours, theirs) in enumerate(zip(printed, mine, lecture, strict=False)):
+        if kind != ours["kind"] or params not in (ours["params"], theirs["params"]):
             return None
-        alone = alone or own
-        evidence += [said] if said else []
-    return evidence if alone else None
+        if params != theirs["params"]:
+            said.append(f"layer {i + 1} ({kind}) has {params:,} parameters, {formula(mine, i)}; the lecture's "
+                        f"{theirs['params']:,}, {formula(lecture, i)}")
+    return said
+
+
+def exact_evidence(key: str, value: int, mine: dict, lecture: dict) -> str:
+    if key == "steps_per_epoch":
+        return (f"{value:,} training steps an epoch: batches of {mine['batch_size']}; the lecture's "
+                f"{lecture['steps_per_epoch']:,} are batches of {lecture['batch_size']}")
+    return f"it trained {value} epochs; the lecture trains {lecture['epochs']}"
+
+
+def measured_evidence(key: str, value: float, title: str, mine: dict, lecture: dict) -> str:
+    ours, theirs = mine["values"], lecture["values"]
+    return (f"{FEATURE_NAMES[key]} {value:.4f}: {title} gives {min(ours):.4f}-{max(ours):.4f} over {len(ours)} "
+            f"seed{'s' * (len(ours) != 1)}, the lecture {min(theirs):.4f}-{max(theirs):.4f} over {len(theirs)}")
+
+
+def match(values: dict[str, Any], signature: dict, lecture: dict) -> list[str] | None:
+    """The evidence for this mistake, or None when the log's numbers do not show it."""
+    mine, theirs, title = signature["features"], lecture["features"], signature["title"]
+    if any(key in values and values[key] != mine[key] for key in EXACT):
+        return None  # another batch size or number of epochs: not (only) this mistake
+    evidence = layer_evidence(values["layers"], mine["layers"], theirs["layers"])
+    if evidence is None:
+        return None
+    evidence += [exact_evidence(key, values[key], mine, theirs) for key in EXACT
+                 if key in values and key in signature["tells"]]
+    # Measured tells alone (no exact one): every measured number shown must fit the mistake, else a run of
+    # another mistake whose epoch 1 happens to look alike would be named; an exact tell decides by itself.
+    exact = any(tell in EXACT or tell.startswith("params:") for tell in signature["tells"])
+    for key in (k for k in MEASURED if k in values and (k in signature["tells"] or not exact)):
+        if not inside(values[key], band(key, mine[key], "mistake")):
+            return None
+        if key in signature["tells"] and not inside(values[key], band(key, theirs[key], "lecture")):
+            evidence.append(measured_evidence(key, values[key], title, mine[key], theirs[key]))
+    return evidence[:MAX_EVIDENCE] or None
 
 
 def diagnose(log: ParsedLog, signatures: dict[str, Any]) -> list[Diagnosis]:
@@ -176,7 +208,7 @@ def diagnose(log: ParsedLog, signatures: dict[str, Any]) -> list[Diagnosis]:
     values = shown(log)
     found = []
     for name, signature in signatures["mistakes"].items():
-        evidence = match(values, name, signature, signatures["lecture"])
+        evidence = match(values, signature, signatures["lecture"])
         if evidence and name in MISTAKES:
             m = MISTAKES[name]
             found.append(Diagnosis(name, m.title, m.part, evidence, m.explains))
@@ -195,7 +227,8 @@ def waived_checks(results: list, diagnoses: list[Diagnosis]) -> dict[str, str]:
     return waived
 
 
-def diagnose_grades(grades: list, signatures: dict[str, Any], points: dict[str, float], one_penalty: bool) -> None:
+def diagnose_grades(grades: list, signatures: dict[str, Any] | None, points: dict[str, float],
+                    one_penalty: bool) -> None:
     """Each grade's diagnoses; with one_penalty, the checks they explain beyond the first cost nothing more."""
     from fashion_tools.grading.rubric import score
 

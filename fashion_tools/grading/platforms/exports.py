@@ -12,7 +12,7 @@ from fashion_tools.errors import ToolError
 from fashion_tools.grading.checks import Grade
 from fashion_tools.grading.platforms import gradebooks
 from fashion_tools.grading.platforms.gradescope import gradescope_results, write_results
-from fashion_tools.grading.reports.feedback import clean, feedback_text, write_feedback
+from fashion_tools.grading.reports.feedback import clean, diagnosis_advice, feedback_text, write_feedback
 from fashion_tools.grading.reports.grades import looks
 
 
@@ -38,10 +38,14 @@ def warn_looks(grades: list[Grade], where: str) -> None:
 
 
 def gradescope_output(grade: Grade) -> str | None:
-    """The note above the tests for the manual grader, when checks need a look."""
+    """The note above the tests: what the numbers suggest (grading/diagnosis.py), and for the manual grader,
+    the checks that need a look."""
+    advice = "\n".join(f"What your numbers suggest (advice, not a verdict): {clean(a)}"
+                       for a in diagnosis_advice(grade.diagnoses))
     if not grade.reviews:
-        return None
-    return (f"{grade.reviews} check{'s' * (grade.reviews != 1)} need{'s' * (grade.reviews == 1)} a look by a person "
+        return advice or None
+    return (f"{advice}\n" if advice else "") + (
+            f"{grade.reviews} check{'s' * (grade.reviews != 1)} need{'s' * (grade.reviews == 1)} a look by a person "
             f"(REVIEW): the autograder "
             f"could not read them with confidence; their points are left to the manual grader. {clean(looks(grade))}")
 
@@ -74,7 +78,8 @@ def write_exports(args: argparse.Namespace, grades: list[Grade], points: dict[st
         written.append(f"Canvas gradebook CSV: {args.canvas} (Grades > Import)")
     if args.gradescope:
         (grade,) = grades
-        write_results(args.gradescope, gradescope_results(grade.results, points, output=gradescope_output(grade)))
+        write_results(args.gradescope, gradescope_results(grade.results, points, output=gradescope_output(grade),
+                                                          waived=grade.waived))
         written.append(f"Gradescope results: {args.gradescope}")
     if args.feedback:
         texts = [(g.submission, feedback_text(g.submission.name, g.results, points, markdown=args.feedback_markdown,

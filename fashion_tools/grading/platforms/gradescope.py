@@ -22,15 +22,18 @@ VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 
 def gradescope_results(checks: Iterable, points: dict[str, float], visibility: str = "visible",
-                       output: str | None = None) -> dict:
+                       output: str | None = None, waived: Iterable[str] = ()) -> dict:
     """One Gradescope test per check (CheckResult-like: .check, .passed, .reason) worth its points, its
-    output the reason and, for a failure, what to do; the score is their sum."""
+    output the reason and, for a failure, what to do; the score is their sum. A waived check's failure
+    (one mistake, one penalty) keeps its points."""
+    waived = set(waived)
     if visibility not in VISIBILITIES:
         raise ToolError(f"Gradescope visibility {visibility!r}: use one of {', '.join(VISIBILITIES)}")
     tests = []
     for result in checks:
         worth = float(points.get(result.check, DEFAULT_POINTS))
-        test = {"name": result.check, "score": worth if result.passed else 0.0, "max_score": worth,
+        test = {"name": result.check, "score": worth if result.passed or result.check in waived else 0.0,
+                "max_score": worth,
                 "status": "passed" if result.passed else "failed", "visibility": visibility}
         if getattr(result, "review", False):  # not a failure: no status, the points left to the manual grader
             del test["status"]
