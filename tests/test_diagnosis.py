@@ -13,10 +13,12 @@ import csv
 import gzip
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_tool
+from conftest import ROOT, TOOL, run_tool
 
 from fashion_tools import mistakes
 from fashion_tools.grading.diagnosis import (
@@ -185,9 +187,38 @@ def test_the_signatures_record_how_they_were_measured():
     assert SIGNED["lecture"]["seeds"] == json.loads(REFERENCE.read_text())["spread"]["seeds"]
 
 
+def test_one_penalty_charges_a_diagnosed_mistake_once(tmp_path):
+    """SGD fails accuracy and loss, one mistake: with one_penalty only the first of them costs points."""
+    log = held_out_log(REAL / "mistakes" / "sgd.log.gz", tmp_path)
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text("one_penalty = true\n\n[points]\naccuracy = 2\n")
+    plain = grade_json(str(log), "--points", "accuracy=2")["submissions"][0]
+    once = grade_json(str(log), "--rubric", str(rubric))["submissions"][0]
+    failed = [c["check"] for c in plain["checks"] if c["verdict"] == "FAIL"]
+    explained = [c for c in mistakes.MISTAKES["sgd"].explains if c in failed]
+    assert plain["waived"] == {} and len(explained) > 1
+    assert set(once["waived"]) == set(explained[1:])
+    worth = {c["check"]: 2 if c["check"] == "accuracy" else 1 for c in plain["checks"]}
+    assert once["points"] == plain["points"] + sum(worth[c] for c in explained[1:])
+    assert [c["verdict"] for c in once["checks"]] == [c["verdict"] for c in plain["checks"]]  # still FAIL
+
+
 def test_feedback_gives_the_diagnosis_as_advice(tmp_path):
     log = held_out_log(REAL / "mistakes" / "unscaled.log.gz", tmp_path)
     run_tool("grade", "--expected", str(REFERENCE), str(log), "--feedback", str(tmp_path / "fb"))
     (text,) = [p.read_text() for p in (tmp_path / "fb").iterdir()]
     assert "What your numbers suggest (advice, not a verdict):" in text
     assert f"revisit {mistakes.MISTAKES['unscaled'].part}" in text
+
+
+def test_mistakes_help_and_grading_with_a_diagnosis_import_no_tensorflow(tmp_path):
+    """`mistakes --help` answers at once, and grade reads logs and diagnoses them without TensorFlow."""
+    log = held_out_log(REAL / "mistakes" / "unscaled.log.gz", tmp_path)
+    for args in (["mistakes", "--help"], ["grade", "--expected", str(REFERENCE), str(log)]):
+        out = subprocess.run([sys.executable, "-X", "importtime", str(TOOL), *args], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        assert out.returncode in (0, 1), out.stderr[-2000:]
+        imported = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in out.stderr.splitlines()
+                    if line.startswith("import time:") and line.count("|") == 2}
+        assert "fashion_tools" in imported and not imported & {"tensorflow", "keras"}
+    assert "pixels not scaled?" in out.stdout
