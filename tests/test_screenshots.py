@@ -32,17 +32,19 @@ def test_a_whole_run_in_overlapping_screenshots_passes_what_it_shows(tmp_path):
     status, (sub,) = grade(tmp_path, SCREENS / "dark_11")
     assert_no_misread_fails(sub)
     passed = {c for c, v in verdicts(sub).items() if v == "PASS"}
-    assert {"shapes", "architecture", "training", "confusion_matrix", *END} <= passed, reasons(sub)
+    assert {"shapes", "training", "confusion_matrix", *END} <= passed, reasons(sub)  # the key numbers read right
+    assert verdicts(sub)["architecture"] in ("PASS", "REVIEW")  # joining the shots may read a layer twice
     assert "read by OCR from 7 pictures" in sub["notes"]
     assert status in (0, 3)
 
 
-@pytest.mark.parametrize("name", ["end_dark_14.png", "end_dark_11_q70.jpg"])
-def test_a_single_shot_of_the_end_grades_what_it_shows(tmp_path, name):
+@pytest.mark.parametrize(("name", "passing"), [("end_dark_14.png", END),
+                                               ("end_dark_11_q70.jpg", END - {"f1"})])  # JPEG's blur: F1 to a person
+def test_a_single_shot_of_the_end_grades_what_it_shows(tmp_path, name, passing):
     status, (sub,) = grade(tmp_path, SCREENS / name)
     assert_no_misread_fails(sub)
     got = verdicts(sub)
-    assert {c for c in END if got[c] == "PASS"} == END, reasons(sub)
+    assert {c for c in END if got[c] == "PASS"} >= passing, reasons(sub)
     assert got["shapes"] == "REVIEW" and "not in the text read from the pictures" in reasons(sub)["shapes"]
     assert status == 3
 
@@ -54,7 +56,7 @@ def test_a_light_theme_whose_zeros_ocr_misreads_is_never_failed(tmp_path):
     assert_no_misread_fails(sub)
     for check, why in reasons(sub).items():
         if verdicts(sub)[check] == "REVIEW" and check in END | {"confusion_matrix"}:
-            assert why.startswith("read from end_light_11.png"), why
+            assert why.startswith("read from end_light_11.png") or "not in the text read from the pictures" in why, why
 
 
 def test_overlapping_shots_are_joined_once_and_a_gap_is_said():
@@ -77,7 +79,7 @@ def corrupt_jpeg() -> bytes:
     return bytes(data[: len(data) * 3 // 4])
 
 
-@pytest.mark.parametrize("make, words", [(huge_png, "20,000x20,000 pixels, larger than any screen"),
+@pytest.mark.parametrize("make, words", [(huge_png, "pixels, larger than any screen"),
                                          (corrupt_jpeg, "picture")])
 def test_a_bad_picture_is_one_reason_within_the_bounds(tmp_path, make, words):
     path = tmp_path / "screen.png"
@@ -99,5 +101,13 @@ def test_a_thousand_tiny_pictures_answer_within_a_minute(tmp_path):
     started = time.perf_counter()
     status, (sub,) = grade(tmp_path, folder)
     assert time.perf_counter() - started < 60
-    assert set(verdicts(sub).values()) == {"REVIEW"} and "too small to show text" in sub["needs_a_look"]
+    assert set(verdicts(sub).values()) == {"REVIEW"} and "no text large enough to read" in sub["needs_a_look"]
     assert status == 3
+
+
+def test_a_shot_whose_edge_cuts_a_table_off_is_never_failed(tmp_path):
+    """shot_6.png shows the summary's lower rows and its total, its header cut off by the picture's edge:
+    'the layer table is not printed' is what OCR saw, not what the student printed."""
+    status, (sub,) = grade(tmp_path, SCREENS / "dark_11" / "shot_6.png")
+    assert_no_misread_fails(sub)
+    assert verdicts(sub)["architecture"] == "REVIEW", reasons(sub)

@@ -474,11 +474,16 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
     if result.review:
         return result
     if where is None:
-        if log.read_by_ocr and not result.passed and result.reason.startswith("section not found"):
+        if not log.read_by_ocr or result.passed or plainly_failed(result, log):
+            return result
+        if result.reason.startswith("section not found"):
             return reviewing(result.check, result.expected, result.found,
                              f"{result.reason[len('section not found: '):]} is not in the text read from the "
                              "pictures, which may show it where OCR could not read it: look at them")
-        return result
+        # a section whose start the picture's edge cut off ('the layer table is not printed'): never a FAIL
+        return reviewing(result.check, result.expected, result.found,
+                         f"read from the pictures: {result.reason}; a picture may show more than OCR read: look "
+                         "at them")
     reason = f"read from {where}: {result.reason}"
     if result.passed or plainly_failed(result, log):
         return dataclasses.replace(result, reason=reason)

@@ -81,6 +81,9 @@ def open_picture(data: bytes):
     try:
         image = Image.open(io.BytesIO(data))
         width, height = image.size
+    except Image.DecompressionBombError:  # Pillow's own guard, past twice its pixel limit
+        raise Unreadable(f"a picture of more than {2 * Image.MAX_IMAGE_PIXELS:,} pixels, larger than any "
+                         "screen") from None
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise Unreadable(f"not a picture that can be opened ({type(exc).__name__})") from None
     if width * height > MAX_PIXELS:
