@@ -46,7 +46,7 @@ class Mistake:
 MISTAKES = {m.name: m for m in (
     Mistake("unscaled", "pixels not scaled", "part 5/12 (data scaling into [0, 1]: X / 255.0)",
             Recipe(scale=False), ("accuracy", "loss")),
-    Mistake("batch32", "batch size left out of fit (Keras' default 32, not 200)",
+    Mistake("batch32", "batch size left out of fit (Keras' 32, not 200)",
             "part 9/12 (model.fit(..., batch_size = MY_BATCH))", Recipe(batch_size=32), ("accuracy", "loss")),
     Mistake("epochs5", "5 epochs, not 10", "part 2/12 (MY_EPOCH = 10) and 9/12 (model.fit(..., epochs = MY_EPOCH))",
             Recipe(epochs=5), ("training", "accuracy", "loss")),

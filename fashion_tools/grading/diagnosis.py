@@ -173,9 +173,12 @@ def exact_evidence(key: str, value: int, mine: dict, lecture: dict) -> str:
 
 
 def measured_evidence(key: str, value: float, title: str, mine: dict, lecture: dict) -> str:
+    def span(values: list[float]) -> str:
+        return f"{min(values):.4f}" + (f"-{max(values):.4f}" if max(values) != min(values) else "")
+
     ours, theirs = mine["values"], lecture["values"]
-    return (f"{FEATURE_NAMES[key]} {value:.4f}: {title} gives {min(ours):.4f}-{max(ours):.4f} over {len(ours)} "
-            f"seed{'s' * (len(ours) != 1)}, the lecture {min(theirs):.4f}-{max(theirs):.4f} over {len(theirs)}")
+    return (f"{FEATURE_NAMES[key]} {value:.4f}: {title} gives {span(ours)} over {len(ours)} "
+            f"seed{'s' * (len(ours) != 1)}, the lecture {span(theirs)} over {len(theirs)}")
 
 
 def match(values: dict[str, Any], signature: dict, lecture: dict) -> list[str] | None:
