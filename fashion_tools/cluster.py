@@ -342,8 +342,9 @@ def check_models(address: str, submissions: list, exp, data_dir: str | None) -> 
     models = {sub.model_path: sub.log for sub in submissions if sub.model_path is not None}
     with session(address) as client:
         data = share_files(client, files)
-        calls = ((path, f"fashion-model-{path.name}", measure_model, (data, str(path), read_model(path), log, exp))
-                 for path, log in models.items())
+        source = str(Path(files["train_images"]).parent)
+        calls = ((path, f"fashion-model-{path.name}", measure_model,
+                  (data, source, str(path), read_model(path), log, exp)) for path, log in models.items())
         with contextlib.closing(run_tasks(client, calls)) as finished:
             return dict(finished)
 
@@ -359,15 +360,19 @@ def read_model(path: Path) -> Blob:
 _test_sets: dict[tuple[str, int], Any] = {}  # this worker process's, loaded once
 
 
-def measure_model(data: dict[str, Blob], shown: str, model: Blob, log, exp):
-    """On a worker: grade's check of one model, on the test set this worker process loaded once. Its
-    reasons name the file as the client knows it (shown), not as the worker's copy."""
+def measure_model(data: dict[str, Blob], source: str, shown: str, model: Blob, log, exp):
+    """On a worker: grade's check of one model, on the test set this worker process loaded once. What it
+    says names the files as the client knows them (source: the data's folder, shown: the model), not as
+    the worker's copies."""
     from fashion_tools.grading import model_check
 
     key = (str(worker_data(data)), sum(exp.class_counts))
     with _lock:  # TensorFlow and the test set, loaded by the first thread that asks
         if key not in _test_sets:
-            _test_sets[key] = model_check.ReferenceTestSet(*key)
+            try:
+                _test_sets[key] = model_check.ReferenceTestSet(*key)
+            except ToolError as exc:
+                raise ToolError(str(exc).replace(key[0], source), exc.exit_status) from None
     with tempfile.TemporaryDirectory(prefix="model-", dir=worker_folder()) as tmp:
         path = Path(tmp) / model.name
         if model.sha256:

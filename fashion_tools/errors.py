@@ -10,6 +10,9 @@ class ToolError(Exception):
         super().__init__(message)
         self.exit_status = exit_status
 
+    def __reduce__(self):  # pickled whole, exit status included: a cluster's worker raises it to the client
+        return type(self), (str(self), self.exit_status)
+
 
 def first_line(exc: BaseException) -> str:
     """An exception's message cut to its first line, or its type's name when it has none: how a

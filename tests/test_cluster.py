@@ -141,6 +141,17 @@ def test_grade_on_the_cluster_gives_the_local_report(cluster, local_reference, r
     assert not marker.exists()
 
 
+def test_a_test_set_other_than_the_expected_files_is_one_line_naming_the_clients_folder(
+        cluster, local_reference, real_subset_dir, tmp_path):
+    """The worker finds it loading the test set; the line names the data as the client passed it."""
+    (tmp_path / "s7").mkdir()
+    shutil.copy(local_reference / "seeds" / "seed-7.h5", tmp_path / "s7" / "after.h5")
+    (tmp_path / "s7" / "console.txt").write_text((local_reference / "seeds" / "seed-7.log").read_text())
+    result = run_tool("grade", "--expected", str(ROOT / "tests" / "data" / "expected.json"), "--data-dir",
+                      str(real_subset_dir), str(tmp_path / "s7"), "--scheduler", cluster.address, cwd=tmp_path)
+    assert_clean_error(result, 2, f"the test set found ({real_subset_dir}) has 500 images", "measured on 10,000")
+
+
 def test_an_unreachable_scheduler_is_one_line_within_10_seconds(local_reference, real_subset_dir, tmp_path):
     address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
     (tmp_path / "s7").mkdir()
@@ -157,6 +168,8 @@ def test_an_unreachable_scheduler_is_one_line_within_10_seconds(local_reference,
                       "--scheduler", "tcp://127.0.0.1:port", cwd=tmp_path)
     assert_clean_error(result, 2, "not a scheduler's address")
     assert not list((tmp_path / "ref" / "seeds").iterdir())
+    result = run_tool("reference", *SEEDS, "--jobs", "2", "--out", str(tmp_path / "ref"), "--scheduler", address)
+    assert_clean_error(result, 2, "--jobs is for this machine", "dask worker --nthreads")
 
 
 def test_without_scheduler_no_dask_is_imported(local_reference, real_subset_dir, tmp_path):
