@@ -13,6 +13,7 @@ import csv
 import gzip
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,7 @@ from fashion_tools.grading.diagnosis import (
     shown,
 )
 from fashion_tools.grading.logparse import EpochNumbers, ParsedLog
+from fashion_tools.grading.readers.console_log import clean_text, read_text
 from fashion_tools.grading.submissions import parse_file
 from fashion_tools.grading.summary import SummaryLayer
 
@@ -40,15 +42,24 @@ REFERENCE = ROOT / "tests" / "data" / "reference.json"
 
 # ---- what a log prints of each epoch ----
 
-@pytest.mark.parametrize(("name", "steps", "loss", "accuracy"), [
-    ("keras3.log", 300, 0.5388, 0.8105),  # Keras 3's redirected bars: the epoch's last '300/300' line
-    ("keras3_log.pdf", 300, 0.5388, 0.8105),  # the same printed: the metrics wrapped onto lines of their own
-    ("jupyterlab.ipynb", 300, 0.5376, 0.8089),
-    ("tool_utf-8.log", None, 0.5276, 0.8135),  # this tool's one line per epoch shows no steps
-])
-def test_each_epochs_end_is_read_from_real_logs(name, steps, loss, accuracy):
-    first = parse_file(REAL / name).epoch_numbers[0]
-    assert (first.epoch, first.steps, first.loss, first.accuracy) == (1, steps, loss, accuracy)
+def test_each_epochs_end_is_read_from_keras_bars_even_when_a_page_wraps_them():
+    """Keras 3's redirected bars: epoch 1's numbers are those of its last '300/300' line, as printed; the same
+    log printed to PDF (its metrics wrapped onto lines of their own) reads the same."""
+    text = clean_text(read_text(REAL / "keras3.log")[0])
+    last = [line for line in text[:text.index("Epoch 2/10")].splitlines() if line.startswith("300/300")][-1]
+    want = {k: float(v) for k, v in re.findall(r"(loss|accuracy): ([\d.]+)", last)}
+    for name in ("keras3.log", "keras3_log.pdf"):
+        first = parse_file(REAL / name).epoch_numbers[0]
+        assert (first.epoch, first.steps, first.loss, first.accuracy) == (1, 300, want["loss"], want["accuracy"])
+
+
+def test_this_tools_epoch_lines_give_no_steps_and_the_runs_own_numbers():
+    """tool_utf-8.log's results.json is tests/data/expected.json: its history, as the log rounds it."""
+    history = json.loads((ROOT / "tests" / "data" / "expected.json").read_text())["training"]
+    numbers = parse_file(REAL / "tool_utf-8.log").epoch_numbers
+    assert [(e.steps, e.loss, e.accuracy) for e in numbers] == [
+        (None, round(loss, 4), round(accuracy, 4)) for loss, accuracy in zip(history["loss"], history["accuracy"],
+                                                                            strict=True)]
 
 
 def test_an_epoch_cut_short_gives_its_steps_and_no_numbers():
@@ -112,6 +123,7 @@ def test_report_csv_has_a_diagnosis_column(tmp_path):
     assert row["diagnosis"] == ""  # an honest run of the lecture: no mistake named
 
 
+
 # ---- the shipped signatures against real runs they were not measured on ----
 
 SIGNED = load_signatures()
@@ -169,15 +181,25 @@ def test_no_honest_run_is_diagnosed(name):
 
 
 def test_the_lectures_reference_seeds_are_not_diagnosed():
-    """The five seeds of tests/data/reference.json as their logs print them: epoch 1 of each, 10 epochs,
+    """The five seeds of tests/data/reference.json as their logs print them: epochs 1 and 10, the test numbers,
     the lecture's summary."""
     ref = json.loads(REFERENCE.read_text())
-    epoch1 = ref["spread"]["training"]
+    spread, training = ref["spread"], ref["spread"]["training"]
     layers = [SummaryLayer(layer["name"], layer["kind"], layer["params"]) for layer in ref["model"]["layers"]]
-    for loss, accuracy in zip(epoch1["loss"][0]["values"], epoch1["accuracy"][0]["values"], strict=True):
-        log = ParsedLog(epochs=list(range(1, 11)), epochs_declared=10, layers=layers,
-                        epoch_numbers=[EpochNumbers(1, None, round(loss, 4), round(accuracy, 4))])
-        assert diagnose(log, SIGNED) == []
+    for i in range(len(spread["seeds"])):
+        first = EpochNumbers(1, None, training["loss"][0]["values"][i], training["accuracy"][0]["values"][i])
+        last = EpochNumbers(10, None, training["loss"][-1]["values"][i], training["accuracy"][-1]["values"][i])
+        log = ParsedLog(epochs=list(range(1, 11)), epochs_declared=10, layers=layers, epoch_numbers=[first, last],
+                        loss=spread["test_loss"]["values"][i], accuracy=spread["test_accuracy"]["values"][i])
+        assert shown(log)["test_loss"] and diagnose(log, SIGNED) == []
+
+def test_one_real_convolution_of_two_with_3x3_kernels_is_named():
+    """wrong_architecture.log: a real run with only the first convolution 3x3: its count is the mistake's,
+    the second's the lecture's."""
+    (d,) = diagnose(parse_file(REAL / "wrong_architecture.log"), SIGNED)
+    assert d.mistake == "kernel3"
+    assert d.evidence == ["layer 1 (Conv2D) has 320 parameters, (3 x 3 x 1 + 1) x 32; the lecture's 160, "
+                          "(2 x 2 x 1 + 1) x 32"]
 
 
 def test_the_signatures_record_how_they_were_measured():

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from fashion_tools.errors import ToolError, first_line
-from fashion_tools.grading.expected import normal_kind
+from fashion_tools.grading.expected import normal_kind, same_kind
 from fashion_tools.grading.logparse import ParsedLog
 
 SIGNATURES = Path(__file__).with_name("signatures.json")
@@ -157,10 +157,10 @@ def layer_evidence(printed: list[tuple[str, int | None]], mine: list[dict], lect
         return None
     said = []
     for i, ((kind, params), ours, theirs) in enumerate(zip(printed, mine, lecture, strict=False)):
-        if kind != ours["kind"] or params not in (ours["params"], theirs["params"]):
+        if not same_kind(kind, ours["kind"]) or params not in (ours["params"], theirs["params"]):
             return None
         if params != theirs["params"]:
-            said.append(f"layer {i + 1} ({kind}) has {params:,} parameters, {formula(mine, i)}; the lecture's "
+            said.append(f"layer {i + 1} ({ours['kind']}) has {params:,} parameters, {formula(mine, i)}; the lecture's "
                         f"{theirs['params']:,}, {formula(lecture, i)}")
     return said
 
