@@ -38,6 +38,8 @@ from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.model_check import ReferenceTestSet, check_model
 from fashion_tools.grading.platforms.exports import write_exports
 from fashion_tools.grading.reports.grades import as_json, table, totals, write_report
+from fashion_tools.grading.reports.html_page import write_page
+from fashion_tools.grading.reports.previews import previews
 from fashion_tools.grading.submissions import MODEL_SUFFIXES, Submission, find_submissions
 
 
@@ -118,6 +120,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "deviations, at least 0.01)")
     parser.add_argument("--report", metavar="CSV", help="also write one row per submission to this CSV file")
     parser.add_argument("--json", action="store_true", help="print the grades as JSON, and nothing else")
+    parser.add_argument("--html", metavar="FILE", help="also write the class at a glance to this HTML page: the "
+                        "class against the reference's range, the most common reasons, a sortable table of the "
+                        "students with what needs a look (one self-contained file)")
     parser.add_argument("--points", metavar="CHECK=N,...", default="",
                         help="points per check (each 1 unless given), e.g. model=3,accuracy=2")
     parser.add_argument("--rubric", metavar="FILE", help="points per check from a TOML ([points]) or JSON file")
@@ -145,7 +150,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def check_outputs(args: argparse.Namespace) -> None:
     """Every file grading will write can be written: found out before any work."""
-    for option in ("report", "canvas", "gradescope"):
+    for option in ("report", "canvas", "gradescope", "html"):
         if getattr(args, option):
             check_writable_folder(getattr(args, option), f"--{option}")
     if args.moodle_worksheet:
@@ -190,12 +195,15 @@ def run(args: argparse.Namespace) -> int:
         for sub in submissions:
             grades.append(grade(sub, exp, args, test_set, points, checked.get(sub.model_path)))
             progress(len(grades), len(submissions))
+        shown = previews(grades) if args.html else {}  # what needs a look, while the unpacked files exist
     diagnose_grades(grades, signatures, points, rubric.one_penalty(args.rubric))
     if args.copies:
         mark_copies(grades)
     if args.report:
         write_report(args.report, grades)
     written = write_exports(args, grades, points)
+    if args.html:
+        written.append(write_page(args.html, grades, exp, args, points, shown))
     if args.json:
         json.dump(as_json(grades, args), sys.stdout, indent=2)
         print()

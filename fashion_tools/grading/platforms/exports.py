@@ -12,7 +12,7 @@ from fashion_tools.errors import ToolError
 from fashion_tools.grading.checks import Grade
 from fashion_tools.grading.platforms import gradebooks
 from fashion_tools.grading.platforms.gradescope import gradescope_results, write_results
-from fashion_tools.grading.reports.feedback import clean, diagnosis_advice, feedback_text, write_feedback
+from fashion_tools.grading.reports.feedback import clean, diagnosis_advice, grade_feedback, write_feedback
 from fashion_tools.grading.reports.grades import looks
 
 
@@ -82,10 +82,7 @@ def write_exports(args: argparse.Namespace, grades: list[Grade], points: dict[st
                                                           waived=grade.waived))
         written.append(f"Gradescope results: {args.gradescope}")
     if args.feedback:
-        texts = [(g.submission, feedback_text(g.submission.name, g.results, points, markdown=args.feedback_markdown,
-                                              looked_at=looks(g) if g.reviews else None,
-                                              diagnoses=g.diagnoses, waived=g.waived))
-                 for g in grades]
+        texts = [(g.submission, grade_feedback(g, points, markdown=args.feedback_markdown)) for g in grades]
         files = write_feedback(args.feedback, texts, moodle=any(g.submission.platform == "moodle" for g in grades))
         written.append(f"feedback: {len(texts)} files in {args.feedback}"
                        + (f", zipped for Moodle in {files[-1]}" if files and files[-1].suffix == ".zip" else ""))

@@ -16,10 +16,14 @@ import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fashion_tools.atomic import atomic_write, atomic_write_text
 from fashion_tools.grading.platforms.safezip import safe_name
 from fashion_tools.grading.rubric import DEFAULT_POINTS
+
+if TYPE_CHECKING:
+    from fashion_tools.grading.checks import Grade
 
 ADVICE = {
     "shapes": "print the four shapes right after loading the data, as the lecture script does, before reshaping",
@@ -128,6 +132,15 @@ def feedback_text(student_name: str, results: Iterable, points: dict[str, float]
     if not problems and not looked_at:
         lines += ["", "Every check passed: well done."]
     return "\n".join(lines) + "\n"
+
+
+def grade_feedback(grade: Grade, points: dict[str, float], markdown: bool = False) -> str:
+    """A graded student's feedback (grade: checks.Grade), as the feedback files and the HTML report give it."""
+    from fashion_tools.grading.reports.grades import looks
+
+    return feedback_text(grade.submission.name, grade.results, points, markdown=markdown,
+                         looked_at=looks(grade) if grade.reviews else None, diagnoses=grade.diagnoses,
+                         waived=grade.waived)
 
 
 def moodle_folder(name: str, participant: str) -> str:

@@ -68,11 +68,16 @@ def table(grade: Grade) -> str:
     return "\n".join(lines)
 
 
+def tally(grades: list[Grade]) -> dict[str, int]:
+    """How many students passed every check, failed some, need a look, were late, printed another's numbers."""
+    return {"passed": sum(g.passed == g.total for g in grades), "failed": sum(bool(g.failed) for g in grades),
+            "look": sum(bool(g.reviews) for g in grades), "late": sum(g.submission.late for g in grades),
+            "copies": sum(bool(g.same_as) for g in grades)}
+
+
 def totals(grades: list[Grade]) -> str:
-    perfect = sum(g.passed == g.total for g in grades)
-    failed = sum(bool(g.failed) for g in grades)
-    look = sum(bool(g.reviews) for g in grades)
-    copies = sum(bool(g.same_as) for g in grades)
+    counts = tally(grades)
+    perfect, failed, look, copies = counts["passed"], counts["failed"], counts["look"], counts["copies"]
     return (f"graded {len(grades)} submission{'s' * (len(grades) != 1)}: {perfect} passed every check, "
             f"{failed} failed some"
             + (f"; {look} need{'s' * (look == 1)} a look (REVIEW: no grade until a person decides)" if look else "")
