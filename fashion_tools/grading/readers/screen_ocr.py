@@ -28,16 +28,19 @@ import numpy as np
 MAX_PIXELS = 40_000_000  # an 8K screen is 33 million pixels: a larger picture is no screenshot
 MIN_PITCH = 7  # px: text lines closer than this are too small to read (a thumbnail)
 INK = 48  # a pixel this far from the background (of 255) is ink: JPEG's noise stays well below it
+INK_GAIN = 1.2  # the ink darkened a little for Tesseract: more, and a dotted zero fills into an 8 (light theme)
 TARGET_PITCH = 44  # px: the line height each line is scaled to (Tesseract reads glyphs ~30 px tall best)
 RADII: dict = {}  # glyph_radius' answers for the picture being read
 GLYPH_NOISE = 0.01  # mean difference (0-1) of two images of one glyph: a PNG's are identical, a JPEG's not quite
 MIN_CONFIDENCE = 60  # Tesseract's word confidence (0-100) below which a read is not confident
 CONTEXT_WEIGHT = 10  # a digit read among others counts this many lone ones: alone, a dotted zero reads as '8'
+STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
 LOOK_ALIKES = "lIO|©®@SBo"  # what Tesseract reads a digit as, in a word
-SPACE_GAP = 0.9  # a blank gap this many cells wide between inked columns is a space
+CELL_MARGIN = 0.15  # of a cell's width at each side, where a neighbour's ink may reach: not its own
 # A token that reads as a number (look-alikes of digits included): brackets, signs, digits, separators
 NUMERIC = re.compile(r"[\[\]()]*[-+]?[\dO©®@Il|SB][\dO©®@Il|SB.,/%]*[\[\]()]*,?")
 DIGITS_ALPHABET = '"0123456789.,/%[]()-+ "'  # with the space, or Tesseract runs the numbers together
+WORDLIKE = re.compile(r"\d|[^\W\d_]{2}")  # a digit or two letters: a line of text, not a table's strokes
 NUMBER_LINE = re.compile(r"(?:array\()?[\[\]\d\s.,()]*")  # a line of a printed matrix
 
 
@@ -53,9 +56,24 @@ class ScreenText:
 
 
 @dataclass
+class Grid:
+    """The monospace grid: cell c spans x from edge(c) to edge(c + 1), px in the picture."""
+
+    width: float
+    centre0: float  # the centre of cell 0, in [0, width)
+
+    def cell(self, x: float) -> int:
+        return int(np.floor((x - self.centre0) / self.width + 0.5))
+
+    def edge(self, c: int) -> float:
+        return self.centre0 + (c - 0.5) * self.width
+
+
+@dataclass
 class Token:
     left: int  # px in the original picture
     right: int
+    first: int  # its first cell on the grid
     cells: int  # how many character cells it spans
     text: str = ""
     strong: bool = True  # Tesseract was confident of its read
@@ -109,14 +127,21 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-def long_runs(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
-    """Pixels in straight runs of ink longer than length along axis (0: vertical, 1: horizontal)."""
+def long_runs(mask: np.ndarray, length: int, axis: int, bridge: int = 0) -> np.ndarray:
+    """Pixels in straight runs of ink longer than length along axis (0: vertical, 1: horizontal), gaps of up
+    to bridge pixels bridged (xterm draws a table's box characters one cell at a time, a pixel apart)."""
     m = mask if axis == 1 else mask.T
     out = np.zeros_like(m)
     for y in np.flatnonzero(m.sum(axis=1) > length):
+        merged: list[list[int]] = []
         for a, b in runs(m[y]):
+            if merged and a - merged[-1][1] <= bridge:
+                merged[-1][1] = b
+            else:
+                merged.append([a, b])
+        for a, b in merged:
             if b - a > length:
-                out[y, a:b] = True
+                out[y, a:b] = m[y, a:b]
     return out if axis == 1 else out.T
 
 
@@ -133,30 +158,53 @@ def line_pitch(mask: np.ndarray) -> tuple[list[tuple[int, int]], float]:
     return lines, pitch
 
 
-def cell_width(mask: np.ndarray, pitch: float) -> float:
-    """The width of a character cell: the period of the columns' ink, searched between 0.35 and 0.8 of the
-    line pitch (monospace fonts are about half as wide as their lines are tall)."""
+def cell_grid(mask: np.ndarray, pitch: float) -> Grid:
+    """The character cells: their width is the period of the columns' ink, searched between 0.35 and 0.8 of
+    the line pitch (monospace fonts are about half as wide as their lines are tall), and their centres lie
+    where that period's wave peaks (glyphs sit in the middle of their cells)."""
     profile = mask.sum(axis=0).astype(float)
     profile -= profile.mean()
     x = np.arange(len(profile))
-    best, width = -1.0, pitch * 0.55
+    best, width, phase = -1.0, pitch * 0.55, 0.0
     for w in np.arange(max(3.0, 0.35 * pitch), 0.8 * pitch, 0.01):
-        score = abs(np.dot(profile, np.exp(-2j * np.pi * x / w)))
-        if score > best:
-            best, width = score, float(w)
-    return width
+        wave = np.dot(profile, np.exp(-2j * np.pi * x / w))
+        if abs(wave) > best:
+            best, width, phase = abs(wave), float(w), float(np.angle(wave))
+    return Grid(width, (-phase * width / (2 * np.pi)) % width)
 
 
-def tokens_of(mask_line: np.ndarray, cw: float) -> list[Token]:
-    """The runs of inked cells on a line, split at blank gaps of a space's width or more."""
-    columns = runs(mask_line.any(axis=0))
-    merged: list[list[int]] = []
-    for a, b in columns:
-        if merged and a - merged[-1][1] < SPACE_GAP * cw:
-            merged[-1][1] = b
+def line_grid(mask_line: np.ndarray, grid: Grid) -> Grid:
+    """The grid of one line: the picture's cell width, its own phase (Jupyter indents its outputs from its
+    code by a part of a cell), the nearest to the picture's so that cells keep their columns across lines."""
+    profile = mask_line.sum(axis=0).astype(float)
+    if np.count_nonzero(profile) < 3 * grid.width:  # too few glyphs to place the grid by
+        return grid
+    profile -= profile.mean()
+    wave = np.dot(profile, np.exp(-2j * np.pi * np.arange(len(profile)) / grid.width))
+    centre = (-float(np.angle(wave)) * grid.width / (2 * np.pi)) % grid.width
+    shift = (centre - grid.centre0 + grid.width / 2) % grid.width - grid.width / 2
+    return Grid(grid.width, grid.centre0 + shift)
+
+
+def tokens_of(mask_line: np.ndarray, grid: Grid) -> list[Token]:
+    """The runs of inked cells on a line: a space is a cell whose middle holds no ink."""
+    inked = mask_line.any(axis=0)
+    cells = sorted({grid.cell(x) for x in np.flatnonzero(inked)})
+    out: list[Token] = []
+    for c in cells:
+        margin = CELL_MARGIN * grid.width
+        a, b = max(0, round(grid.edge(c) + margin)), round(grid.edge(c + 1) - margin)
+        if not inked[a:max(a + 1, b)].any():  # only a neighbour's edge reaches into it: blank
+            continue
+        if out and out[-1].first + out[-1].cells == c:
+            out[-1].cells += 1
         else:
-            merged.append([a, b])
-    return [Token(a, b, max(1, round((b - a) / cw + 0.25))) for a, b in merged]
+            out.append(Token(0, 0, c, 1))
+    for t in out:
+        xs = np.flatnonzero(inked[max(0, round(grid.edge(t.first))):round(grid.edge(t.first + t.cells))])
+        start = max(0, round(grid.edge(t.first)))
+        t.left, t.right = (start + int(xs[0]), start + int(xs[-1]) + 1) if len(xs) else (start, start + 1)
+    return out
 
 
 def stacked(ink: np.ndarray, lines: list[tuple[int, int]], pitch: float,
@@ -178,7 +226,7 @@ def stacked(ink: np.ndarray, lines: list[tuple[int, int]], pitch: float,
             for t in keep[i]:
                 shown[t.left:t.right] = True
             strip[:, ~shown] = 0
-        dark = (255 - np.clip(strip * 2, 0, 255)).astype(np.uint8)
+        dark = (255 - np.clip(strip * INK_GAIN, 0, 255)).astype(np.uint8)
         h, w = max(1, round(strip.shape[0] * scale)), max(1, round(strip.shape[1] * scale))
         img = np.asarray(Image.fromarray(dark).resize((w, h), Image.LANCZOS))
         y = max(0, gap + i * (row_h + gap) + (row_h - h) // 2)
@@ -214,11 +262,11 @@ def looks_numeric(text: str) -> bool:
     return NUMERIC.fullmatch(text) is not None and any(c.isdigit() for c in text)
 
 
-def line_text(tokens: list[Token], cw: float, origin: float) -> str:
+def line_text(tokens: list[Token], origin: int) -> str:
     """The tokens at their columns: monospace spacing as the screen showed it."""
     out, col = "", 0
     for t in tokens:
-        at = max(col + (1 if out else 0), round((t.left - origin) / cw))
+        at = max(col + (1 if out else 0), t.first - origin)
         out += " " * (at - col) + t.text
         col = at + len(t.text)
     return out
@@ -229,22 +277,26 @@ def read_lines(ink: np.ndarray) -> ScreenText:
     mask = ink > INK
     # a window's border or frame: a line across a quarter of the picture, which no text is
     frame = long_runs(mask, max(40, mask.shape[0] // 4), 0) | long_runs(mask, max(40, mask.shape[1] // 4), 1)
+    frame |= np.roll(frame, 1, 0) | np.roll(frame, -1, 0) | np.roll(frame, 1, 1) | np.roll(frame, -1, 1)
     mask &= ~frame
     _, pitch0 = line_pitch(mask)
     if pitch0 < MIN_PITCH:
         raise Unreadable("no text large enough to read")
     # table rules, borders and progress bars: straight runs longer than a glyph, erased before reading
-    rules = long_runs(mask, int(1.5 * pitch0), 0) | long_runs(mask, int(2.5 * pitch0), 1)
+    bridge = max(1, round(0.1 * pitch0))
+    rules = long_runs(mask, int(1.5 * pitch0), 0, bridge) | long_runs(mask, int(2.5 * pitch0), 1, bridge)
     rules |= np.roll(rules, 1, 0) | np.roll(rules, -1, 0) | np.roll(rules, 1, 1) | np.roll(rules, -1, 1)  # their edges
-    ink = np.where(rules | (ink < INK // 2), 0, ink).astype(np.uint8)  # and the faint: borders, JPEG's noise
+    # the frame, the rules and the faint (borders, JPEG's noise) are not read
+    ink = np.where(frame | rules | (ink < INK // 2), 0, ink).astype(np.uint8)
     mask &= ~rules
     lines, pitch = line_pitch(mask)
     # a line cut by the picture's edge is left to the picture that shows it whole
     lines = [(a, b) for a, b in lines if b - a >= (0.75 if a == 0 or b == mask.shape[0] else 0.35) * pitch]
     if not lines or pitch < MIN_PITCH:
         raise Unreadable("no text large enough to read")
-    cw = cell_width(mask[np.concatenate([np.arange(a, b) for a, b in lines])], pitch)
-    tokens = [tokens_of(mask[a:b], cw) for a, b in lines]
+    grid = cell_grid(mask[np.concatenate([np.arange(a, b) for a, b in lines])], pitch)
+    grids = [line_grid(mask[a:b], grid) for a, b in lines]
+    tokens = [tokens_of(mask[a:b], g) for (a, b), g in zip(lines, grids, strict=True)]
     doubts: dict[int, str] = {}
     for i, words in enumerate(read_page(ink, lines, pitch, "--psm 6")):
         unsure = []
@@ -269,13 +321,14 @@ def read_lines(ink: np.ndarray) -> ScreenText:
             got = reads.get(id(t), [])
             t.numeric, t.text = True, "".join(w["text"] for w in got)
             t.strong = len(t.text) == t.cells and all(w["conf"] >= MIN_CONFIDENCE for w in got)
-    for i, why in vote_glyphs(ink, lines, tokens, cw).items():
+    for i, why in vote_glyphs(ink, lines, tokens, grids).items():
         doubts.setdefault(i, why)
-    origin = min((row[0].left for row in tokens if row), default=0)
-    texts = [line_text([t for t in row if t.text], cw, origin) for row in tokens]
+    origin = min((row[0].first for row in tokens if row), default=0)
+    texts = [line_text([t for t in row if t.text], origin) for row in tokens]
     for i, why in grid_doubts(texts).items():
         doubts.setdefault(i, why)
-    return ScreenText(texts, doubts)
+    kept = [i for i, text in enumerate(texts) if WORDLIKE.search(text)]  # not a table's leftover strokes
+    return ScreenText([texts[i] for i in kept], {n: doubts[i] for n, i in enumerate(kept) if i in doubts})
 
 
 def numeric_tokens(row: list[Token]) -> list[Token]:
@@ -296,15 +349,14 @@ def glyph(ink: np.ndarray) -> np.ndarray | None:
     return ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32) / 255
 
 
-def cell_glyphs(ink, line: tuple[int, int], t: Token, cw: float) -> list[np.ndarray | None]:
+def cell_glyphs(ink, line: tuple[int, int], t: Token, grid: Grid) -> list[np.ndarray | None]:
     """The glyph in each of a token's cells."""
     top, bottom = line
-    centre = (t.left + t.right) / 2
-    xs = [centre + (j - (t.cells - 1) / 2) * cw for j in range(t.cells)]
-    return [glyph(ink[top:bottom, max(0, round(x - cw / 2)):max(0, round(x + cw / 2))]) for x in xs]
+    return [glyph(ink[top:bottom, max(0, round(grid.edge(c))):max(0, round(grid.edge(c + 1)))])
+            for c in range(t.first, t.first + t.cells)]
 
 
-def vote_glyphs(ink, lines, tokens: list[list[Token]], cw: float) -> dict[int, str]:
+def vote_glyphs(ink, lines, tokens: list[list[Token]], grids: list[Grid]) -> dict[int, str]:
     """Every cell of a number (and every letter that looks like a digit) named by its look-alikes' reads: a
     screenshot shows each digit many times in one font, so glyphs that look the same are the same
     character, and the majority of Tesseract's confident reads of them names it (a dotted zero it reads
@@ -316,13 +368,13 @@ def vote_glyphs(ink, lines, tokens: list[list[Token]], cw: float) -> dict[int, s
             fits = len(t.text) == t.cells
             if not (t.numeric or fits and any(c in LOOK_ALIKES for c in t.text)):
                 continue
-            for j, g in enumerate(cell_glyphs(ink, lines[i], t, cw)):
+            for j, g in enumerate(cell_glyphs(ink, lines[i], t, grids[i])):
                 char = t.text[j] if fits else "?"
                 if g is None or not (t.numeric or char in LOOK_ALIKES):
                     continue
                 candidates.append((i, t, j, g))
                 if t.strong and t.numeric and char != " ":
-                    voters.append((g, char, CONTEXT_WEIGHT if t.cells > 2 else 1))
+                    voters.append((g, bracket_or_paren(char, g), CONTEXT_WEIGHT if t.cells > 2 else 1))
     if not candidates:
         return {}
     doubts: dict[int, str] = {}
@@ -338,7 +390,7 @@ def vote_glyphs(ink, lines, tokens: list[list[Token]], cw: float) -> dict[int, s
         own = t.text[j] if len(t.text) == t.cells else None
         if label is not None and count * 2 > sum(alike.values()):
             text = t.text if own else "?" * t.cells
-            t.text = text[:j] + label + text[j + 1:]
+            t.text = text[:j] + bracket_or_paren(label, g) + text[j + 1:]
         elif t.numeric and (label is not None or not t.strong or own is None):  # a word's letter stays
             doubts.setdefault(i, f"the character {j + 1} of {t.text!r} is not read with confidence")
     for i, row in enumerate(tokens):
@@ -346,6 +398,15 @@ def vote_glyphs(ink, lines, tokens: list[list[Token]], cw: float) -> dict[int, s
             if "?" in t.text or t.numeric and len(t.text) != t.cells:
                 doubts.setdefault(i, f"a number of {t.cells} characters read as {t.text!r}")
     return doubts
+
+
+def bracket_or_paren(char: str, g: np.ndarray) -> str:
+    """A bracket's stroke is straight from top to bottom, a parenthesis's is not: Tesseract reads a light
+    theme's ']' as ')' (numpy's rows would lose their ends)."""
+    if char not in "()[]":
+        return char
+    straight = float((g > 0.5 * g.max()).mean(axis=0).max()) >= STRAIGHT
+    return ("[" if straight else "(") if char in "([" else ("]" if straight else ")")
 
 
 def glyph_radius(votes: list[np.ndarray]) -> float:
