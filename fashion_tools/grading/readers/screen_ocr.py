@@ -337,7 +337,7 @@ def numeric_tokens(row: list[Token]) -> list[Token]:
     numeric = [t for t in row if not t.text or looks_numeric(t.text)]
     if len(numeric) * 2 <= len(row):
         return numeric
-    return [t for t in row if sum(c.isalpha() for c in t.text) < 2]  # 'array(' stays a word
+    return [t for t in row if t.cells < 3 or sum(c.isalpha() for c in t.text) < 2]  # 'array(' stays a word
 
 
 def glyph(ink: np.ndarray) -> np.ndarray | None:
@@ -370,7 +370,7 @@ def vote_glyphs(ink, lines, tokens: list[list[Token]], grids: list[Grid]) -> dic
                 continue
             for j, g in enumerate(cell_glyphs(ink, lines[i], t, grids[i])):
                 char = t.text[j] if fits else "?"
-                if g is None or not (t.numeric or char in LOOK_ALIKES):
+                if g is None or not (t.numeric or char in LOOK_ALIKES and digit_beside(t.text, j)):
                     continue
                 candidates.append((i, t, j, g))
                 if t.strong and t.numeric and char != " ":
@@ -378,6 +378,7 @@ def vote_glyphs(ink, lines, tokens: list[list[Token]], grids: list[Grid]) -> dic
     if not candidates:
         return {}
     doubts: dict[int, str] = {}
+    digit_height = float(np.median([v.shape[0] for v, c, _ in voters if c.isdigit()] or [0]))
     for i, t, j, g in candidates:
         same_size = [(v, c, w) for v, c, w in voters if v.shape == g.shape]
         distance = np.array([np.abs(v - g).mean() for v, _, _ in same_size])
@@ -388,16 +389,26 @@ def vote_glyphs(ink, lines, tokens: list[list[Token]], grids: list[Grid]) -> dic
                 alike[c] += w
         label, count = alike.most_common(1)[0] if alike else (None, 0)
         own = t.text[j] if len(t.text) == t.cells else None
-        if label is not None and count * 2 > sum(alike.values()):
+        if not (label is not None and count * 2 > sum(alike.values())):
+            label = bracket_by_shape(g, digit_height)
+        if label is not None:
             text = t.text if own else "?" * t.cells
             t.text = text[:j] + bracket_or_paren(label, g) + text[j + 1:]
-        elif t.numeric and (label is not None or not t.strong or own is None):  # a word's letter stays
+        elif t.numeric and (alike or not t.strong or own is None):  # a word's letter stays
             doubts.setdefault(i, f"the character {j + 1} of {t.text!r} is not read with confidence")
+        elif own is not None:
+            t.text = t.text[:j] + bracket_or_paren(own, g) + t.text[j + 1:]
     for i, row in enumerate(tokens):
         for t in row:
             if "?" in t.text or t.numeric and len(t.text) != t.cells:
                 doubts.setdefault(i, f"a number of {t.cells} characters read as {t.text!r}")
     return doubts
+
+
+def digit_beside(text: str, j: int) -> bool:
+    """A word's letter may be a misread digit beside a digit or in a word of two ('11lms', 'Fl', 'Os'), not
+    in a longer word ('INFO')."""
+    return len(text) <= 2 or any(0 <= k < len(text) and text[k].isdigit() for k in (j - 1, j + 1))
 
 
 def bracket_or_paren(char: str, g: np.ndarray) -> str:
@@ -407,6 +418,20 @@ def bracket_or_paren(char: str, g: np.ndarray) -> str:
         return char
     straight = float((g > 0.5 * g.max()).mean(axis=0).max()) >= STRAIGHT
     return ("[" if straight else "(") if char in "([" else ("]" if straight else ")")
+
+
+def bracket_by_shape(g: np.ndarray, digit_height: float) -> str | None:
+    """'[' or ']' when the glyph is one, whatever Tesseract read: taller than the digits (a bracket reaches
+    below the line), one straight stroke, serifs at both ends on the side the bracket opens to."""
+    m = g > 0.5 * g.max()
+    rows = np.flatnonzero(m.any(axis=1))
+    m = m[rows[0]:rows[-1] + 1]
+    columns = m.mean(axis=0)
+    if not digit_height or g.shape[0] < 1.15 * digit_height or columns.max() < STRAIGHT:
+        return None
+    if min(m[0].sum(), m[-1].sum()) < 2 or m[len(m) // 2].sum() >= min(m[0].sum(), m[-1].sum()):
+        return None  # no serifs: '|', 'l'
+    return "[" if columns.argmax() < g.shape[1] / 2 else "]"
 
 
 def glyph_radius(votes: list[np.ndarray]) -> float:
