@@ -69,17 +69,24 @@ def ocr_child(data: bytes):
         raise Refused(str(exc)) from None
 
 
-def same(a: str, b: str) -> bool:
+def same(a: str, b: str, unsure: bool = False) -> bool:
+    """Two reads of one line: alike, and with the same digits unless one of them is in doubt (two epochs'
+    lines differ only in their numbers: 'Epoch 3/10', 'Epoch 4/10')."""
     a, b = " ".join(a.split()), " ".join(b.split())
-    return a == b or bool(a and b) and SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_LINE
+    if a == b:
+        return True
+    alike = bool(a and b) and SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_LINE
+    return alike and (unsure or [c for c in a if c.isdigit()] == [c for c in b if c.isdigit()])
 
 
-def overlap(top: list[str], bottom: list[str]) -> int:
+def overlap(top: list[str], bottom: list[str], top_doubts=(), bottom_doubts=()) -> int:
     """How many lines at the end of top the start of bottom shows again (0: none found). The longest run
-    wins; runs of blank lines alone do not count."""
+    wins; runs of blank lines alone do not count; a line in doubt in either may differ in its digits."""
     for k in range(min(len(top), len(bottom)), MIN_OVERLAP - 1, -1):
-        pairs = list(zip(top[-k:], bottom[:k], strict=True))
-        if sum(bool(a.strip()) for a, _ in pairs) >= MIN_OVERLAP and all(same(a, b) for a, b in pairs):
+        start = len(top) - k
+        pairs = list(zip(top[start:], bottom[:k], strict=True))
+        if sum(bool(a.strip()) for a, _ in pairs) >= MIN_OVERLAP and all(
+                same(a, b, start + j in top_doubts or j in bottom_doubts) for j, (a, b) in enumerate(pairs)):
             return k
     return 0
 
@@ -96,7 +103,7 @@ def join_shots(shots: list[Shot], kind: str) -> Reading:
     origin: list[str] = []  # the picture each line comes from
     gaps = []
     for n, shot in enumerate(read):
-        k = overlap(lines, shot.lines) if lines else 0
+        k = overlap(lines, shot.lines, doubts, shot.doubts) if lines else 0
         if lines and k == 0:
             gaps.append(f"{read[n - 1].name} and {shot.name}")
             lines.append("")  # nothing is read across a gap: a matrix cut there stays cut
