@@ -440,8 +440,9 @@ def picture_sources(reading) -> tuple[dict[str, str], dict[str, str]]:
             continue
         names = [reading.where(start)] + [name for at, name in reading.parts if start < at < end]
         pictures[check] = ", ".join([n for n in dict.fromkeys(names) if n][:3]) or "a picture"
-        doubt = next((why for at, why in reading.doubts if start <= at < end), None)
-        if doubt:
+        doubt = next((why for at, why in reading.doubts if start <= at < end
+                      and (check != "training" or reading.text.startswith("Epoch", at))), None)
+        if doubt:  # (training's: only an epoch's header, the numbers it counts)
             doubts[check] = doubt
     return pictures, doubts
 
@@ -489,8 +490,16 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
         return dataclasses.replace(result, reason=reason)
     doubt = log.doubts.get(result.check)
     why = f"{doubt} could not be read with confidence" if doubt else \
-        "a digit misread in the picture would give the same"
+        cut_off(result, log) or "a digit misread in the picture would give the same"
     return reviewing(result.check, result.expected, result.found, f"{reason}; {why}: look at it")
+
+
+def cut_off(result: CheckResult, log: ParsedLog) -> str | None:
+    """Why a run read from pictures lacks its first epochs, when the pictures begin in the middle of it."""
+    seen = sorted(set(log.epochs or []))
+    if result.check != "training" or not seen or seen[0] == 1 or seen != list(range(seen[0], seen[-1] + 1)):
+        return None
+    return f"the pictures show the run from epoch {seen[0]} on: epochs 1 to {seen[0] - 1} may be above their top"
 
 
 def check_log(log: ParsedLog, exp: Expected, tolerance: float, loss_tolerance: float) -> list[CheckResult]:

@@ -32,10 +32,12 @@ INK_GAIN = 1.2  # the ink darkened a little for Tesseract: more, and a dotted ze
 TARGET_PITCH = 44  # px: the line height each line is scaled to (Tesseract reads glyphs ~30 px tall best)
 RADII: dict = {}  # glyph_radius' answers for the picture being read
 GLYPH_NOISE = 0.01  # mean difference (0-1) of two images of one glyph: a PNG's are identical, a JPEG's not quite
+GLYPH_EDGE = 96  # ink that bounds a glyph for comparison: JPEG's ringing stays below it, so one glyph keeps one size
 MIN_CONFIDENCE = 60  # Tesseract's word confidence (0-100) below which a read is not confident
 CONTEXT_WEIGHT = 10  # a digit read among others counts this many lone ones: alone, a dotted zero reads as '8'
 STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
 LOOK_ALIKES = "lIO|©®@SBo"  # what Tesseract reads a digit as, in a word
+MIN_GLYPH_PIXELS = 3  # of ink in a cell's middle for it to hold a glyph ('.' at 11 pt is 4)
 CELL_MARGIN = 0.15  # of a cell's width at each side, where a neighbour's ink may reach: not its own
 # A token that reads as a number (look-alikes of digits included): brackets, signs, digits, separators
 NUMERIC = re.compile(r"[\[\]()]*[-+]?[\dO©®@Il|SB][\dO©®@Il|SB.,/%]*[\[\]()]*,?")
@@ -194,7 +196,7 @@ def tokens_of(mask_line: np.ndarray, grid: Grid) -> list[Token]:
     for c in cells:
         margin = CELL_MARGIN * grid.width
         a, b = max(0, round(grid.edge(c) + margin)), round(grid.edge(c + 1) - margin)
-        if not inked[a:max(a + 1, b)].any():  # only a neighbour's edge reaches into it: blank
+        if mask_line[:, a:max(a + 1, b)].sum() < MIN_GLYPH_PIXELS:  # a neighbour's edge or JPEG's ringing
             continue
         if out and out[-1].first + out[-1].cells == c:
             out[-1].cells += 1
@@ -337,13 +339,13 @@ def numeric_tokens(row: list[Token]) -> list[Token]:
     numeric = [t for t in row if not t.text or looks_numeric(t.text)]
     if len(numeric) * 2 <= len(row):
         return numeric
-    return [t for t in row if t.cells < 3 or sum(c.isalpha() for c in t.text) < 2]  # 'array(' stays a word
+    return [t for t in row if not re.search(r"[^\W\d_]{4}", t.text)]  # 'array(' stays a word
 
 
 def glyph(ink: np.ndarray) -> np.ndarray | None:
     """A cell's glyph for comparison: its ink's bounding box at the picture's own pixels, 0 to 1 (glyphs of
     another size are other glyphs; resampled, a dotted zero and an eight come too close)."""
-    ys, xs = np.nonzero(ink > INK)
+    ys, xs = np.nonzero(ink > GLYPH_EDGE)
     if len(ys) == 0:
         return None
     return ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32) / 255
@@ -431,7 +433,9 @@ def bracket_by_shape(g: np.ndarray, digit_height: float) -> str | None:
         return None
     if min(m[0].sum(), m[-1].sum()) < 2 or m[len(m) // 2].sum() >= min(m[0].sum(), m[-1].sum()):
         return None  # no serifs: '|', 'l'
-    return "[" if columns.argmax() < g.shape[1] / 2 else "]"
+    stroke = np.flatnonzero(columns >= STRAIGHT).mean()
+    serifs = np.flatnonzero(m[0] | m[-1]).mean()
+    return "[" if serifs > stroke else "]"
 
 
 def glyph_radius(votes: list[np.ndarray]) -> float:
