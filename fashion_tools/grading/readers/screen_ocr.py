@@ -30,7 +30,6 @@ MIN_PITCH = 7  # px: text lines closer than this are too small to read (a thumbn
 INK = 48  # a pixel this far from the background (of 255) is ink: JPEG's noise stays well below it
 INK_GAIN = 1.2  # the ink darkened a little for Tesseract: more, and a dotted zero fills into an 8 (light theme)
 TARGET_PITCH = 44  # px: the line height each line is scaled to (Tesseract reads glyphs ~30 px tall best)
-RADII: dict = {}  # glyph_radius' answers for the picture being read
 GLYPH_NOISE = 0.01  # mean difference (0-1) of two images of one glyph: a PNG's are identical, a JPEG's not quite
 GLYPH_EDGE = 96  # ink that bounds a glyph for comparison: JPEG's ringing stays below it, so one glyph keeps one size
 MIN_CONFIDENCE = 60  # Tesseract's word confidence (0-100) below which a read is not confident
@@ -381,14 +380,21 @@ def vote_glyphs(ink, lines, tokens: list[list[Token]], grids: list[Grid]) -> dic
         return {}
     doubts: dict[int, str] = {}
     digit_height = float(np.median([v.shape[0] for v, c, _ in voters if c.isdigit()] or [0]))
+    groups: dict[tuple, tuple] = {}  # glyph size -> (the voters' glyphs stacked, their chars, weights, radius)
+    for shape in {v.shape for v, _, _ in voters}:
+        same = [(v, c, w) for v, c, w in voters if v.shape == shape]
+        stack = np.stack([v for v, _, _ in same])
+        groups[shape] = (stack, [c for _, c, _ in same], [w for _, _, w in same], glyph_radius(stack))
+    votes: dict[tuple, Counter[str]] = {}  # a glyph's look-alikes' votes: a PNG shows each glyph many times
     for i, t, j, g in candidates:
-        same_size = [(v, c, w) for v, c, w in voters if v.shape == g.shape]
-        distance = np.array([np.abs(v - g).mean() for v, _, _ in same_size])
-        radius = glyph_radius([v for v, _, _ in same_size])
-        alike: Counter[str] = Counter()
-        for (_, c, w), d in zip(same_size, distance, strict=True):
-            if d <= radius:
-                alike[c] += w
+        key = (g.shape, g.tobytes())
+        if key not in votes:
+            votes[key] = Counter()
+            if g.shape in groups:
+                stack, chars, weights, radius = groups[g.shape]
+                for k in np.flatnonzero(np.abs(stack - g).mean(axis=(1, 2)) <= radius):
+                    votes[key][chars[k]] += weights[k]
+        alike = votes[key]
         label, count = alike.most_common(1)[0] if alike else (None, 0)
         own = t.text[j] if len(t.text) == t.cells else None
         if not (label is not None and count * 2 > sum(alike.values())):
@@ -438,19 +444,17 @@ def bracket_by_shape(g: np.ndarray, digit_height: float) -> str | None:
     return "[" if serifs > stroke else "]"
 
 
-def glyph_radius(votes: list[np.ndarray]) -> float:
+def glyph_radius(stack: np.ndarray) -> float:
     """How far two images of one glyph may differ here: twice the typical distance of a glyph to its nearest
-    look-alike (none for a PNG's pixel-identical cells, JPEG's noise for a JPEG)."""
-    key = (len(votes), votes[0].shape) if votes else None
-    if key in RADII:
-        return RADII[key]
+    look-alike (none for a PNG's pixel-identical cells, JPEG's noise for a JPEG), of glyphs of one size."""
+    if len(stack) < 2:
+        return GLYPH_NOISE
     nearest = []
-    for k, v in enumerate(votes[:64]):
-        others = [np.abs(v - u).mean() for m, u in enumerate(votes) if m != k]
-        if others:
-            nearest.append(min(others))
-    RADII[key] = max(GLYPH_NOISE, 2 * float(np.median(nearest))) if nearest else GLYPH_NOISE
-    return RADII[key]
+    for k in range(min(64, len(stack))):
+        distance = np.abs(stack - stack[k]).mean(axis=(1, 2))
+        distance[k] = np.inf
+        nearest.append(float(distance.min()))
+    return max(GLYPH_NOISE, 2 * float(np.median(nearest)))
 
 
 def grid_doubts(texts: list[str]) -> dict[int, str]:
@@ -484,7 +488,6 @@ def read_screenshot(data: bytes) -> ScreenText:
     gray = open_picture(data)
     if min(gray.shape) < 2 * MIN_PITCH:
         raise Unreadable(f"a picture of {gray.shape[1]}x{gray.shape[0]} pixels, too small to show text")
-    RADII.clear()
     result = read_lines(ink_of(gray))
     if not any(line.strip() for line in result.lines):
         raise Unreadable("no text could be read in it")
