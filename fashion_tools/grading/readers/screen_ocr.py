@@ -338,7 +338,8 @@ def numeric_tokens(row: list[Token]) -> list[Token]:
     numeric = [t for t in row if not t.text or looks_numeric(t.text)]
     if len(numeric) * 2 <= len(row):
         return numeric
-    return [t for t in row if not re.search(r"[^\W\d_]{4}", t.text)]  # 'array(' stays a word
+    # a word read to the length of its cells stays one ('array([[', 'Out[14]:'); '117' read as 'LUZ.' does not
+    return [t for t in row if not (len(t.text) == t.cells and re.search(r"[^\W\d_]{3}", t.text))]
 
 
 def glyph(ink: np.ndarray) -> np.ndarray | None:
@@ -375,7 +376,8 @@ def vote_glyphs(ink, lines, tokens: list[list[Token]], grids: list[Grid]) -> dic
                     continue
                 candidates.append((i, t, j, g))
                 if t.strong and t.numeric and char != " ":
-                    voters.append((g, bracket_or_paren(char, g), CONTEXT_WEIGHT if t.cells > 2 else 1))
+                    among = sum(c.isdigit() for c in t.text) > 1  # a digit read among digits, not '0],' alone
+                    voters.append((g, bracket_or_paren(char, g), CONTEXT_WEIGHT if among else 1))
     if not candidates:
         return {}
     doubts: dict[int, str] = {}
