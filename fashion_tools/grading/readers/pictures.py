@@ -9,6 +9,7 @@ checks never fail on a misread (checks.pictured).
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -52,17 +53,19 @@ def read_shot(data: bytes, name: str) -> Shot:
         return Shot(name, problem=missing)
     if len(data) > MAX_PICTURE_BYTES:
         return Shot(name, problem=f"larger than {MAX_PICTURE_BYTES >> 20} MB")
-    try:
-        text = run_bounded(ocr_child, data, seconds=OCR_SECONDS)
-    except Refused as exc:
-        return Shot(name, problem=str(exc))
+    with tempfile.TemporaryDirectory(prefix="fashion-ocr-") as scratch:  # removed even if the child is killed
+        try:
+            text = run_bounded(ocr_child, data, scratch, seconds=OCR_SECONDS)
+        except Refused as exc:
+            return Shot(name, problem=str(exc))
     return Shot(name, text.lines, text.doubts)
 
 
-def ocr_child(data: bytes):
-    """screen_ocr's reading, its own refusal turned into the bounded child's."""
+def ocr_child(data: bytes, scratch: str):
+    """screen_ocr's reading, its own refusal turned into the bounded child's; Tesseract's files in scratch."""
     from fashion_tools.grading.readers import screen_ocr
 
+    tempfile.tempdir = scratch
     try:
         return screen_ocr.read_screenshot(data)
     except screen_ocr.Unreadable as exc:
