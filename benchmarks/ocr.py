@@ -50,7 +50,8 @@ KINDS = [  # (kind, truth, pictures)
                                                                            "word/media/image2.png"]),
 ]
 WHOLES = [SCREENS / "dark_11", SCREENS / "light_14", SCREENS / "report_terminal.docx",
-          SCREENS / "terminal_light.pdf", REAL / "report_screenshots.docx", REAL / "screenshots.pdf"]
+          SCREENS / "terminal_light.pdf", REAL / "report_screenshots.docx", REAL / "screenshots.pdf",
+          SCREENS / "wrong_architecture_summary.png", SCREENS / "epochs5_end.png"]  # two runs with a mistake
 
 
 def squeeze(line: str) -> str:

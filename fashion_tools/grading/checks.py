@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fashion_tools.grading.expected import SHAPE_NAMES, Expected, Spread, normal_kind, same_kind
+from fashion_tools.grading.expected import KERAS_LAYERS, SHAPE_NAMES, Expected, Spread, normal_kind, same_kind
 from fashion_tools.grading.logparse import ParsedLog
+from fashion_tools.grading.readers.screen_ocr import WORD_DOUBT
 
 if TYPE_CHECKING:
     from fashion_tools.grading.submissions import Submission
@@ -440,9 +441,10 @@ def picture_sources(reading) -> tuple[dict[str, str], dict[str, str]]:
             continue
         names = [reading.where(start)] + [name for at, name in reading.parts if start < at < end]
         pictures[check] = ", ".join([n for n in dict.fromkeys(names) if n][:3]) or "a picture"
-        doubt = next((why for at, why in reading.doubts if start <= at < end
-                      and (check != "training" or reading.text.startswith("Epoch", at))), None)
-        if doubt:  # (training's: only an epoch's header, the numbers it counts)
+        inside = [why for at, why in reading.doubts if start <= at < end
+                  and (check != "training" or reading.text.startswith("Epoch", at))]  # training counts headers
+        doubt = next((why for why in inside if WORD_DOUBT not in why), inside[0] if inside else None)
+        if doubt:  # a number's doubt first: it is the one that can make a check fail
             doubts[check] = doubt
     return pictures, doubts
 
@@ -452,15 +454,17 @@ def plainly_failed(result: CheckResult, log: ParsedLog) -> bool:
     not on a misread: words rather than digits (the declared epochs in every header, a class name, a
     traceback), or a layer table whose counts add up to its total. Other digits are never enough: a
     glyph misread is misread alike everywhere, so two numbers agreeing proves nothing."""
-    if result.check in log.doubts:
+    doubt = log.doubts.get(result.check)
+    if doubt and not (result.check == "architecture" and WORD_DOUBT in doubt):  # a layer's name, not its counts
         return False
     if result.reason.startswith("not reached"):
         return True
     if result.check == "training":
         return result.reason.startswith("it trained") and len(log.epochs) >= 2
-    if result.check == "architecture":
+    if result.check == "architecture":  # counts that add up, of layers of kinds Keras has (not a misread word)
         counts = [layer.params for layer in log.layers or []]
-        return None not in counts and log.total_params is not None and sum(counts) == log.total_params
+        kinds = all(normal_kind(layer.kind) in KERAS_LAYERS for layer in log.layers or [])
+        return kinds and None not in counts and log.total_params is not None and sum(counts) == log.total_params
     if result.check == "prediction":
         from fashion_tools.network import LABELS
 
@@ -495,11 +499,15 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
 
 
 def cut_off(result: CheckResult, log: ParsedLog) -> str | None:
-    """Why a run read from pictures lacks its first epochs, when the pictures begin in the middle of it."""
+    """Why a run read from pictures lacks epochs, when the pictures begin or end in the middle of it."""
     seen = sorted(set(log.epochs or []))
-    if result.check != "training" or not seen or seen[0] == 1 or seen != list(range(seen[0], seen[-1] + 1)):
+    if result.check != "training" or not seen or seen != list(range(seen[0], seen[-1] + 1)):
         return None
-    return f"the pictures show the run from epoch {seen[0]} on: epochs 1 to {seen[0] - 1} may be above their top"
+    if seen[0] > 1:
+        return f"the pictures show the run from epoch {seen[0]} on: epochs 1 to {seen[0] - 1} may be above their top"
+    if log.epochs_declared and seen[-1] < log.epochs_declared and not log.stopped:
+        return f"the pictures show the run up to epoch {seen[-1]}: the later epochs may be below their bottom"
+    return None
 
 
 def check_log(log: ParsedLog, exp: Expected, tolerance: float, loss_tolerance: float) -> list[CheckResult]:

@@ -9,7 +9,7 @@ cell width from the columns' period; each line is scaled to the height Tesseract
 the lines are stacked into one regular page (one call for the picture). Then every token that
 reads as a number (a run of cells between blank cells) is read again, alone, with a digit alphabet,
 and must have as many characters as it has cells; a line where that fails, where Tesseract is
-unsure of a word, or whose row of a printed matrix holds another count of numbers than its
+unsure of a word with a digit, or whose row of a printed matrix holds another count of numbers than its
 neighbours, is a doubt: the caller's checks do not fail on it. Debian's tesseract-ocr is run as a
 program (pytesseract), one thread (its OpenMP threads only contend on a small CPU).
 """
@@ -41,6 +41,7 @@ CELL_MARGIN = 0.15  # of a cell's width at each side, where a neighbour's ink ma
 # A token that reads as a number (look-alikes of digits included): brackets, signs, digits, separators
 NUMERIC = re.compile(r"[\[\]()]*[-+]?[\dO©®@Il|SB][\dO©®@Il|SB.,/%]*[\[\]()]*,?")
 DIGITS_ALPHABET = '"0123456789.,/%[]()-+ "'  # with the space, or Tesseract runs the numbers together
+WORD_DOUBT = "Tesseract is unsure of the word"  # a word's doubt, not a number's
 WORDLIKE = re.compile(r"\d|[^\W\d_]{2}")  # a digit or two letters: a line of text, not a table's strokes
 NUMBER_LINE = re.compile(r"(?:array\()?[\[\]\d\s.,()]*")  # a line of a printed matrix
 
@@ -307,9 +308,12 @@ def read_lines(ink: np.ndarray) -> ScreenText:
                 t.text = f"{t.text} {w['text']}" if t.text else w["text"]
                 t.strong = t.strong and w["conf"] >= MIN_CONFIDENCE
                 unsure += [] if t.strong else [w["text"]]
-        numeric = numeric_tokens(tokens[i])
-        if any(w not in {t.text for t in numeric} for w in unsure):
-            doubts[i] = f"Tesseract is unsure of {unsure[0]!r}"
+        # a word with a digit ('11lms', 'conv2d'): a misread word without one ('max') is no keyword, which the
+        # checks send to a person themselves
+        read_again = {t.text for t in numeric_tokens(tokens[i])}
+        unsure = [w for w in unsure if w not in read_again and any(c.isdigit() for c in w)]
+        if unsure:
+            doubts[i] = f"{WORD_DOUBT} {unsure[0]!r}"
     numeric = [numeric_tokens(row) for row in tokens]
     config = f"--psm 6 -c tessedit_char_whitelist={DIGITS_ALPHABET}"
     for i, words in enumerate(read_page(ink, lines, pitch, config, numeric)):
@@ -334,12 +338,12 @@ def read_lines(ink: np.ndarray) -> ScreenText:
 
 def numeric_tokens(row: list[Token]) -> list[Token]:
     """The tokens of a line to read again as numbers: those that read as one, or were not read; on a line
-    mostly of numbers (a matrix row), every token."""
+    mostly of numbers (a matrix row: most of its tokens, and at most one word), every token but a word."""
     numeric = [t for t in row if not t.text or looks_numeric(t.text)]
-    if len(numeric) * 2 <= len(row):
-        return numeric
-    # a word read to the length of its cells stays one ('array([[', 'Out[14]:'); '117' read as 'LUZ.' does not
-    return [t for t in row if not (len(t.text) == t.cells and re.search(r"[^\W\d_]{3}", t.text))]
+    words = [t for t in row if len(t.text) == t.cells and re.search(r"[^\W\d_]{3}", t.text)]
+    if len(numeric) * 2 <= len(row) or len(words) > 1:
+        return numeric  # words with numbers: 'X train shape: (60000, 28, 28)', a summary's row
+    return [t for t in row if t not in words]  # 'array([[' stays a word; '117' read as 'LUZ.' does not
 
 
 def glyph(ink: np.ndarray) -> np.ndarray | None:

@@ -17,6 +17,7 @@ assembly, as a student's paste into an editor is. The versions of each program a
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -255,14 +256,19 @@ THEMES = {"dark": ["-bg", "#1e1e1e", "-fg", "#d4d4d4"], "light": ["-bg", "white"
 SCREENS = REAL / "screens"
 
 
-def terminal_shots(theme: str, points: int, home: Path) -> list:
-    """What a student's screenshots of the run are: `cat keras3.log` in xterm (120x40, DejaVu Sans Mono at
+def terminal_shots(theme: str, points: int, home: Path, log: Path = REAL / "keras3.log") -> list:
+    """What a student's screenshots of the run are: `cat keras3.log` (or log) in xterm (120x40, DejaVu Sans Mono at
     `points`, a dark or a light theme) under Xvfb (96 dpi), the window captured by Pillow's ImageGrab; then
     Shift+PageUp (xterm scrolls back half a screen) and another capture, up to the top. Returns the
     pictures top to bottom (each half the one before), the last the end of the run as the window shows it."""
     from PIL import ImageGrab
 
-    log = student_copy(REAL / "keras3.log", home, "lab3")
+    if log.suffix == ".gz":  # tests/data/real/mistakes/ keeps its logs compressed
+        (home / "lab3").mkdir(parents=True, exist_ok=True)
+        (home / "lab3" / log.stem).write_bytes(gzip.decompress(log.read_bytes()))
+        log = home / "lab3" / log.stem
+    else:
+        log = student_copy(log, home, "lab3")
     display = ":91"
     env = {**__import__("os").environ, "DISPLAY": display}
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1400x24", "-dpi", "96", "-nolisten", "tcp"])
@@ -301,6 +307,13 @@ def screens(out: Path, home: Path, theme: str, points: int, pieces: bool) -> Non
     else:
         folder.mkdir(parents=True, exist_ok=True)
         shots[-1].save(folder / f"end_{theme}_{points}.png", optimize=True)
+
+
+def screens_mistake(out: Path, home: Path, log: Path, theme: str, points: int, shot: int, name: str) -> None:
+    """One screenshot of a run with a mistake a picture shows plainly, as a student hands in the one shot
+    that shows it: screens/<name>.png, the shot-th from the top (-1: the end of the run)."""
+    (out / "screens").mkdir(parents=True, exist_ok=True)
+    terminal_shots(theme, points, home, log)[shot].save(out / "screens" / f"{name}.png", optimize=True)
 
 
 def screens_jpeg(out: Path, home: Path) -> None:
@@ -356,6 +369,12 @@ CASES = {
     "screens_jpeg": screens_jpeg,
     "screens_report": screens_report,
     "screens_pdf": screens_pdf,
+    # the summary of a run with a 3x3 first convolution (its table, counts adding up to its total)
+    "screens_wrong_architecture": lambda out, home: screens_mistake(out, home, REAL / "wrong_architecture.log",
+                                                                    "dark", 11, 4, "wrong_architecture_summary"),
+    # the end of a 5-epoch run: 'Epoch N/5' in every header
+    "screens_epochs5": lambda out, home: screens_mistake(out, home, REAL / "mistakes" / "epochs5.log.gz", "light",
+                                                         14, -1, "epochs5_end"),
 }
 
 
