@@ -3,15 +3,17 @@
 Such a picture is a grid of monospace character cells on a plain background, dark or light. Read
 naively, Tesseract takes a dark terminal's zeros for '©' and runs columns together ('1 117' as
 '1117'). So, before it reads: the background is found (the commonest grey) and every pixel becomes
-its distance from it, dark on white whatever the theme; table rules and progress bars (straight
-runs longer than any glyph) are erased; the text lines are found from the rows with ink and the
-cell width from the columns' period; each line is scaled to the height Tesseract reads best and
-the lines are stacked into one regular page (one call for the picture). Then every token that
-reads as a number (a run of cells between blank cells) is read again, alone, with a digit alphabet,
-and must have as many characters as it has cells; a line where that fails, where Tesseract is
-unsure of a word with a digit, or whose row of a printed matrix holds another count of numbers than its
-neighbours, is a doubt: the caller's checks do not fail on it. Debian's tesseract-ocr is run as a
-program (pytesseract), one thread (its OpenMP threads only contend on a small CPU).
+its distance from it, dark on white whatever the theme; the window's frame, table rules and progress
+bars (straight runs longer than any glyph) are erased, and so is faint text (Jupyter's grey prompts);
+the text lines are found from the rows with ink, the cell width from the columns' period and the cells'
+places from its phase, line by line; each line is scaled to the height Tesseract reads best and the
+lines are stacked into one regular page (one call for the picture). Then every token that reads as a
+number (a run of inked cells) is read again, alone, with a digit alphabet, and must have as many
+characters as it has cells; each digit is named by the reads of the cells that show the same glyph. A
+line where that fails, where Tesseract is unsure of a word with a digit, or whose row of a printed
+matrix holds another count of numbers than its neighbours, is a doubt: the caller's checks do not fail
+on it. Debian's tesseract-ocr is run as a program (pytesseract), one thread (its OpenMP threads only
+contend on a small CPU).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ CONTEXT_WEIGHT = 10  # a digit read among others counts this many lone ones: alo
 STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
 LOOK_ALIKES = "lIO|©®@SBo"  # what Tesseract reads a digit as, in a word
 MIN_GLYPH_PIXELS = 3  # of ink in a cell's middle for it to hold a glyph ('.' at 11 pt is 4)
+FAINT = 0.45  # of the picture's usual ink: text this faint is a UI's label (a prompt), not output
 CELL_MARGIN = 0.15  # of a cell's width at each side, where a neighbour's ink may reach: not its own
 # A token that reads as a number (look-alikes of digits included): brackets, signs, digits, separators
 NUMERIC = re.compile(r"[\[\]()]*[-+]?[\dO©®@Il|SB][\dO©®@Il|SB.,/%]*[\[\]()]*,?")
@@ -209,6 +212,20 @@ def tokens_of(mask_line: np.ndarray, grid: Grid) -> list[Token]:
     return out
 
 
+def without_faint(ink: np.ndarray, lines, tokens: list[list[Token]]) -> list[list[Token]]:
+    """The tokens less the faint ones, whose ink is erased: Jupyter's grey 'Out[14]:' prompt, at a third of
+    the output's contrast, reads as a stray '0' before the 'array([[' it stands beside."""
+    peaks = [[int(ink[a:b, t.left:t.right].max()) for t in row] for (a, b), row in zip(lines, tokens, strict=True)]
+    usual = float(np.median([p for row in peaks for p in row] or [0]))
+    kept = []
+    for (a, b), row, row_peaks in zip(lines, tokens, peaks, strict=True):
+        for t, peak in zip(row, row_peaks, strict=True):
+            if peak < FAINT * usual:
+                ink[a:b, t.left:t.right] = 0
+        kept.append([t for t, peak in zip(row, row_peaks, strict=True) if peak >= FAINT * usual])
+    return kept
+
+
 def stacked(ink: np.ndarray, lines: list[tuple[int, int]], pitch: float,
             keep: list[list[Token]] | None = None) -> tuple[np.ndarray, float]:
     """One page of the given lines (with keep, only those tokens' ink of each), dark on white, each line
@@ -266,11 +283,12 @@ def looks_numeric(text: str) -> bool:
 
 def line_text(tokens: list[Token], origin: int) -> str:
     """The tokens at their columns: monospace spacing as the screen showed it."""
-    out, col = "", 0
+    out, col, end = "", 0, None
     for t in tokens:
-        at = max(col + (1 if out else 0), t.first - origin)
+        gap = 0 if t.first == end else 1 if out else 0  # a call's name and its matrix touch: 'array([['
+        at = max(col + gap, t.first - origin)
         out += " " * (at - col) + t.text
-        col = at + len(t.text)
+        col, end = at + len(t.text), t.first + t.cells
     return out
 
 
@@ -299,6 +317,7 @@ def read_lines(ink: np.ndarray) -> ScreenText:
     grid = cell_grid(mask[np.concatenate([np.arange(a, b) for a, b in lines])], pitch)
     grids = [line_grid(mask[a:b], grid) for a, b in lines]
     tokens = [tokens_of(mask[a:b], g) for (a, b), g in zip(lines, grids, strict=True)]
+    tokens = without_faint(ink, lines, tokens)
     doubts: dict[int, str] = {}
     for i, words in enumerate(read_page(ink, lines, pitch, "--psm 6")):
         unsure = []
@@ -308,6 +327,7 @@ def read_lines(ink: np.ndarray) -> ScreenText:
                 t.text = f"{t.text} {w['text']}" if t.text else w["text"]
                 t.strong = t.strong and w["conf"] >= MIN_CONFIDENCE
                 unsure += [] if t.strong else [w["text"]]
+        tokens[i] = [piece for t in tokens[i] for piece in split_call(t, grids[i])]
         # a word with a digit ('11lms', 'conv2d'): a misread word without one ('max') is no keyword, which the
         # checks send to a person themselves
         read_again = {t.text for t in numeric_tokens(tokens[i])}
@@ -334,6 +354,16 @@ def read_lines(ink: np.ndarray) -> ScreenText:
         doubts.setdefault(i, why)
     kept = [i for i, text in enumerate(texts) if WORDLIKE.search(text)]  # not a table's leftover strokes
     return ScreenText([texts[i] for i in kept], {n: doubts[i] for n, i in enumerate(kept) if i in doubts})
+
+
+def split_call(t: Token, grid: Grid) -> list[Token]:
+    """'array([[898,' as Jupyter shows a matrix: the call's name a word, the matrix's first row a number."""
+    name = re.match(r"[A-Za-z_]\w*\(", t.text)
+    if not name or len(t.text) != t.cells or name.end() == len(t.text):
+        return [t]
+    k, cut = name.end(), round(grid.edge(t.first + name.end()))
+    return [Token(t.left, cut, t.first, k, t.text[:k], t.strong),
+            Token(cut, t.right, t.first + k, t.cells - k, t.text[k:], t.strong)]
 
 
 def numeric_tokens(row: list[Token]) -> list[Token]:
