@@ -144,3 +144,19 @@ def test_numpy_array_result_is_the_confusion_matrix():
     with np.printoptions(threshold=50):  # abridged with '...': a person reads it
         found, doubt = parse_confusion_matrix(f"== CONFUSION MATRIX ==\n{cm}\n")
     assert found is None and "abridged" in doubt
+
+
+def test_without_tesseract_a_screenshot_says_how_to_install_it(monkeypatch):
+    """A machine without Debian's tesseract-ocr: the picture goes to a person, and the reason names the
+    packages (and the requirements file that pins pytesseract) rather than failing or guessing."""
+    import pytesseract
+
+    def missing():
+        raise pytesseract.TesseractNotFoundError()
+
+    monkeypatch.setattr(pytesseract, "get_tesseract_version", missing)
+    reading = read_file(REAL / "screens" / "end_dark_14.png", LIMIT)
+    assert reading.review and reading.text is None
+    assert "apt-get install tesseract-ocr tesseract-ocr-eng; pip install -r requirements.txt" in reading.problem
+    assert (Path(__file__).parent.parent / "requirements.txt").read_text().count("requirements-base.txt") == 1
+    assert "pytesseract==" in (Path(__file__).parent.parent / "requirements-base.txt").read_text()

@@ -93,7 +93,7 @@ def tesseract_ready() -> str | None:
         pytesseract.get_tesseract_version()
     except Exception:  # no module, or no program: the same answer
         return "pictures are read with Tesseract, which is not installed here (apt-get install tesseract-ocr " \
-               "tesseract-ocr-eng; pip install -r requirements-ocr.txt)"
+               "tesseract-ocr-eng; pip install -r requirements.txt)"
     return None
 
 
