@@ -46,6 +46,8 @@ KINDS = [  # (kind, truth, pictures)
     ("light 11 pt, end shot", "terminal", [SCREENS / "end_light_11.png"]),
     ("light 14 pt, 7 overlapping shots", "terminal", sorted((SCREENS / "light_14").glob("*.png"))),
     ("dark 11 pt end shot as JPEG q70", "terminal", [SCREENS / "end_dark_11_q70.jpg"]),
+    ("Liberation Mono 12 pt dark, end shot", "terminal", [SCREENS / "end_liberation_dark_12.png"]),
+    ("Noto Mono 12 pt light, end shot", "terminal", [SCREENS / "end_noto_light_12.png"]),
     ("Jupyter in Chromium, 2 shots (report_screenshots.docx)", "jupyter", ["word/media/image1.png",
                                                                            "word/media/image2.png"]),
 ]

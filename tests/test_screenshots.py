@@ -1,6 +1,6 @@
 """Screenshots graded by what they show (issue 22): real xterm screenshots of keras3.log (dark and light
-themes, two font sizes, overlapping pieces of the whole run and single shots of its end, a JPEG at
-quality 70), the dark pieces pasted into a Word report and the light ones saved as a PDF of pictures, made
+themes, two font sizes, three fonts, overlapping pieces of the whole run and single shots of its end, a
+JPEG at quality 70), the dark pieces pasted into a Word report and the light ones saved as a PDF of pictures, made
 by tests/data/lecture/make_renders.py. Each hand-in gets every check's verdict asserted. Nothing read
 from a picture fails on a misread: what OCR cannot read with confidence is REVIEW; a bad picture is one
 reason, within the readers' bounds."""
@@ -42,6 +42,9 @@ CASES = {
     "end_dark_14.png": (END, END_WORDS, "read by OCR from 1 picture"),
     "end_light_11.png": (END, END_WORDS, "read by OCR from 1 picture"),
     "end_dark_11_q70.jpg": ({**END, "f1": "REVIEW"}, {**END_WORDS, "f1": "not read with confidence"}, ""),
+    # other terminal fonts: Liberation Mono (a zero with no dot, '1' read as 'i' in 'F1') and Noto Mono
+    "end_liberation_dark_12.png": (END, END_WORDS, ""),
+    "end_noto_light_12.png": (END, END_WORDS, ""),
     # A picture that shows a failure plainly fails as the log would. The summary of a run with a 3x3 first
     # convolution: its counts add up to its total, read with confidence (every other number: a person).
     "wrong_architecture_summary.png": ({**dict.fromkeys(ALL_PASS, "REVIEW"), "architecture": "FAIL",

@@ -256,7 +256,8 @@ THEMES = {"dark": ["-bg", "#1e1e1e", "-fg", "#d4d4d4"], "light": ["-bg", "white"
 SCREENS = REAL / "screens"
 
 
-def terminal_shots(theme: str, points: int, home: Path, log: Path = REAL / "keras3.log") -> list:
+def terminal_shots(theme: str, points: int, home: Path, log: Path = REAL / "keras3.log",
+                   font: str = "DejaVu Sans Mono") -> list:
     """What a student's screenshots of the run are: `cat keras3.log` (or log) in xterm (120x40, DejaVu Sans Mono at
     `points`, a dark or a light theme) under Xvfb (96 dpi), the window captured by Pillow's ImageGrab; then
     Shift+PageUp (xterm scrolls back half a screen) and another capture, up to the top. Returns the
@@ -274,7 +275,7 @@ def terminal_shots(theme: str, points: int, home: Path, log: Path = REAL / "kera
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1400x24", "-dpi", "96", "-nolisten", "tcp"])
     try:
         time.sleep(1)
-        term = subprocess.Popen(["xterm", "-geometry", "120x40+0+0", "-fa", "DejaVu Sans Mono", "-fs", str(points),
+        term = subprocess.Popen(["xterm", "-geometry", "120x40+0+0", "-fa", font, "-fs", str(points),
                                  *THEMES[theme], "-sl", "2000", "-e", "sh", "-c", f"cat {log}; sleep 600"], env=env)
         time.sleep(3)
         window = subprocess.run(["xdotool", "search", "--sync", "--class", "xterm"], env=env, capture_output=True,
@@ -309,11 +310,12 @@ def screens(out: Path, home: Path, theme: str, points: int, pieces: bool) -> Non
         shots[-1].save(folder / f"end_{theme}_{points}.png", optimize=True)
 
 
-def screens_mistake(out: Path, home: Path, log: Path, theme: str, points: int, shot: int, name: str) -> None:
-    """One screenshot of a run with a mistake a picture shows plainly, as a student hands in the one shot
-    that shows it: screens/<name>.png, the shot-th from the top (-1: the end of the run)."""
+def screens_one(out: Path, home: Path, log: Path, theme: str, points: int, shot: int, name: str,
+                font: str = "DejaVu Sans Mono") -> None:
+    """One screenshot, as a student hands in the one shot that shows what matters: screens/<name>.png, the
+    shot-th from the top (-1: the end of the run)."""
     (out / "screens").mkdir(parents=True, exist_ok=True)
-    terminal_shots(theme, points, home, log)[shot].save(out / "screens" / f"{name}.png", optimize=True)
+    terminal_shots(theme, points, home, log, font)[shot].save(out / "screens" / f"{name}.png", optimize=True)
 
 
 def screens_jpeg(out: Path, home: Path) -> None:
@@ -370,11 +372,16 @@ CASES = {
     "screens_report": screens_report,
     "screens_pdf": screens_pdf,
     # the summary of a run with a 3x3 first convolution (its table, counts adding up to its total)
-    "screens_wrong_architecture": lambda out, home: screens_mistake(out, home, REAL / "wrong_architecture.log",
-                                                                    "dark", 11, 4, "wrong_architecture_summary"),
+    "screens_wrong_architecture": lambda out, home: screens_one(out, home, REAL / "wrong_architecture.log",
+                                                                "dark", 11, 4, "wrong_architecture_summary"),
     # the end of a 5-epoch run: 'Epoch N/5' in every header
-    "screens_epochs5": lambda out, home: screens_mistake(out, home, REAL / "mistakes" / "epochs5.log.gz", "light",
-                                                         14, -1, "epochs5_end"),
+    "screens_epochs5": lambda out, home: screens_one(out, home, REAL / "mistakes" / "epochs5.log.gz", "light",
+                                                     14, -1, "epochs5_end"),
+    # other terminal fonts: Liberation Mono (Courier New's metrics, a zero with no dot), Noto Mono
+    "screens_end_liberation": lambda out, home: screens_one(out, home, REAL / "keras3.log", "dark", 12, -1,
+                                                            "end_liberation_dark_12", "Liberation Mono"),
+    "screens_end_noto": lambda out, home: screens_one(out, home, REAL / "keras3.log", "light", 12, -1,
+                                                      "end_noto_light_12", "Noto Mono"),
 }
 
 
