@@ -451,16 +451,19 @@ def picture_sources(reading) -> tuple[dict[str, str], dict[str, str]]:
 
 def plainly_failed(result: CheckResult, log: ParsedLog) -> bool:
     """Whether a check that failed on numbers read from a picture failed on what the picture shows plainly,
-    not on a misread: words rather than digits (the declared epochs in every header, a class name, a
-    traceback), or a layer table whose counts add up to its total. Other digits are never enough: a
-    glyph misread is misread alike everywhere, so two numbers agreeing proves nothing."""
+    not on a misread: words rather than digits (a class name, a traceback), the declared epochs in every
+    header with the epochs counted up to them, or a layer table whose counts add up to its total. Other
+    digits are never enough: a glyph misread is misread alike everywhere, so two numbers agreeing proves
+    nothing."""
     doubt = log.doubts.get(result.check)
     if doubt and not (result.check == "architecture" and WORD_DOUBT in doubt):  # a layer's name, not its counts
         return False
     if result.reason.startswith("not reached"):
         return True
-    if result.check == "training":
-        return result.reason.startswith("it trained") and len(log.epochs) >= 2
+    if result.check == "training":  # 'Epoch 5/15' ... 'Epoch 15/15': the epochs it counts run on to it
+        seen = sorted(set(log.epochs))  # ('Epoch 10/10' read 'Epoch 18/18' leaves 10 to 17 out: a misread)
+        return (result.reason.startswith("it trained") and len(seen) >= 2
+                and seen == list(range(seen[0], seen[-1] + 1)) and seen[-1] == log.epochs_declared)
     if result.check == "architecture":  # counts that add up, of layers of kinds Keras has (not a misread word)
         counts = [layer.params for layer in log.layers or []]
         kinds = all(normal_kind(layer.kind) in KERAS_LAYERS for layer in log.layers or [])
