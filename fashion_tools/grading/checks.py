@@ -461,9 +461,9 @@ def plainly_failed(result: CheckResult, log: ParsedLog) -> bool:
     if result.reason.startswith("not reached"):
         return True
     if result.check == "training":  # 'Epoch 5/15' ... 'Epoch 15/15': the epochs it counts run on to it
-        seen = sorted(set(log.epochs))  # ('Epoch 10/10' read 'Epoch 18/18' leaves 10 to 17 out: a misread)
+        seen = epoch_run(log)  # ('Epoch 10/10' read 'Epoch 18/18' leaves 10 to 17 out: a misread)
         return (result.reason.startswith("it trained") and len(seen) >= 2
-                and seen == list(range(seen[0], seen[-1] + 1)) and seen[-1] == log.epochs_declared)
+                and seen[-1] == log.epochs_declared)
     if result.check == "architecture":  # counts that add up, of layers of kinds Keras has (not a misread word)
         counts = [layer.params for layer in log.layers or []]
         kinds = all(normal_kind(layer.kind) in KERAS_LAYERS for layer in log.layers or [])
@@ -501,10 +501,16 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
     return reviewing(result.check, result.expected, result.found, f"{reason}; {why}: look at it")
 
 
+def epoch_run(log: ParsedLog) -> list[int]:
+    """The epochs counted, when they run one after the other with none missing between; else []."""
+    seen = sorted(set(log.epochs or []))
+    return seen if seen and seen == list(range(seen[0], seen[-1] + 1)) else []
+
+
 def cut_off(result: CheckResult, log: ParsedLog) -> str | None:
     """Why a run read from pictures lacks epochs, when the pictures begin or end in the middle of it."""
-    seen = sorted(set(log.epochs or []))
-    if result.check != "training" or not seen or seen != list(range(seen[0], seen[-1] + 1)):
+    seen = epoch_run(log)
+    if result.check != "training" or not seen:
         return None
     if seen[0] > 1:
         return f"the pictures show the run from epoch {seen[0]} on: epochs 1 to {seen[0] - 1} may be above their top"

@@ -150,6 +150,11 @@ def long_runs(mask: np.ndarray, length: int, axis: int, bridge: int = 0) -> np.n
     return out if axis == 1 else out.T
 
 
+def with_edges(mask: np.ndarray) -> np.ndarray:
+    """The mask and the pixels beside it: a line's anti-aliased edges."""
+    return mask | np.roll(mask, 1, 0) | np.roll(mask, -1, 0) | np.roll(mask, 1, 1) | np.roll(mask, -1, 1)
+
+
 def line_pitch(mask: np.ndarray) -> tuple[list[tuple[int, int]], float]:
     """The rows of text (top, bottom) and the line pitch: the commonest distance between line tops."""
     lines = [(a, b) for a, b in runs(mask.any(axis=1)) if b - a >= 3]
@@ -169,13 +174,15 @@ def cell_grid(mask: np.ndarray, pitch: float) -> Grid:
     where that period's wave peaks (glyphs sit in the middle of their cells)."""
     profile = mask.sum(axis=0).astype(float)
     profile -= profile.mean()
-    x = np.arange(len(profile))
-    best, width, phase = -1.0, pitch * 0.55, 0.0
-    for w in np.arange(max(3.0, 0.35 * pitch), 0.8 * pitch, 0.01):
-        wave = np.dot(profile, np.exp(-2j * np.pi * x / w))
-        if abs(wave) > best:
-            best, width, phase = abs(wave), float(w), float(np.angle(wave))
-    return Grid(width, (-phase * width / (2 * np.pi)) % width)
+    waves = [(*wave(profile, float(w)), float(w)) for w in np.arange(max(3.0, 0.35 * pitch), 0.8 * pitch, 0.01)]
+    _, centre, width = max(waves, key=lambda strength_centre_width: strength_centre_width[0])
+    return Grid(width, centre)
+
+
+def wave(profile: np.ndarray, period: float) -> tuple[float, float]:
+    """(strength, where it peaks in [0, period)) of the columns' ink at this period."""
+    component = np.dot(profile, np.exp(-2j * np.pi * np.arange(len(profile)) / period))
+    return float(abs(component)), (-float(np.angle(component)) * period / (2 * np.pi)) % period
 
 
 def line_grid(mask_line: np.ndarray, grid: Grid) -> Grid:
@@ -185,8 +192,7 @@ def line_grid(mask_line: np.ndarray, grid: Grid) -> Grid:
     if np.count_nonzero(profile) < 3 * grid.width:  # too few glyphs to place the grid by
         return grid
     profile -= profile.mean()
-    wave = np.dot(profile, np.exp(-2j * np.pi * np.arange(len(profile)) / grid.width))
-    centre = (-float(np.angle(wave)) * grid.width / (2 * np.pi)) % grid.width
+    _, centre = wave(profile, grid.width)
     shift = (centre - grid.centre0 + grid.width / 2) % grid.width - grid.width / 2
     return Grid(grid.width, grid.centre0 + shift)
 
@@ -297,7 +303,7 @@ def read_lines(ink: np.ndarray) -> ScreenText:
     mask = ink > INK
     # a window's border or frame: a line across a quarter of the picture, which no text is
     frame = long_runs(mask, max(40, mask.shape[0] // 4), 0) | long_runs(mask, max(40, mask.shape[1] // 4), 1)
-    frame |= np.roll(frame, 1, 0) | np.roll(frame, -1, 0) | np.roll(frame, 1, 1) | np.roll(frame, -1, 1)
+    frame = with_edges(frame)
     mask &= ~frame
     _, pitch0 = line_pitch(mask)
     if pitch0 < MIN_PITCH:
@@ -305,8 +311,8 @@ def read_lines(ink: np.ndarray) -> ScreenText:
     # table rules, borders and progress bars: straight runs longer than a glyph, erased before reading
     bridge = max(1, round(0.1 * pitch0))
     rules = long_runs(mask, int(1.5 * pitch0), 0, bridge) | long_runs(mask, int(2.5 * pitch0), 1, bridge)
-    rules |= np.roll(rules, 1, 0) | np.roll(rules, -1, 0) | np.roll(rules, 1, 1) | np.roll(rules, -1, 1)  # their edges
-    # the frame, the rules and the faint (borders, JPEG's noise) are not read
+    rules = with_edges(rules)
+    # the frame, the rules and the pale (borders, JPEG's noise) are not read
     ink = np.where(frame | rules | (ink < INK // 2), 0, ink).astype(np.uint8)
     mask &= ~rules
     lines, pitch = line_pitch(mask)
@@ -319,6 +325,7 @@ def read_lines(ink: np.ndarray) -> ScreenText:
     tokens = [tokens_of(mask[a:b], g) for (a, b), g in zip(lines, grids, strict=True)]
     tokens = without_faint(ink, lines, tokens)
     doubts: dict[int, str] = {}
+    numeric: list[list[Token]] = []  # each line's tokens to read again as numbers
     for i, words in enumerate(read_page(ink, lines, pitch, "--psm 6")):
         unsure = []
         for w in words:
@@ -330,11 +337,11 @@ def read_lines(ink: np.ndarray) -> ScreenText:
         tokens[i] = [piece for t in tokens[i] for piece in split_call(t, grids[i])]
         # a word with a digit ('11lms', 'conv2d'): a misread word without one ('max') is no keyword, which the
         # checks send to a person themselves
-        read_again = {t.text for t in numeric_tokens(tokens[i])}
+        numeric.append(numeric_tokens(tokens[i]))
+        read_again = {t.text for t in numeric[i]}
         unsure = [w for w in unsure if w not in read_again and any(c.isdigit() for c in w)]
         if unsure:
             doubts[i] = f"{WORD_DOUBT} {unsure[0]!r}"
-    numeric = [numeric_tokens(row) for row in tokens]
     config = f"--psm 6 -c tessedit_char_whitelist={DIGITS_ALPHABET}"
     for i, words in enumerate(read_page(ink, lines, pitch, config, numeric)):
         reads: dict[int, list[dict]] = {}

@@ -299,15 +299,13 @@ def terminal_shots(theme: str, points: int, home: Path, log: Path = REAL / "kera
 
 def screens(out: Path, home: Path, theme: str, points: int, pieces: bool) -> None:
     """screens/<theme>_<points>/shot_N.png (the whole run, overlapping) or screens/end_<theme>_<points>.png."""
-    shots = terminal_shots(theme, points, home)
-    folder = out / "screens"
-    if pieces:
-        (folder / f"{theme}_{points}").mkdir(parents=True, exist_ok=True)
-        for n, shot in enumerate(shots, 1):
-            shot.save(folder / f"{theme}_{points}" / f"shot_{n}.png", optimize=True)
-    else:
-        folder.mkdir(parents=True, exist_ok=True)
-        shots[-1].save(folder / f"end_{theme}_{points}.png", optimize=True)
+    if not pieces:
+        return screens_one(out, home, REAL / "keras3.log", theme, points, -1, f"end_{theme}_{points}")
+    folder = out / "screens" / f"{theme}_{points}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, shot in enumerate(terminal_shots(theme, points, home), 1):
+        shot.save(folder / f"shot_{n}.png", optimize=True)
+    return None
 
 
 def screens_one(out: Path, home: Path, log: Path, theme: str, points: int, shot: int, name: str,
