@@ -19,7 +19,7 @@ import pytest
 from conftest import TOOL, assert_clean_error, lambda_model, run_tool
 
 import fashion_items
-from fashion_tools.grading.checks import CHECKS, LOG_CHECKS
+from fashion_tools.grading.check.numbers import CHECKS, LOG_CHECKS
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
 from fashion_tools.grading.reports.grades import csv_cell
 

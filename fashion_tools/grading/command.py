@@ -19,8 +19,12 @@ import numpy as np
 from fashion_tools.atomic import check_writable_folder, make_folder
 from fashion_tools.cli import add_data_dir, add_scheduler, non_negative_float
 from fashion_tools.errors import ToolError
-from fashion_tools.grading import rubric
-from fashion_tools.grading.checks import (
+from fashion_tools.grading.check import rubric
+from fashion_tools.grading.check.copies import same_runs
+from fashion_tools.grading.check.diagnosis import diagnose_grades, load_signatures
+from fashion_tools.grading.check.expected import Expected, load_expected
+from fashion_tools.grading.check.model_check import ReferenceTestSet, check_model
+from fashion_tools.grading.check.numbers import (
     CHECKS,
     DEFAULT_LOSS_TOLERANCE,
     DEFAULT_TOLERANCE,
@@ -31,11 +35,7 @@ from fashion_tools.grading.checks import (
     failing,
     reviewing,
 )
-from fashion_tools.grading.copies import same_runs
-from fashion_tools.grading.diagnosis import diagnose_grades, load_signatures
-from fashion_tools.grading.expected import Expected, load_expected
-from fashion_tools.grading.logparse import ParsedLog
-from fashion_tools.grading.model_check import ReferenceTestSet, check_model
+from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.platforms.exports import write_exports
 from fashion_tools.grading.reports.grades import as_json, table, totals, write_report
 from fashion_tools.grading.reports.html_page import write_page

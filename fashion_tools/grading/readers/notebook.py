@@ -11,7 +11,7 @@ import json
 import warnings
 
 from fashion_tools.errors import first_line
-from fashion_tools.grading.expected import json_depth
+from fashion_tools.grading.check.expected import json_depth
 from fashion_tools.grading.readers import Reading
 
 MAX_DEPTH = 64  # a notebook nests about 6 deep; a hostile file may nest a million

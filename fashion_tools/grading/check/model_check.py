@@ -9,9 +9,9 @@ from pathlib import Path
 
 from fashion_tools import data as fashion_data
 from fashion_tools.errors import ToolError, first_line
-from fashion_tools.grading.checks import EPS, MODEL_AGREEMENT, CheckResult, failing, layer_problems, passing
-from fashion_tools.grading.expected import Expected
-from fashion_tools.grading.logparse import ParsedLog
+from fashion_tools.grading.check.expected import Expected
+from fashion_tools.grading.check.numbers import EPS, MODEL_AGREEMENT, CheckResult, failing, layer_problems, passing
+from fashion_tools.grading.parse.values import ParsedLog
 
 
 class ReferenceTestSet:

@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fashion_tools.grading.summary import SummaryLayer, parse_layers, parse_total_params
-from fashion_tools.grading.textscan import MAX_TRIES, ascii_int, lines_after, lines_holding, matches, starting_line
+from fashion_tools.grading.parse.summary import SummaryLayer, parse_layers, parse_total_params
+from fashion_tools.grading.parse.textscan import (
+    MAX_TRIES,
+    ascii_int,
+    lines_after,
+    lines_holding,
+    matches,
+    starting_line,
+)
 
 MATRIX_LOOKAHEAD = 20  # lines between a heading and its matrix (warnings may come between)
 MAX_MATRIX_LINES = 3000  # numpy's wrapped 28x28 is ~56 lines; room for a narrow linewidth

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fashion_tools.grading.expected import KERAS_LAYERS, SHAPE_NAMES, Expected, Spread, normal_kind, same_kind
-from fashion_tools.grading.logparse import ParsedLog
+from fashion_tools.grading.check.expected import KERAS_LAYERS, SHAPE_NAMES, Expected, Spread, normal_kind, same_kind
+from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.readers.screen_ocr import WORD_DOUBT
 
 if TYPE_CHECKING:
@@ -536,7 +536,7 @@ class Grade:
     results: list[CheckResult] = field(default_factory=list)
     points: tuple[float, float] = (0.0, 0.0)  # (earned, maximum) under the rubric
     same_as: list[str] = field(default_factory=list)  # other submissions whose run printed the same numbers
-    diagnoses: list = field(default_factory=list)  # the common mistakes its numbers show (grading/diagnosis.py)
+    diagnoses: list = field(default_factory=list)  # the common mistakes its numbers show (grading/check/diagnosis.py)
     waived: dict[str, str] = field(default_factory=dict)  # failed checks a diagnosed mistake's first already counts
 
     @property

@@ -16,9 +16,9 @@ import dataclasses
 import itertools
 import re
 
-from fashion_tools.grading.logparse import ParsedLog, parse_sections
+from fashion_tools.grading.parse.textscan import MAX_TRIES, lines_holding, matches, starting_line
+from fashion_tools.grading.parse.values import ParsedLog, parse_sections
 from fashion_tools.grading.readers.console_log import clean_text
-from fashion_tools.grading.textscan import MAX_TRIES, lines_holding, matches, starting_line
 
 TRACEBACK = "Traceback (most recent call last)"
 # The exception line that ends a traceback: 'NameError: name ...', 'KeyboardInterrupt', 'keras.x.Error: ...'
