@@ -20,7 +20,7 @@ import pytest
 
 from fashion_tools.errors import ToolError
 from fashion_tools.grading.check.copies import groups_of_identical, same_runs
-from fashion_tools.grading.check.numbers import CHECKS, CheckResult
+from fashion_tools.grading.check.result import CHECKS, CheckResult
 from fashion_tools.grading.check.rubric import load_rubric, parse_points, points_for, score
 from fashion_tools.grading.platforms.bundles import Student, open_bundle
 from fashion_tools.grading.platforms.gradebooks import defuse, read_worksheet, write_canvas_csv, write_worksheet

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fashion_tools.grading.check import check_log
 from fashion_tools.grading.check.expected import load_expected
-from fashion_tools.grading.check.numbers import check_log
 from fashion_tools.grading.parse.runs import parse_text
 from fashion_tools.grading.readers.console_log import decode
 from fashion_tools.grading.submissions import parse_file

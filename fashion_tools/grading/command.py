@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import textwrap
@@ -19,19 +20,18 @@ import numpy as np
 from fashion_tools.atomic import check_writable_folder, make_folder
 from fashion_tools.cli import add_data_dir, add_scheduler, non_negative_float
 from fashion_tools.errors import ToolError
-from fashion_tools.grading.check import rubric
+from fashion_tools.grading.check import check_log, rubric
 from fashion_tools.grading.check.copies import same_runs
 from fashion_tools.grading.check.diagnosis import diagnose_grades, load_signatures
 from fashion_tools.grading.check.expected import Expected, load_expected
 from fashion_tools.grading.check.model_check import ReferenceTestSet, check_model
-from fashion_tools.grading.check.numbers import (
+from fashion_tools.grading.check.result import (
     CHECKS,
     DEFAULT_LOSS_TOLERANCE,
     DEFAULT_TOLERANCE,
     RULES,
     CheckResult,
     Grade,
-    check_log,
     failing,
     reviewing,
 )
@@ -172,8 +172,17 @@ def set_tolerances(args: argparse.Namespace, exp: Expected) -> None:
         args.loss_tolerance = loss
 
 
+def check_inputs(args: argparse.Namespace) -> None:
+    """Every path given exists: a typo of the instructor's is a usage error, never a student with a zero."""
+    for path in args.submissions:
+        if not os.path.lexists(path):
+            raise ToolError(f"{path}: no such file or folder; give a submission's log, notebook, report or folder, "
+                            "or a platform's download")
+
+
 def run(args: argparse.Namespace) -> int:
     """Grade every submission; 0 when all passed every check, 1 when any failed."""
+    check_inputs(args)
     check_outputs(args)
     given = rubric.load_rubric(args.rubric) if args.rubric else {}
     points = rubric.points_for(CHECKS, {**given, **rubric.parse_points(args.points)})

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fashion_tools.grading.check.numbers import picture_sources
+from fashion_tools.grading.parse.pictured import picture_sources
 from fashion_tools.grading.parse.runs import parse_text
 from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.platforms.bundles import Student, folder_platform, open_bundle

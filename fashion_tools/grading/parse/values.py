@@ -1,9 +1,11 @@
-"""What a console log of the lecture script printed, section by section, from its cleaned text.
+"""What one run of the lecture's script showed, quantity by quantity, from its cleaned text.
 
-Each section is found by its heading or line prefix with patterns anchored at a line's start
-whose parts cannot overlap, so the work stays linear in the log's length whatever it holds. A
-section that is not found stays None; the checks turn that into "section not found". Neither
-TensorFlow nor Keras is imported here.
+Each quantity of the table (parse/table.py) is found by the lecture's line first, then by meaning
+where the student printed it another way (parse/labels.py, parse/matrices.py, parse/training.py); how
+it was printed, when not as the lecture, is kept for the reason. Patterns are anchored at a fixed
+literal and their parts cannot overlap, so the work stays linear in the text's length. A quantity
+that is not found stays None; the checks turn that into "section not found". Neither TensorFlow
+nor Keras is imported here.
 """
 
 from __future__ import annotations
@@ -14,61 +16,46 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fashion_tools.grading.parse import labels
+from fashion_tools.grading.parse.matrices import matrix_after, parse_confusion_matrix
 from fashion_tools.grading.parse.summary import SummaryLayer, parse_layers, parse_total_params
-from fashion_tools.grading.parse.textscan import (
-    MAX_TRIES,
-    ascii_int,
-    lines_after,
-    lines_holding,
-    matches,
-    starting_line,
-)
-
-MATRIX_LOOKAHEAD = 20  # lines between a heading and its matrix (warnings may come between)
-MAX_MATRIX_LINES = 3000  # numpy's wrapped 28x28 is ~56 lines; room for a narrow linewidth
+from fashion_tools.grading.parse.table import BY_NAME, TABLE
+from fashion_tools.grading.parse.textscan import MAX_TRIES, ascii_int, matches, starting_line
+from fashion_tools.grading.parse.training import EpochNumbers, Fit, parse_training
+from fashion_tools.network import LABELS
 
 # What a line reads after its prefix is at most 200 characters; runs of spaces are possessive
 # (*+, ++): they never give a space back, so no input makes the engine retry its way through them.
-SHAPE_LINE = starting_line("[XY]", r"[ _]?(train|test)[ _]shape[ ]*+[:=]?[ ]*+\(([\d, ]{0,80})\)")
-SAMPLE_LINE = starting_line("This is a", r"n?[ ]++([^\n]{1,200})$", re.MULTILINE)
-EPOCH_LINE = starting_line("Epoch", r"[ ]++(\d{1,6})[ ]*+/[ ]*+(\d{1,6})(?!\d)")
-LOSS_LINE = starting_line("Keras CNN model loss", r"[ ]*+[=:]([^\n]{0,200})")
-ACCURACY_LINE = starting_line("Keras CNN model accuracy", r"[ ]*+[=:]([^\n]{0,200})")
-F1_LINE = starting_line("F1 score", r"[ ]*+[=:]?([^\n]{0,200})")
+# A shape in any case, 'X train shape:', 'x_train.shape =', several on one line
+# ('Forma de x_train: (...)', 'x_train: (...)'); never code ('X_train.reshape(60000, 28, 28, 1)')
+SHAPE = re.compile(r"(?<![A-Za-z0-9])([XYxy])[ _]?(train|test|TRAIN|TEST|Train|Test)(?:[ _]shape|\.shape)?[ ]*+"
+                   r"[:=]?[ ]*+\(([\d, ]{0,80})\)")
+# A line that is only a tuple of whole numbers, or of such tuples: a notebook cell ending in x_train.shape
+BARE_TUPLE = re.compile(r"^[ ]*+\(([\d, ()]{1,300})\)[ ]*+$", re.MULTILINE)
+INNER_TUPLE = re.compile(r"\(([\d, ]{0,80})\)")
+SAMPLE_LINE = starting_line(BY_NAME["sample"].starts[0], r"n?[ ]++([^\n]{1,200})$", re.MULTILINE)
+LOSS_LINE = starting_line(BY_NAME["loss"].starts[0], r"[ ]*+[=:]([^\n]{0,200})")
+ACCURACY_LINE = starting_line(BY_NAME["accuracy"].starts[0], r"[ ]*+[=:]([^\n]{0,200})")
+F1_LINE = starting_line(BY_NAME["f1"].starts[0], r"[ ]*+[=:]?([^\n]{0,200})")
+PREDICTION_LINE = starting_line(BY_NAME["prediction"].starts[0], r"[ ]*+[=:]?([^\n]{0,200})")
+# The prediction in other words or languages: read only where it names a class ('Predicción: pullover')
+PREDICTION_OTHER = re.compile(r"^[ \t]*+[^\n:=\d]{0,30}?(?:predict|predicci|prédiction|vorhersage|예측|预测|予測)"
+                              r"[^\n:=\d]{0,40}[:=][ \t]*+([^\n]{1,100})$", re.IGNORECASE | re.MULTILINE)
 # This tool's line before training: 'Training in float32 precision on CPU: AMD EPYC, 2 cores, AVX2, oneDNN on'
 DEVICE_LINE = starting_line("Training in", r" [\w]{1,40} precision on ([^\n]{1,200})$", re.MULTILINE)
-PREDICTION_LINE = starting_line("Prediction after learning", r"[ ]*+[=:]?([^\n]{0,200})")
-CONFUSION_HEADING = "CONFUSION MATRIX"
 # A Keras progress bar's line with its metrics: '313/313 ━━━ 1s 3ms/step - accuracy: 0.9065 - loss: 0.2565'
 # (Keras 3) or '313/313 [====] - 1s 3ms/step - loss: 0.2565 - accuracy: 0.9065' (Keras 2).
-BAR_LINE = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?!\d)[^\n]{0,400}?\b(?:loss|acc|accuracy): [^\n]{0,400}$",
+BAR_LINE = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?!\d)[^\n]{0,400}?(?:loss|acc|accuracy): [^\n]{0,400}$",
                       re.MULTILINE)
-# The start of a progress bar's line, '300/300 ━━━', and a metric whose value a printed page may have wrapped
-BAR_START = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?![\d/])", re.MULTILINE)
-EPOCH_METRIC = re.compile(r"\b(loss|acc|accuracy):\s{1,4}([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
-BAR_WINDOW = 600  # characters of a bar's last line and its wrapped metrics
-METRIC = re.compile(r"\b(loss|acc|accuracy): ([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
+METRIC = re.compile(r"(?<![\w])(?:sparse_)?(?:categorical_)?(loss|acc|accuracy): ([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
 # A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
 # "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
 NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*+"
                     r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?nan|[-+]?inf)(%?)", re.IGNORECASE)
-MATRIX_CHARS = frozenset("[]0123456789 ,.+-eE")
-FRAME_LINES = 80  # a 10x10 DataFrame wrapped into blocks of columns is about 35 lines
-FRAME_ROW = re.compile(r"^[ ]*+(?P<label>[^\d\s\[][^\n]{0,60}?|\d{1,3})(?P<counts>(?:[ ]++\d{1,9}){1,40})"
-                       r"[ ]*+\\?[ ]*+$")
-ROW = re.compile(r"\[([^\[\]]*)\]")
-ABRIDGED = re.compile(r"\d[ ,]*+\.\.\.[ ,]*+\d")  # '40, ..., 953' or '629  ...      359'
-ABRIDGED_MATRIX = "the confusion matrix is printed abridged with '...', so not every count is shown: look at it"
 
 
-@dataclass
-class EpochNumbers:
-    """What one epoch printed at its end: Keras' last progress bar line of the epoch, or this tool's line."""
 
-    epoch: int
-    steps: int | None  # the bar's total, the training steps of an epoch ('300/300'); None where no bar shows it
-    loss: float | None
-    accuracy: float | None
+
 
 
 @dataclass
@@ -85,13 +72,17 @@ class ParsedLog:
     total_params: int | None = None
     epochs: list[int] = field(default_factory=list)  # the N of each "Epoch N/M" seen, in order
     epochs_declared: int | None = None  # the M
+    bare_shapes: list[tuple[int, ...]] = field(default_factory=list)  # shapes printed without their names
+    fits: list[Fit] = field(default_factory=list)  # each fit() call's declared and printed epochs
+    early_stop: int | None = None  # the epoch Keras' EarlyStopping ended training at
     epoch_numbers: list[EpochNumbers] = field(default_factory=list)  # each epoch's end, in order (diagnosis reads it)
     loss: float | None = None
     accuracy: float | None = None
     confusion_matrix: np.ndarray | None = None
     f1: float | None = None
     prediction: str | None = None
-    evaluate_line: tuple[float | None, float | None] | None = None  # (accuracy, loss) of evaluate()'s bar
+    evaluate_line: tuple[float | None, float | None] | None = None  # (accuracy, loss) of evaluate()'s last bar
+    evaluate_lines: list = field(default_factory=list)  # each evaluate() bar: ((accuracy, loss), where it ends)
     stopped: str | None = None  # the exception line of a traceback that ended the run
     stopped_at: str | None = None  # where: 'before the DB shapes', 'during training', 'at the F1 score'
     stopped_part: int | None = None  # the same as an index into runs.PARTS: the checks from there on were not reached
@@ -106,6 +97,8 @@ class ParsedLog:
     read_by_ocr: bool = False  # some of the text was read from pictures by OCR, which may show what it did not read
     pictures: dict[str, str] = field(default_factory=dict)  # check -> the pictures its section was read from by OCR
     doubts: dict[str, str] = field(default_factory=dict)  # check -> a line of its section OCR is not sure of
+    printed: dict[str, str] = field(default_factory=dict)  # check -> how its value was printed, when not as the lecture
+    rounding: dict[str, float] = field(default_factory=dict)  # check -> half a unit of its value's last printed digit
 
     @property
     def readable(self) -> bool:
@@ -114,9 +107,12 @@ class ParsedLog:
     @property
     def sections_found(self) -> int:
         """How many of the lecture's sections the log printed (of 9)."""
-        sections = (self.shapes, self.sample_label, self.layers, self.epochs, self.loss, self.accuracy,
-                    self.confusion_matrix, self.f1, self.prediction)
-        return sum(not (s is None or isinstance(s, list | dict) and not s) for s in sections)
+        return sum(present(self, q.fields[:1]) for q in TABLE if q.name != "evaluation")
+
+
+def present(log: ParsedLog, fields: tuple[str, ...]) -> bool:
+    """Whether the run showed any of these fields (an empty list or dict is not showing it)."""
+    return any(v is not None and not (isinstance(v, list | dict) and not v) for v in map(log.__getattribute__, fields))
 
 
 # Numbers and numpy's printing of a matrix, wrapped over several lines
@@ -138,77 +134,37 @@ def first_number(text: str, line: re.Pattern) -> float | None:
     return None
 
 
-def matrix_after(text: str, pos: int, wanted=None) -> np.ndarray | None:
-    """The first matrix numpy printed within a few lines after the line at pos for which wanted(m)
-    holds (any matrix when wanted is None); failing that, the first one, or None."""
-    lines = lines_after(text, pos, MAX_MATRIX_LINES + MATRIX_LOOKAHEAD)
-    first, i, skipped = None, 0, 0
-    while i < len(lines) and skipped < MATRIX_LOOKAHEAD:
-        if not lines[i].lstrip().startswith(("[[", "array([[")):
-            i, skipped = i + 1, skipped + 1
-            continue
-        matrix, used = read_matrix(lines[i:])
-        if matrix is not None and (wanted is None or wanted(matrix)):
-            return matrix
-        first = matrix if first is None else first
-        i += max(used, 1)
-    return first
-
-
-def matrix_text(line: str) -> str | None:
-    """A line's part of a printed matrix, without a notebook's 'array(' and ', dtype=uint8)'."""
-    s = line.strip()
-    if s.startswith("array("):
-        s = s[len("array("):]
-    cut = s.find("dtype")
-    if cut >= 0:
-        s = s[:cut]
-    s = s.rstrip(")")  # the end of Jupyter's 'array([[...]])' when numpy shows no dtype
-    return s if set(s) <= MATRIX_CHARS else None
-
-
-def read_matrix(lines: list[str]) -> tuple[np.ndarray | None, int]:
-    """(rows of numbers from '[[' to the matching ']]', lines read); lines that are not matrix text
-    (a warning printed in between) are skipped. None when the rows are ragged or not numbers."""
-    parts, depth, used = [], 0, 0
-    for line in lines[:MAX_MATRIX_LINES]:
-        used += 1
-        s = matrix_text(line)
-        if s is None:
-            continue
-        parts.append(s)
-        depth += s.count("[") - s.count("]")
-        if depth <= 0:
-            break
-    else:
-        return None, used  # never closed: a truncated log
-    rows = []
-    for inner in ROW.findall(" ".join(parts)):
-        try:
-            rows.append([float(tok) for tok in inner.replace(",", " ").split()])
-        except ValueError:
-            return None, used
-    if not rows or len({len(r) for r in rows}) != 1 or not rows[0]:
-        return None, used
-    return np.array(rows), used
-
-
-def is_count_matrix(m: np.ndarray) -> bool:
-    """Square, at least 2x2, whole numbers: what confusion_matrix() prints (a probability array is not)."""
-    return m.ndim == 2 and m.shape[0] == m.shape[1] >= 2 and bool(np.all(m == np.round(m)))
-
-
-# The sections, in the lecture's order
-
-def parse_shapes(text: str) -> dict[str, tuple[int, ...]]:
+def parse_shapes(text: str) -> tuple[dict[str, tuple[int, ...]], str | None]:
+    """(the four shapes, how they were printed when not as the lecture's 'X train shape:' lines)."""
     shapes: dict[str, tuple[int, ...]] = {}
-    for m in matches(SHAPE_LINE, text):
-        key = f"{m.group(0)[0].lower()}_{m.group(1).lower()}"  # 'x_train' from 'X train shape'
-        dims = [ascii_int(t) for t in m.group(2).replace(",", " ").split()]
+    how = None
+    for m in matches(SHAPE, text):
+        key = f"{m.group(1).lower()}_{m.group(2).lower()}"  # 'x_train' from 'X train shape'
+        if how is None and not m.group(0).startswith(("X train shape", "Y train shape", "X test shape",
+                                                       "Y test shape")):
+            how = f"printed as {labels.quote(m.group(0))}"
+        dims = [ascii_int(t) for t in m.group(3).replace(",", " ").split()]
         if key not in shapes and None not in dims:
             shapes[key] = tuple(dims)  # type: ignore[arg-type]
         if len(shapes) == 4:
             break
+    return shapes, how
+
+
+def parse_bare_shapes(text: str, before: int) -> list[tuple[int, ...]]:
+    """The first group of lines that are only tuples of whole numbers, before training: shapes a notebook
+    shows as cells' results (x_train.shape), without the names an instructor reads in the code."""
+    shapes: list[tuple[int, ...]] = []
+    last_end = None
+    for m in matches(BARE_TUPLE, text):
+        if m.start() >= before or last_end is not None and text[last_end:m.start()].strip():
+            break
+        for part in INNER_TUPLE.findall(m.group(0)):  # '(60000, 28, 28) (10000, 28, 28)' or a tuple of tuples
+            dims = [ascii_int(t) for t in part.replace(",", " ").split()]
+            if not dims or None in dims:
+                return []
+            shapes.append(tuple(dims))  # type: ignore[arg-type]
+        last_end = m.end()
     return shapes
 
 
@@ -221,162 +177,132 @@ def parse_sample(text: str) -> tuple[str | None, int | None, np.ndarray | None]:
     return None, None, None
 
 
-def parse_training(text: str) -> tuple[list[int], int | None, int]:
-    """(each N, the last M, where the last header is) of the 'Epoch N/M' headers, from a live bar,
-    a redirected log or a notebook alike."""
-    headers = list(matches(EPOCH_LINE, text))
-    if not headers:
-        return [], None, 0
-    return list(dict.fromkeys(int(m.group(1)) for m in headers)), int(headers[-1].group(2)), headers[-1].start()
-
-
-def epoch_end(text: str, header: re.Match, end: int) -> EpochNumbers:
-    """An epoch's numbers from its header up to end: the metrics on the header's own line (this tool's
-    'Epoch 3/10 - loss: ... - accuracy: ...'), else those of the epoch's first progress bar at its last
-    step ('300/300 ...': the steps of an epoch; a later bar with another total is evaluate()'s). A bar
-    that never reached its last step gives the steps only: a value from mid-epoch is no epoch's number."""
-    line_end = text.find("\n", header.end())
-    own = dict(EPOCH_METRIC.findall(text[header.end():end if line_end < 0 else min(line_end, end)]))
-    steps, final, after = None, None, end
-    for m in itertools.islice(BAR_START.finditer(text, header.end(), end), MAX_TRIES):
-        if final is not None and after == end:
-            after = m.start()  # the final line's metrics end where the next bar line starts
-        if steps is not None and int(m.group(2)) != steps:
-            break
-        steps = int(m.group(2))
-        if int(m.group(1)) == steps:
-            final, after = m, end
-    window = text[final.start():min(after, final.start() + BAR_WINDOW)] if final else ""
-    values = {k: float(v) for k, v in (own or dict(EPOCH_METRIC.findall(window))).items()}
-    return EpochNumbers(int(header.group(1)), None if own else steps, values.get("loss"),
-                        values.get("accuracy", values.get("acc")))
-
-
-def parse_epoch_numbers(text: str) -> list[EpochNumbers]:
-    """Each 'Epoch N/M' header's numbers at the epoch's end, in order; a repeated N keeps its last."""
-    headers = list(matches(EPOCH_LINE, text))
-    ends = [h.start() for h in headers[1:]] + [len(text)] * bool(headers)
-    numbers = {int(h.group(1)): epoch_end(text, h, end) for h, end in zip(headers, ends, strict=True)}
-    return list(numbers.values())
-
-
 def parse_device(text: str) -> str | None:
     m = DEVICE_LINE.search(text)
     return m.group(1).strip() if m else None
 
 
-def parse_prediction(text: str) -> str | None:
+def parse_prediction(text: str) -> tuple[str | None, str | None]:
+    """(the predicted label, how it was printed when not as the lecture's line)."""
     m = PREDICTION_LINE.search(text)
-    if m is None:
-        return None
-    return m.group(1).strip().strip("[]'\" ")[:100] or None
+    if m is not None:
+        return m.group(1).strip().strip("[]'\" ")[:100] or None, None
+    for m in matches(PREDICTION_OTHER, text):
+        value = m.group(1).strip().strip("[]'\" .")
+        if value.isdigit() and int(value) < len(LABELS) or any(same_label(value, label) for label in LABELS):
+            return value[:100], f"printed as {labels.quote(m.group(0))}"
+    return None, None
 
 
-def frame_after(text: str, pos: int) -> np.ndarray | None:
-    """A matrix printed as a pandas DataFrame within a few lines after pos: rows of a label (a class
-    name, or the row number) and counts, maybe wrapped into several blocks of columns, as pandas
-    prints a wide frame. None unless n rows of n counts come out."""
-    rows: dict[str, list[int]] = {}
-    for line in lines_after(text, pos, FRAME_LINES):
-        m = FRAME_ROW.match(line)
-        if m is None:
-            if rows and any(c.isdigit() for c in line):
-                break  # the frame has ended: its headers and the blank lines between its blocks hold no digits
-            continue
-        counts = [int(t) for t in m["counts"].split()]
-        numbers = ([int(m["label"])] if m["label"].isdigit() else []) + counts
-        if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
-            continue  # a numbered frame's header: its column numbers
-        rows.setdefault(m["label"].strip(), []).extend(counts)
-    counts = list(rows.values())
-    if len(counts) < 2 or any(len(r) != len(counts) for r in counts):
-        return None
-    return np.array(counts, dtype=float)
+def same_label(a: str, b: str) -> bool:
+    """'ankle-boot', 'Ankle boot' and 'ankle_boot' name one class."""
+    return "".join(c for c in a.lower() if c.isalnum()) == "".join(c for c in b.lower() if c.isalnum())
 
 
-def abridged_after(text: str, pos: int) -> bool:
-    """Whether numpy or pandas abridged a printout just after pos with '...' (numpy under a threshold the
-    student lowered; pandas in a terminal narrower than the frame)."""
-    return any(ABRIDGED.search(line) for line in lines_after(text, pos, MATRIX_LOOKAHEAD + 40))
+Bar = tuple[float | None, float | None]  # (accuracy, loss) of an evaluate() bar's last line
 
 
-def counts_after(text: str, pos: int) -> np.ndarray | None:
-    """The first square matrix of counts after the line at pos, as numpy prints it (print, or Jupyter's
-    array(...)) or as a DataFrame; failing that, whatever matrix numpy printed there, or None."""
-    m = matrix_after(text, pos, is_count_matrix)
-    if m is not None and is_count_matrix(m):
-        return m
-    return frame_after(text, pos) if m is None else m
+def parse_evaluate_lines(text: str, epochs_at: int | None) -> list[tuple[Bar, int]]:
+    """Each of Keras' evaluate() progress bars, in order: ((accuracy, loss) of its last line, where that
+    line ends); empty when the log has none.
 
-
-def parse_confusion_matrix(text: str) -> tuple[np.ndarray | None, str | None]:
-    """(the matrix, why it could not be read with confidence).
-
-    The first square matrix of counts after a heading line; each heading is tried, since a notebook's
-    PDF also shows the code that prints it. A debug print of other arrays in between is skipped (and
-    reported as the matrix only when no matrix of counts follows). With no heading, a notebook cell that
-    ends in `cm` shows it as its result: the first square matrix of counts after the test accuracy line
-    (the sample's pixels come before it)."""
-    first = None
-    for at in itertools.islice(lines_holding(text, CONFUSION_HEADING), MAX_TRIES):
-        m = counts_after(text, at)
-        if m is not None and is_count_matrix(m):
-            return m, None
-        if m is None and abridged_after(text, at):
-            return None, ABRIDGED_MATRIX
-        first = m if first is None else first
-    if first is not None:
-        return first, None
-    accuracy = ACCURACY_LINE.search(text)
-    if accuracy is None:
-        return None, None
-    starts = itertools.chain([accuracy.start()], (at - 1 for at in lines_holding(text, "[[") if at > accuracy.start()))
-    for at in itertools.islice(starts, MAX_TRIES):
-        m = counts_after(text, at)
-        if m is not None and is_count_matrix(m) and m.shape[0] > 2:
-            return m, None
-    return None, ABRIDGED_MATRIX if abridged_after(text, accuracy.start()) else None
-
-
-def parse_evaluate_line(text: str, epochs_at: int) -> tuple[float | None, float | None] | None:
-    """(accuracy, loss) of Keras' evaluate() progress bar, or None when the log has none.
-
-    Between the last 'Epoch N/M' header and the printed test loss, progress bars with metrics
-    come in groups: a new bar starts when its counter restarts or its total changes. The first
-    group after an epoch header is that epoch's; a later one is evaluate()'s, its last line final.
+    From the first 'Epoch N/M' header to the printed test loss, progress bars with metrics come in
+    groups: a new bar starts when its counter restarts or its total changes. A group that follows an
+    epoch header is that epoch's; one that follows another group is evaluate()'s, its last line final
+    (a notebook may evaluate between two fit() calls, or evaluate several models). With no epochs,
+    every group is evaluate()'s.
     """
+    has_epochs, epochs_at = epochs_at is not None, epochs_at or 0
     end = LOSS_LINE.search(text, epochs_at)
     end_at = end.start() if end else len(text)
-    groups: list[list[re.Match]] = []
+    bars: list[tuple[Bar, int]] = []
+    group: list[re.Match] = []
+    previous_end = epochs_at
+
+    def close() -> None:
+        if group and (not has_epochs or "Epoch " not in text[previous_end:group[0].start()]):
+            values = {k: float(v) for k, v in METRIC.findall(group[-1].group(0))}
+            accuracy = values.get("accuracy", values.get("acc"))
+            if accuracy is not None or "loss" in values:
+                bars.append(((accuracy, values.get("loss")), group[-1].end()))
+
     for m in itertools.islice(BAR_LINE.finditer(text, epochs_at, end_at), MAX_TRIES):
         step, total = int(m.group(1)), int(m.group(2))
-        last = groups[-1][-1] if groups else None
-        if last is None or int(last.group(2)) != total or int(last.group(1)) > step:
-            groups.append([])
-        groups[-1].append(m)
-    if len(groups) < (2 if epochs_at else 1):
-        return None
-    line = groups[-1][-1].group(0)
-    values = {k: float(v) for k, v in METRIC.findall(line)}
-    accuracy = values.get("accuracy", values.get("acc"))
-    return (accuracy, values.get("loss")) if accuracy is not None or "loss" in values else None
+        if group and (int(group[-1].group(2)) != total or int(group[-1].group(1)) > step
+                      or "Epoch " in text[group[-1].end():m.start()]):
+            close()
+            previous_end = group[-1].end()
+            group = []
+        group.append(m)
+    close()
+    return bars
+
+
+def by_meaning(log: ParsedLog, text: str) -> None:
+    """The test numbers the lecture's lines do not show, read where the student printed them another way:
+    under another label, as evaluate()'s list, in classification_report, or only by evaluate()'s own bar.
+    Only a validation accuracy (the test set may have been the validation data) is a person's to read."""
+    shown = labels.labelled(text)
+    for _, bar_end in log.evaluate_lines:  # evaluate()'s list as a cell's result, just after its bar
+        listed = labels.evaluate_list(text, bar_end)
+        if listed:
+            shown["loss"].append(listed[0])
+            shown["accuracy"].append(listed[1])
+    report = labels.report_f1(text)
+    if report:
+        shown["f1"].append(report)
+    bars = {name: {values[i] for values, _ in log.evaluate_lines if values[i] is not None}
+            for i, name in enumerate(("accuracy", "loss"))}
+    for name in ("loss", "accuracy", "f1"):
+        if getattr(log, name) is not None:
+            continue
+        chosen, doubt = labels.choose(shown[name], "test " + name if name != "f1" else "F1")
+        if doubt:
+            log.uncertain[name] = doubt
+        elif chosen:
+            setattr(log, name, chosen.value)
+            log.printed[name], log.rounding[name] = chosen.how, chosen.rounding
+        elif len(bars.get(name, ())) == 1:  # one test number, or several bars that agree on it
+            value = bars[name].pop()
+            setattr(log, name, value)
+            log.printed[name] = f"shown only by Keras' evaluate() bar ({name} {value:.4f})"
+            log.rounding[name] = 0.00005
+        elif bars.get(name):
+            log.uncertain[name] = (f"no test {name} is printed, only several evaluate() bars that disagree "
+                                   f"({', '.join(f'{v:.4f}' for v in sorted(bars[name])[:4])}): look at which "
+                                   "is this model's")
+        elif name == "accuracy" and (validation := labels.validation_accuracy(text)):
+            log.uncertain[name] = (f"no test accuracy is printed, only a validation accuracy ({validation}): it is "
+                                   "the test accuracy if the test set was the validation data: look at it")
 
 
 def parse_sections(text: str) -> ParsedLog:
     """Every section one run printed, from its cleaned text; missing ones stay None. Linear in the
     text's length."""
     sample_name, sample_label, sample_pixels = parse_sample(text)
-    epochs, epochs_declared, epochs_at = parse_training(text)
-    matrix, matrix_doubt = parse_confusion_matrix(text)
-    return ParsedLog(
-        shapes=parse_shapes(text),
+    training = parse_training(text)
+    shapes, shapes_how = parse_shapes(text)
+    prediction, prediction_how = parse_prediction(text)
+    accuracy_at = ACCURACY_LINE.search(text)
+    matrix, matrix_doubt, matrix_how = parse_confusion_matrix(text, accuracy_at.start() if accuracy_at else None)
+    evaluate_lines = parse_evaluate_lines(text, training.first_header_at if training.epochs else None)
+    log = ParsedLog(
+        shapes=shapes,
         sample_label=sample_label, sample_name=sample_name, sample_pixels=sample_pixels,
         layers=parse_layers(text), total_params=parse_total_params(text),
-        epochs=epochs, epochs_declared=epochs_declared, epoch_numbers=parse_epoch_numbers(text),
+        epochs=training.epochs, epochs_declared=training.declared, fits=training.fits,
+        early_stop=training.early_stop, epoch_numbers=training.numbers,
         loss=first_number(text, LOSS_LINE), accuracy=first_number(text, ACCURACY_LINE),
         confusion_matrix=matrix, uncertain={"confusion_matrix": matrix_doubt} if matrix_doubt else {},
         f1=first_number(text, F1_LINE),
-        prediction=parse_prediction(text),
-        evaluate_line=parse_evaluate_line(text, epochs_at),
+        prediction=prediction,
+        evaluate_line=evaluate_lines[-1][0] if evaluate_lines else None,
+        evaluate_lines=evaluate_lines,
         device=parse_device(text),
     )
+    if not shapes:
+        log.bare_shapes = parse_bare_shapes(text, training.first_header_at)
+    log.printed.update({name: how for name, how in (("shapes", shapes_how), ("confusion_matrix", matrix_how),
+                                                        ("prediction", prediction_how)) if how})
+    by_meaning(log, text)
+    return log

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from fashion_tools.errors import ToolError
-from fashion_tools.grading.check.numbers import Grade
+from fashion_tools.grading.check.result import Grade
 from fashion_tools.grading.platforms import gradebooks
 from fashion_tools.grading.platforms.gradescope import gradescope_results, write_results
 from fashion_tools.grading.reports.feedback import clean, diagnosis_advice, grade_feedback, write_feedback

@@ -23,7 +23,7 @@ from fashion_tools.grading.check.rubric import DEFAULT_POINTS
 from fashion_tools.grading.platforms.safezip import safe_name
 
 if TYPE_CHECKING:
-    from fashion_tools.grading.check.numbers import Grade
+    from fashion_tools.grading.check.result import Grade
 
 ADVICE = {
     "shapes": "print the four shapes right after loading the data, as the lecture script does, before reshaping",

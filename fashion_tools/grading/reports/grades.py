@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from fashion_tools.atomic import atomic_write_text
-from fashion_tools.grading.check.numbers import AGREEMENT, CHECKS, MODEL_AGREEMENT, Grade
+from fashion_tools.grading.check.result import AGREEMENT, CHECKS, MODEL_AGREEMENT, Grade
 from fashion_tools.grading.platforms.gradebooks import defuse
 
 

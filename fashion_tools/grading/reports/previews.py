@@ -17,8 +17,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from fashion_tools.grading.check.numbers import SECTION_STARTS, Grade
+from fashion_tools.grading.check.result import Grade
 from fashion_tools.grading.parse.runs import split_runs
+from fashion_tools.grading.parse.table import SECTION_STARTS
 from fashion_tools.grading.readers import read_file, sniff
 from fashion_tools.grading.readers.bounded import Refused, run_bounded
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES, clean_text
