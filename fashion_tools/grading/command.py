@@ -46,7 +46,7 @@ from fashion_tools.grading.submissions import MODEL_SUFFIXES, Submission, find_s
 def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: ReferenceTestSet | None,
           points: dict[str, float], model_result: CheckResult | None = None) -> Grade:
     if sub.log.readable:
-        results = check_log(sub.log, exp, args.tolerance, args.loss_tolerance)
+        results = check_log(sub.log, exp, args.tolerance, args.loss_tolerance, args.lecture_lines)
     else:  # nothing to check: a person looks (a format the grader cannot read), or the output is missing
         blank = check_log(ParsedLog(), exp, args.tolerance, args.loss_tolerance)
         verdict = reviewing if sub.log.review else failing
@@ -118,6 +118,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"how far the test loss may rise above the expected (default: "
                              f"{DEFAULT_LOSS_TOLERANCE}), or above a spread's maximum (default: 2 standard "
                              "deviations, at least 0.01)")
+    parser.add_argument("--lecture-lines", action="store_true",
+                        help="credit only the lecture's own lines ('Keras CNN model accuracy = ...'); by default a "
+                             "value printed another way ('Test accuracy: 0.91', a percentage, evaluate()'s list, "
+                             "classification_report) is read and credited, and its reason says how it was printed")
     parser.add_argument("--report", metavar="CSV", help="also write one row per submission to this CSV file")
     parser.add_argument("--json", action="store_true", help="print the grades as JSON, and nothing else")
     parser.add_argument("--html", metavar="FILE", help="also write the class at a glance to this HTML page: the "

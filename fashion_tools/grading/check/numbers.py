@@ -131,7 +131,7 @@ def closest_bar(log: ParsedLog) -> tuple[float | None, float | None]:
         pairs = [(b, p) for b, p in zip(bar, (log.accuracy, log.loss), strict=True) if b is not None and p is not None]
         return sum(abs(b - p) for b, p in pairs) if pairs else 0.0
 
-    bars = [values for values, _ in log.evaluate_lines] or [log.evaluate_line]
+    bars = [values for values, _, _ in log.evaluate_lines] or [log.evaluate_line]
     return min(reversed(bars), key=distance)
 
 

@@ -29,27 +29,30 @@ EVALUATE_DISPLAY = {"accuracy": 0.02, "loss": 0.05}
 
 # The rules, in the order of the lecture's output; `grade --help` and docs/grading.md list them.
 RULES = [
-    ("shapes", "the four DB SHAPING INFO shapes equal the expected exactly"),
+    ("shapes", "the four DB SHAPING INFO shapes equal the expected exactly (any case or label; a notebook's bare "
+               "tuples matched by value)"),
     ("sample", "the sample's label number and name (case, spaces and hyphens aside) and its raw pixels "
                "equal the expected exactly"),
     ("architecture", "the summary's layer kinds in order, each layer's parameter count and the total "
                      "equal the expected"),
-    ("training", "the progress output shows the epochs 1 to the expected number ('Epoch N/M')"),
-    ("accuracy", "expected - TOLERANCE <= test accuracy <= 1; with a reference's spread over seeds: its "
-                 "minimum - TOLERANCE (default: 2 standard deviations of the seeds, at least 0.005)"),
-    ("loss", "test loss <= expected + LOSS_TOLERANCE; with a spread: its maximum + LOSS_TOLERANCE (default: "
-             "2 standard deviations, at least 0.01)"),
+    ("training", "one fit() shows the epochs 1 to the expected number ('Epoch N/M'), no early stop"),
+    ("accuracy", "expected - TOLERANCE <= test accuracy <= 1, printed in any form; with a reference's spread over "
+                 "seeds: its minimum - TOLERANCE (default: 2 standard deviations of the seeds, at least 0.005)"),
+    ("loss", "test loss <= expected + LOSS_TOLERANCE, printed in any form; with a spread: its maximum + "
+             "LOSS_TOLERANCE (default: 2 standard deviations, at least 0.01)"),
     ("evaluation", "where the log shows Keras' evaluate() progress line, its accuracy and loss = the printed "
                    "ones, within what Keras' own bar differs (0.02 accuracy, 0.05 loss); passes when there is "
-                   "no such line"),
-    ("confusion_matrix", f"10x10; each row sums to the test set's count of that class; "
-                         f"trace / total = the printed accuracy, within {AGREEMENT}"),
-    ("f1", f"the micro F1 = the printed accuracy, within {AGREEMENT}"),
+                   "no such line or no number to compare"),
+    ("confusion_matrix", f"10x10 under any heading or as a DataFrame; each row sums to the test set's count of "
+                         f"that class; trace / total = the test accuracy, within {AGREEMENT} and the rounding"),
+    ("f1", f"the micro F1 (or classification_report's accuracy row) = the test accuracy, within {AGREEMENT} and "
+           "the rounding"),
     ("prediction", "the prediction names the label of the sample the log shows, and that sample is the "
                    "expected one"),
     ("model", f"only for a folder with a .h5 or .keras file: it loads in safe mode without running "
               f"code from the file (a Lambda or custom layer fails), has the expected architecture, and "
-              f"its test accuracy, computed here, = the printed accuracy within {MODEL_AGREEMENT}"),
+              f"its test accuracy, computed here, = the printed accuracy within {MODEL_AGREEMENT}; one that "
+              f"another Keras wrote and this one cannot load is REVIEW"),
 ]
 CHECKS = [name for name, _ in RULES]
 LOG_CHECKS = CHECKS[:-1]

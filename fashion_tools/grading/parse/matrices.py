@@ -31,7 +31,7 @@ OTHER_HEADINGS = re.compile(r"confusion|confusi[oó]n|Konfusion|Verwechslung|혼
                             re.IGNORECASE)
 # A matplotlib or seaborn figure where a notebook's text shows the matrix would be
 # (readers write '<Figure: a picture>' for a picture output without such a text: an HTML export's <img>)
-FIGURE = re.compile(r"^<(?:Figure|Axes|matplotlib\.|seaborn\.)[^\n]{0,120}>[ ]*$", re.MULTILINE)
+FIGURE = re.compile(r"^[ ]*+<(?:Figure|Axes|matplotlib\.|seaborn\.)[^\n]{0,120}>[ ]*$", re.MULTILINE)
 AXES = re.compile(r"with (\d{1,4}) Axes")  # a heatmap has one, or two with its colour bar; a grid of images many
 CLASSES = len(LABELS)
 
@@ -141,13 +141,23 @@ def heading_line(text: str, at: int) -> str:
     return line_at(text, at).strip(" =-#*:")[:60]
 
 
-def figure_after(text: str, pos: int) -> bool:
-    """Whether a figure (a heatmap) stands within a few lines after pos, where the matrix would be."""
-    return any(FIGURE.match(line.strip()) for line in lines_after(text, pos, MATRIX_LOOKAHEAD))
+def figure_after(text: str, pos: int) -> int | None:
+    """Where a figure (a heatmap) stands within a few lines after pos, where the matrix would be; else None."""
+    end = text.find("\n", pos)
+    for _ in range(MATRIX_LOOKAHEAD):
+        if end < 0:
+            return None
+        m = FIGURE.match(text, end + 1)
+        if m:
+            return m.start()
+        end = text.find("\n", end + 1)
+    return None
 
 
-def parse_confusion_matrix(text: str, accuracy_at: int | None) -> tuple[np.ndarray | None, str | None, str | None]:
-    """(the matrix, why it could not be read with confidence, how it was printed when not as the lecture).
+def parse_confusion_matrix(text: str, accuracy_at: int | None) -> tuple[np.ndarray | None, str | None, str | None,
+                                                                        int | None]:
+    """(the matrix, why it could not be read with confidence, how it was printed when not as the lecture,
+    where a picture stands in for it).
 
     The first square matrix of counts after a heading line: the lecture's, then any other heading
     naming a confusion matrix (another case or language); a notebook's PDF also shows the code, so each
@@ -166,29 +176,29 @@ def parse_confusion_matrix(text: str, accuracy_at: int | None) -> tuple[np.ndarr
         how = None if kind is None else f"under the heading '{heading_line(text, at)}', not the lecture's"
         m = counts_after(text, at)
         if m is not None and is_count_matrix(m):
-            return m, None, how
+            return m, None, how, None
         if m is None and abridged_after(text, at):
-            return None, ABRIDGED_MATRIX, how
-        if m is None and figure is None and figure_after(text, at):
-            figure = heading_line(text, at)
+            return None, ABRIDGED_MATRIX, how, None
+        if m is None and figure is None and (after := figure_after(text, at)) is not None:
+            figure = (heading_line(text, at), after)
         if first is None and m is not None:
             first, first_how = m, how
     if first is not None:
-        return first, None, first_how
+        return first, None, first_how, None
     starts = itertools.chain([accuracy_at] if accuracy_at is not None else [], (at - 1 for at in lines_holding(
         text, "[[") if accuracy_at is None or at > accuracy_at))
     for at in itertools.islice(starts, MAX_TRIES):
         m = counts_after(text, at)
         if m is not None and is_count_matrix(m) and m.shape[0] == CLASSES:
-            return m, None, "with no heading"
+            return m, None, "with no heading", None
     if figure is not None:
-        return None, (f"the confusion matrix is shown as a picture (a heatmap) after '{figure}', not as numbers: "
-                      "look at it"), None
+        return None, (f"the confusion matrix is shown as a picture (a heatmap) after '{figure[0]}', not as numbers: "
+                      "look at it"), None, figure[1]
     shown = next((m for m in itertools.islice(FIGURE.finditer(text, accuracy_at or 0), MAX_TRIES)
                   if axes(m.group(0)) <= 2), None)
     if shown is not None:
         return None, (f"no matrix of counts is printed, but a picture ({shown.group(0).strip()[:60]}) is shown after "
-                      "the test accuracy: a heatmap of the confusion matrix? look at it"), None
+                      "the test accuracy: a heatmap of the confusion matrix? look at it"), None, shown.start()
     if accuracy_at is not None and abridged_after(text, accuracy_at):
-        return None, ABRIDGED_MATRIX, None
-    return None, None, None
+        return None, ABRIDGED_MATRIX, None, None
+    return None, None, None, None

@@ -82,7 +82,7 @@ class ParsedLog:
     f1: float | None = None
     prediction: str | None = None
     evaluate_line: tuple[float | None, float | None] | None = None  # (accuracy, loss) of evaluate()'s last bar
-    evaluate_lines: list = field(default_factory=list)  # each evaluate() bar: ((accuracy, loss), where it ends)
+    evaluate_lines: list = field(default_factory=list)  # each evaluate() bar: ((accuracy, loss), its end, final)
     stopped: str | None = None  # the exception line of a traceback that ended the run
     stopped_at: str | None = None  # where: 'before the DB shapes', 'during training', 'at the F1 score'
     stopped_part: int | None = None  # the same as an index into runs.PARTS: the checks from there on were not reached
@@ -97,6 +97,7 @@ class ParsedLog:
     read_by_ocr: bool = False  # some of the text was read from pictures by OCR, which may show what it did not read
     pictures: dict[str, str] = field(default_factory=dict)  # check -> the pictures its section was read from by OCR
     doubts: dict[str, str] = field(default_factory=dict)  # check -> a line of its section OCR is not sure of
+    pictured_at: dict[str, int] = field(default_factory=dict)  # check -> where a picture stands in for it
     printed: dict[str, str] = field(default_factory=dict)  # check -> how its value was printed, when not as the lecture
     rounding: dict[str, float] = field(default_factory=dict)  # check -> half a unit of its value's last printed digit
 
@@ -202,9 +203,9 @@ def same_label(a: str, b: str) -> bool:
 Bar = tuple[float | None, float | None]  # (accuracy, loss) of an evaluate() bar's last line
 
 
-def parse_evaluate_lines(text: str, epochs_at: int | None) -> list[tuple[Bar, int]]:
+def parse_evaluate_lines(text: str, epochs_at: int | None) -> list[tuple[Bar, int, bool]]:
     """Each of Keras' evaluate() progress bars, in order: ((accuracy, loss) of its last line, where that
-    line ends); empty when the log has none.
+    line ends, whether that line is the bar's last step); empty when the log has none.
 
     From the first 'Epoch N/M' header to the printed test loss, progress bars with metrics come in
     groups: a new bar starts when its counter restarts or its total changes. A group that follows an
@@ -215,7 +216,7 @@ def parse_evaluate_lines(text: str, epochs_at: int | None) -> list[tuple[Bar, in
     has_epochs, epochs_at = epochs_at is not None, epochs_at or 0
     end = LOSS_LINE.search(text, epochs_at)
     end_at = end.start() if end else len(text)
-    bars: list[tuple[Bar, int]] = []
+    bars: list[tuple[Bar, int, bool]] = []
     group: list[re.Match] = []
     previous_end = epochs_at
 
@@ -224,7 +225,8 @@ def parse_evaluate_lines(text: str, epochs_at: int | None) -> list[tuple[Bar, in
             values = {k: float(v) for k, v in METRIC.findall(group[-1].group(0))}
             accuracy = values.get("accuracy", values.get("acc"))
             if accuracy is not None or "loss" in values:
-                bars.append(((accuracy, values.get("loss")), group[-1].end()))
+                final = group[-1].group(1) == group[-1].group(2)  # its last step: the numbers evaluate() returns
+                bars.append(((accuracy, values.get("loss")), group[-1].end(), final))
 
     for m in itertools.islice(BAR_LINE.finditer(text, epochs_at, end_at), MAX_TRIES):
         step, total = int(m.group(1)), int(m.group(2))
@@ -243,7 +245,7 @@ def by_meaning(log: ParsedLog, text: str) -> None:
     under another label, as evaluate()'s list, in classification_report, or only by evaluate()'s own bar.
     Only a validation accuracy (the test set may have been the validation data) is a person's to read."""
     shown = labels.labelled(text)
-    for _, bar_end in log.evaluate_lines:  # evaluate()'s list as a cell's result, just after its bar
+    for _, bar_end, _ in log.evaluate_lines:  # evaluate()'s list as a cell's result, just after its bar
         listed = labels.evaluate_list(text, bar_end)
         if listed:
             shown["loss"].append(listed[0])
@@ -251,7 +253,7 @@ def by_meaning(log: ParsedLog, text: str) -> None:
     report = labels.report_f1(text)
     if report:
         shown["f1"].append(report)
-    bars = {name: {values[i] for values, _ in log.evaluate_lines if values[i] is not None}
+    bars = {name: {values[i] for values, _, final in log.evaluate_lines if values[i] is not None and final}
             for i, name in enumerate(("accuracy", "loss"))}
     for name in ("loss", "accuracy", "f1"):
         if getattr(log, name) is not None:
@@ -284,7 +286,8 @@ def parse_sections(text: str) -> ParsedLog:
     shapes, shapes_how = parse_shapes(text)
     prediction, prediction_how = parse_prediction(text)
     accuracy_at = ACCURACY_LINE.search(text)
-    matrix, matrix_doubt, matrix_how = parse_confusion_matrix(text, accuracy_at.start() if accuracy_at else None)
+    matrix, matrix_doubt, matrix_how, matrix_picture = parse_confusion_matrix(
+        text, accuracy_at.start() if accuracy_at else None)
     evaluate_lines = parse_evaluate_lines(text, training.first_header_at if training.epochs else None)
     log = ParsedLog(
         shapes=shapes,
@@ -302,6 +305,8 @@ def parse_sections(text: str) -> ParsedLog:
     )
     if not shapes:
         log.bare_shapes = parse_bare_shapes(text, training.first_header_at)
+    if matrix_picture is not None:
+        log.pictured_at["confusion_matrix"] = matrix_picture
     log.printed.update({name: how for name, how in (("shapes", shapes_how), ("confusion_matrix", matrix_how),
                                                         ("prediction", prediction_how)) if how})
     by_meaning(log, text)
