@@ -89,3 +89,16 @@ def test_a_heatmap_where_the_matrix_should_be_is_shown_on_the_class_page(tmp_pat
         assert data, name
         picture = Image.open(io.BytesIO(base64.b64decode(data.group(1))))
         assert picture.width > 300 and picture.height > 300  # the heatmap, legible
+
+
+def test_output_pasted_into_a_script_in_its_own_words_is_read(tmp_path):
+    """Two comment lines under the script ('# Test accuracy: 0.911'): output, not the author's words."""
+    script = tmp_path / "lab.py"
+    script.write_text("import numpy as np\nfrom tensorflow import keras\nfrom keras.models import Sequential\n"
+                      "from keras.layers import Dense\ndef build():\n    model = Sequential()\n"
+                      "    model.add(Dense(10))\n    return model\nmodel = build()\nmodel.fit(x, y, epochs=10)\n"
+                      "# Test score: 0.2435\n# Test accuracy: 0.911\n")
+    result = run_tool("grade", "--expected", str(EXPECTED), "--json", str(script))
+    checks = {c["check"]: c for c in json.loads(result.stdout)["submissions"][0]["checks"]}
+    assert checks["accuracy"]["verdict"] == "PASS" and "Test accuracy: 0.911" in checks["accuracy"]["reason"]
+    assert checks["loss"]["verdict"] == "PASS" and "Test score" in checks["loss"]["reason"]

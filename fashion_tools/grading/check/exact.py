@@ -10,7 +10,7 @@ import numpy as np
 from fashion_tools.grading.check.expected import SHAPE_NAMES, Expected, normal_kind, same_kind
 from fashion_tools.grading.check.result import CheckResult, failing, not_found, passing, reviewing
 from fashion_tools.grading.parse.training import Fit
-from fashion_tools.grading.parse.values import ParsedLog
+from fashion_tools.grading.parse.values import ParsedLog, same_name
 
 # Small formatting helpers
 
@@ -20,14 +20,6 @@ def dims(shape: tuple[int, ...] | None) -> str:
 
 def compact(shape: tuple[int, ...] | None) -> str:
     return "?" if shape is None else "x".join(map(str, shape))
-
-
-def same_name(a: str, b: str) -> bool:
-    """'ankle-boot', 'Ankle boot' and 'ankle_boot' name one class."""
-    def key(s: str) -> str:
-        return "".join(c for c in s.lower() if c.isalnum())
-
-    return key(a) == key(b)
 
 
 def fmt_params(n: int | None) -> str:
@@ -170,7 +162,7 @@ def check_prediction(log: ParsedLog, exp: Expected) -> CheckResult:
     """The prediction names the label of the sample this log printed, and that sample is the expected one."""
     want = exp.sample_name
     if log.prediction is None:
-        return not_found("prediction", want, "'Prediction after learning:' line", log)
+        return not_found("prediction", want, "no prediction printed, in any words", log)
     predicted = log.prediction
 
     def names(label: int | None, name: str | None) -> bool:

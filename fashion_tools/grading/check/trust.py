@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from fashion_tools.grading.check.exact import same_name
 from fashion_tools.grading.check.expected import KERAS_LAYERS, normal_kind
 from fashion_tools.grading.check.result import CheckResult, reviewing
-from fashion_tools.grading.parse.values import ParsedLog
+from fashion_tools.grading.parse.values import ParsedLog, same_name
 from fashion_tools.grading.readers.screen_ocr import WORD_DOUBT
 
 

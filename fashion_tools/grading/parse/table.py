@@ -27,7 +27,7 @@ TABLE = (
     Quantity("shapes", "the DB shapes", "X train shape: (60000, 28, 28)", ("X train shape", "X_train shape"),
              ("shapes",), "any case, 'x_train shape:', 'x_train.shape:', several on one line, a notebook cell "
              "ending in x_train.shape", progress=False),
-    Quantity("sample", "the sample", "This is a Coat 4", ("This is a",), ("sample_label",),
+    Quantity("sample", "the sample", "This is a <name> <number>", ("This is a",), ("sample_label",),
              "the label line and numpy's printed pixel matrix"),
     Quantity("architecture", "the model summary", "model.summary()'s table", ("Layer (type)",),
              ("layers", "total_params"), "Keras 2 or 3's table, in ASCII or box drawing, cut at a page's edge"),
@@ -48,7 +48,7 @@ TABLE = (
     Quantity("f1", "the F1 score", "F1 score: 0.9065", ("F1 score",), ("f1",),
              "'F1: 0.9065', 'f1_score =', other languages ('F1 점수'), classification_report's accuracy or micro "
              "avg row"),
-    Quantity("prediction", "the prediction", "Prediction after learning: Coat", ("Prediction after learning",),
+    Quantity("prediction", "the prediction", "Prediction after learning: <name>", ("Prediction after learning",),
              ("prediction",), "the label's name or number"),
 )
 

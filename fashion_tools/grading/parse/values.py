@@ -190,12 +190,12 @@ def parse_prediction(text: str) -> tuple[str | None, str | None]:
         return m.group(1).strip().strip("[]'\" ")[:100] or None, None
     for m in matches(PREDICTION_OTHER, text):
         value = m.group(1).strip().strip("[]'\" .")
-        if value.isdigit() and int(value) < len(LABELS) or any(same_label(value, label) for label in LABELS):
+        if value.isdigit() and int(value) < len(LABELS) or any(same_name(value, label) for label in LABELS):
             return value[:100], f"printed as {labels.quote(m.group(0))}"
     return None, None
 
 
-def same_label(a: str, b: str) -> bool:
+def same_name(a: str, b: str) -> bool:
     """'ankle-boot', 'Ankle boot' and 'ankle_boot' name one class."""
     return "".join(c for c in a.lower() if c.isalnum()) == "".join(c for c in b.lower() if c.isalnum())
 
