@@ -11,12 +11,13 @@ bounded, linear in the text.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import itertools
 import re
 from dataclasses import dataclass
 
-from fashion_tools.grading.parse.textscan import MAX_TRIES, line_at
+from fashion_tools.grading.parse.textscan import LINE_REACH, MAX_TRIES, line_at
 
 WORDS = {
     "accuracy": r"accuracy|acc|exactitud|exactitude|precisi[óÓ]n|acur[áa]cia|akurasi|genauigkeit|doğruluk|"
@@ -113,8 +114,10 @@ def labelled(text: str) -> dict[str, list[Shown]]:
     """Every number printed under a label of a metric word, by quantity, in order."""
     found: dict[str, list[Shown]] = {name: [] for name in WORDS}
     skip = report_spans(text)
+    starts = [a for a, _ in skip]
     for m in itertools.islice(METRIC.finditer(text), MAX_TRIES):
-        if not WORD_START.match(text, m.start()) or any(a <= m.start() < b for a, b in skip):
+        inside = bisect.bisect_right(starts, m.start()) - 1  # the report starting last before it, if any
+        if not WORD_START.match(text, m.start()) or inside >= 0 and m.start() < skip[inside][1]:
             continue
         if m.end() < len(text) and text[m.end()].isascii() and text[m.end()].isalnum():
             continue  # 'according', 'lossless', 'f10': another word
@@ -128,7 +131,7 @@ def labelled(text: str) -> dict[str, list[Shown]]:
         number = as_value(value.group(1), bool(value.group(2)), name)
         if number is None:
             continue
-        start = max(text.rfind("\n", 0, m.start()) + 1, previous_value_end(text, m.start()))
+        start = previous_value_end(text, m.start())
         context = text[start:value.start(1)]
         if name == "loss" and m.group(0).lower() == "score" and not TEST.search(context):
             continue  # 'score' is a loss only in Keras' examples' 'Test score:'
@@ -143,7 +146,7 @@ def labelled(text: str) -> dict[str, list[Shown]]:
 def previous_value_end(text: str, at: int) -> int:
     """Where the number before at on its line ends: 'Test loss: 0.25, accuracy: 0.90' gives accuracy its own
     context, not the loss's."""
-    start = text.rfind("\n", 0, at) + 1
+    start = max(text.rfind("\n", max(0, at - LINE_REACH), at) + 1, at - LINE_REACH, 0)
     last = LAST_DIGIT.search(text, start, at)
     return last.end() if last else start
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
 from fashion_tools.grading.parse.table import SECTION_STARTS
-from fashion_tools.grading.parse.textscan import MAX_TRIES, line_at, lines_after, lines_holding
+from fashion_tools.grading.parse.textscan import MAX_TRIES, iter_lines, line_at, lines_after, lines_holding
 from fashion_tools.network import LABELS
 
 MATRIX_LOOKAHEAD = 20  # lines between a heading and its matrix (warnings may come between)
 MAX_MATRIX_LINES = 3000  # numpy's wrapped 28x28 is ~56 lines; room for a narrow linewidth
+MAX_APART = 8  # lines of something else (a warning) inside one printed matrix
 MATRIX_CHARS = frozenset("[]0123456789 ,.+-eE")
 # A 10x10 DataFrame in a narrow display wraps into up to 10 blocks of 12 lines (a header, 10 rows, a blank)
 FRAME_LINES = 400
@@ -34,6 +36,7 @@ OTHER_HEADINGS = re.compile(r"confusion|confusi[oó]n|Konfusion|Verwechslung|혼
 FIGURE = re.compile(r"^[ ]*+<(?:Figure|Axes|matplotlib\.|seaborn\.)[^\n]{0,120}>[ ]*$", re.MULTILINE)
 AXES = re.compile(r"with (\d{1,4}) Axes")  # a heatmap has one, or two with its colour bar; a grid of images many
 CLASSES = len(LABELS)
+MAX_HEADINGS = 200  # headings (or bare matrices) tried in one run: a log has one, a notebook's PDF a few
 
 
 def matrix_text(line: str) -> str | None:
@@ -48,21 +51,27 @@ def matrix_text(line: str) -> str | None:
     return s if set(s) <= MATRIX_CHARS else None
 
 
-def read_matrix(lines: list[str]) -> tuple[np.ndarray | None, int]:
+def read_matrix(lines: Iterable[str]) -> tuple[np.ndarray | None, int]:
     """(rows of numbers from '[[' to the matching ']]', lines read); lines that are not matrix text
     (a warning printed in between) are skipped. None when the rows are ragged or not numbers."""
-    parts, depth, used = [], 0, 0
-    for line in lines[:MAX_MATRIX_LINES]:
+    parts, depth, used, apart = [], 0, 0, 0
+    for line in itertools.islice(lines, MAX_MATRIX_LINES):
         used += 1
         s = matrix_text(line)
         if s is None:
+            apart += 1
+            if apart > MAX_APART:
+                return None, used  # no matrix goes on after this many other lines: never closed
             continue
+        apart = 0
         parts.append(s)
         depth += s.count("[") - s.count("]")
-        if depth <= 0:
+        if depth <= 0 or depth > 3:  # closed, or not a 2-D (or 3-D) printout
             break
     else:
         return None, used  # never closed: a truncated log
+    if depth > 0:
+        return None, used
     rows = []
     for inner in ROW.findall(" ".join(parts)):
         try:
@@ -76,18 +85,20 @@ def read_matrix(lines: list[str]) -> tuple[np.ndarray | None, int]:
 
 def matrix_after(text: str, pos: int, wanted=None) -> np.ndarray | None:
     """The first matrix numpy printed within a few lines after the line at pos for which wanted(m)
-    holds (any matrix when wanted is None); failing that, the first one, or None."""
-    lines = lines_after(text, pos, MAX_MATRIX_LINES + MATRIX_LOOKAHEAD)
-    first, i, skipped = None, 0, 0
-    while i < len(lines) and skipped < MATRIX_LOOKAHEAD:
-        if not lines[i].lstrip().startswith(("[[", "array([[")):
-            i, skipped = i + 1, skipped + 1
+    holds (any matrix when wanted is None); failing that, the first one, or None. Lines are read
+    one at a time, as far as needed."""
+    lines = iter_lines(text, pos)
+    first, skipped = None, 0
+    for line in lines:
+        if skipped >= MATRIX_LOOKAHEAD:
+            break
+        if not line.lstrip().startswith(("[[", "array([[")):
+            skipped += 1
             continue
-        matrix, used = read_matrix(lines[i:])
+        matrix, _ = read_matrix(itertools.chain([line], lines))
         if matrix is not None and (wanted is None or wanted(matrix)):
             return matrix
         first = matrix if first is None else first
-        i += max(used, 1)
     return first
 
 
@@ -101,11 +112,11 @@ def frame_after(text: str, pos: int) -> np.ndarray | None:
     name, or the row number) and counts, maybe wrapped into several blocks of columns, as pandas
     prints a wide frame. None unless n rows of n counts come out."""
     rows: dict[str, list[int]] = {}
-    for line in lines_after(text, pos, FRAME_LINES):
+    for number, line in enumerate(itertools.islice(iter_lines(text, pos), FRAME_LINES)):
         m = FRAME_ROW.match(line)
         if m is None:
-            if rows and any(c.isdigit() for c in line):
-                break  # the frame has ended: its headers and the blank lines between its blocks hold no digits
+            if rows and any(c.isdigit() for c in line) or not rows and number >= MATRIX_LOOKAHEAD:
+                break  # the frame has ended (its headers and blank lines hold no digits), or never began
             continue
         counts = [int(t) for t in m["counts"].split()]
         numbers = ([int(m["label"])] if m["label"].isdigit() else []) + counts
@@ -170,7 +181,7 @@ def parse_confusion_matrix(text: str, accuracy_at: int | None) -> tuple[np.ndarr
     headings = itertools.chain(((at, None) for at in lines_holding(text, lecture)),
                                ((m.start(), "other") for m in OTHER_HEADINGS.finditer(text)))
     figure = None
-    for at, kind in itertools.islice(headings, MAX_TRIES):
+    for at, kind in itertools.islice(headings, MAX_HEADINGS):
         if kind and lecture in line_at(text, at):
             continue  # the lecture's heading, already tried
         how = None if kind is None else f"under the heading '{heading_line(text, at)}', not the lecture's"
@@ -187,7 +198,7 @@ def parse_confusion_matrix(text: str, accuracy_at: int | None) -> tuple[np.ndarr
         return first, None, first_how, None
     starts = itertools.chain([accuracy_at] if accuracy_at is not None else [], (at - 1 for at in lines_holding(
         text, "[[") if accuracy_at is None or at > accuracy_at))
-    for at in itertools.islice(starts, MAX_TRIES):
+    for at in itertools.islice(starts, MAX_HEADINGS):
         m = counts_after(text, at)
         if m is not None and is_count_matrix(m) and m.shape[0] == CLASSES:
             return m, None, "with no heading", None

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 SPAN = 256 << 10  # how far after a heading its matrix or table may reach, in characters
+LINE_REACH = 1000  # characters of a line read on either side of a position (a real line is under 500)
 MAX_TRIES = 10_000  # lines of one kind read before giving up: a log has one or two of each, ten epochs
 
 
@@ -24,15 +25,30 @@ def starting_line(head: str, rest: str, flags: int = 0) -> re.Pattern:
     return re.compile(f"{head}(?<![^\\n ]{head}){rest}", flags)
 
 
+def iter_lines(text: str, pos: int) -> Iterator[str]:
+    """The lines that follow the line holding pos, one at a time (within SPAN characters): a caller that
+    stops early pays only for the lines it read."""
+    start = text.find("\n", pos)
+    if start < 0:
+        return
+    limit = min(len(text), start + 1 + SPAN)
+    while start < limit:
+        end = text.find("\n", start + 1, limit)
+        end = limit if end < 0 else end
+        yield text[start + 1:end]
+        start = end
+
+
 def lines_after(text: str, pos: int, count: int) -> list[str]:
     """Up to count lines that follow the line holding pos (within SPAN characters)."""
-    start = text.find("\n", pos)
-    return [] if start < 0 else text[start + 1:start + 1 + SPAN].split("\n")[:count]
+    return list(itertools.islice(iter_lines(text, pos), count))
 
 
-def line_at(text: str, pos: int) -> str:
-    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
-    return text[start:] if end < 0 else text[start:end]
+def line_at(text: str, pos: int, reach: int = LINE_REACH) -> str:
+    """The line holding pos, at most reach characters on either side: a hostile text may be one line."""
+    low = max(0, pos - reach)
+    start, end = text.rfind("\n", low, pos) + 1 or low, text.find("\n", pos, pos + reach)
+    return text[max(start, low):min(len(text), pos + reach) if end < 0 else end]
 
 
 def lines_holding(text: str, needle: str) -> Iterator[int]:

@@ -20,7 +20,7 @@ from fashion_tools.grading.parse import labels
 from fashion_tools.grading.parse.matrices import matrix_after, parse_confusion_matrix
 from fashion_tools.grading.parse.summary import SummaryLayer, parse_layers, parse_total_params
 from fashion_tools.grading.parse.table import BY_NAME, TABLE
-from fashion_tools.grading.parse.textscan import MAX_TRIES, ascii_int, matches, starting_line
+from fashion_tools.grading.parse.textscan import MAX_TRIES, ascii_int, line_at, matches, starting_line
 from fashion_tools.grading.parse.training import EpochNumbers, Fit, parse_training
 from fashion_tools.network import LABELS
 
@@ -39,8 +39,8 @@ ACCURACY_LINE = starting_line(BY_NAME["accuracy"].starts[0], r"[ ]*+[=:]([^\n]{0
 F1_LINE = starting_line(BY_NAME["f1"].starts[0], r"[ ]*+[=:]?([^\n]{0,200})")
 PREDICTION_LINE = starting_line(BY_NAME["prediction"].starts[0], r"[ ]*+[=:]?([^\n]{0,200})")
 # The prediction in other words or languages: read only where it names a class ('Predicción: pullover')
-PREDICTION_OTHER = re.compile(r"^[ \t]*+[^\n:=\d]{0,30}?(?:predict|predicci|prédiction|vorhersage|예측|预测|予測)"
-                              r"[^\n:=\d]{0,40}[:=][ \t]*+([^\n]{1,100})$", re.IGNORECASE | re.MULTILINE)
+PREDICTION_WORD = re.compile(r"predict|predicci|prédiction|vorhersage|예측|预测|予測", re.IGNORECASE)
+PREDICTION_OTHER = re.compile(r"[^\n:=\d]{0,40}[:=][ \t]*+([^\n]{1,100})$")  # after the word, to the line's end
 # This tool's line before training: 'Training in float32 precision on CPU: AMD EPYC, 2 cores, AVX2, oneDNN on'
 DEVICE_LINE = starting_line("Training in", r" [\w]{1,40} precision on ([^\n]{1,200})$", re.MULTILINE)
 # A Keras progress bar's line with its metrics: '313/313 ━━━ 1s 3ms/step - accuracy: 0.9065 - loss: 0.2565'
@@ -188,10 +188,14 @@ def parse_prediction(text: str) -> tuple[str | None, str | None]:
     m = PREDICTION_LINE.search(text)
     if m is not None:
         return m.group(1).strip().strip("[]'\" ")[:100] or None, None
-    for m in matches(PREDICTION_OTHER, text):
-        value = m.group(1).strip().strip("[]'\" .")
-        if value.isdigit() and int(value) < len(LABELS) or any(same_name(value, label) for label in LABELS):
-            return value[:100], f"printed as {labels.quote(m.group(0))}"
+    for word in matches(PREDICTION_WORD, text):
+        line = line_at(text, word.start())
+        if line.find(word.group(0)) > 30:
+            continue  # the word begins its line's label, as in the lecture's
+        m = PREDICTION_OTHER.match(line, line.find(word.group(0)) + len(word.group(0)))
+        value = m.group(1).strip().strip("[]'\" .") if m else ""
+        if value.isdigit() and int(value) < len(LABELS) or value and any(same_name(value, label) for label in LABELS):
+            return value[:100], f"printed as {labels.quote(line)}"
     return None, None
 
 
