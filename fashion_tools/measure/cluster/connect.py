@@ -83,6 +83,11 @@ def describe(client, address: str) -> str:
             f"{sum(threads.values())} threads")
 
 
+def in_flight(client) -> int:
+    """How many tasks to keep submitted at once: a few per worker thread, at least 2."""
+    return max(TASKS_PER_THREAD * sum(client.nthreads().values()), 2)
+
+
 def run_tasks(client, calls: Iterable[tuple[Any, str, Callable, tuple]]) -> Iterator[tuple[Any, Any]]:
     """Submit (item, name, function, args) calls, a few per worker thread at a time, and yield
     (item, result) as each finishes; whatever is left is cancelled on the way out (an error, Ctrl-C)."""
@@ -91,7 +96,7 @@ def run_tasks(client, calls: Iterable[tuple[Any, str, Callable, tuple]]) -> Iter
     from distributed.scheduler import KilledWorker
 
     calls = iter(calls)
-    window = max(TASKS_PER_THREAD * sum(client.nthreads().values()), 2)
+    window = in_flight(client)
     items: dict[Any, Any] = {}  # future -> its item
 
     def submit_next():

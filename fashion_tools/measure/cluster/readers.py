@@ -19,7 +19,7 @@ from pathlib import Path
 from fashion_tools.errors import ToolError, first_line
 from fashion_tools.grading.readers import MAX_DOCUMENT_BYTES, Reading, sniff
 from fashion_tools.grading.submissions import Submission, find_submissions, read_here
-from fashion_tools.measure.cluster.connect import TASKS_PER_THREAD, session
+from fashion_tools.measure.cluster.connect import in_flight, session
 from fashion_tools.measure.cluster.files import Blob, worker_folder
 
 HEAVY = ("picture", "pdf", "docx")  # what sniff() calls the formats read by OCR or a large parser
@@ -113,7 +113,7 @@ def find_on_cluster(address: str, paths: list[str], workdir: Path) -> list[Submi
     in the order given."""
     with session(address) as client:
         reads = ClusterReads(client)
-        threads = max(TASKS_PER_THREAD * sum(client.nthreads().values()), 2)
+        threads = in_flight(client)
         # two pools: a download's students are gone through inside a path's thread, never waiting on their own pool
         paths_pool, students_pool = ThreadPoolExecutor(threads), ThreadPoolExecutor(threads)
         try:
