@@ -373,3 +373,16 @@ def test_a_worker_with_another_tensorflow_is_one_line_before_any_work(cluster, r
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not list((out / "seeds").iterdir())  # nothing was sent: no seed trained, none written
     cluster.wait_until(lambda: len(cluster.worker_pids()) == 2, "the third worker gone")
+
+
+def test_what_differs_is_named_and_tensorflows_names_are_one_package():
+    from fashion_tools.measure.cluster.versions import difference, pinned
+
+    assert {"dask", "distributed", "tensorflow-cpu", "numpy", "pytesseract"} <= set(pinned())
+    client = {"python": "3.11.7", "tensorflow-cpu": "2.21.0", "numpy": "2.4.6"}
+    # another micro version of Python, TensorFlow under requirements-gpu.txt's name: the same environment
+    assert difference(client, {"python": "3.11.9", "tensorflow": "2.21.0", "numpy": "2.4.6"}, "worker w") is None
+    assert difference(client, {"python": "3.12.1", "tensorflow-cpu": "2.21.0", "numpy": "2.4.6"}, "worker w") == \
+        "worker w has Python 3.12, this client Python 3.11"
+    assert difference(client, {"python": "3.11.7", "tensorflow-cpu": "2.21.0"}, "the scheduler") == \
+        "the scheduler has no numpy, this client numpy 2.4.6"

@@ -56,7 +56,11 @@ def difference(client: dict, other: dict, where: str) -> str | None:
 def check_versions(client, address: str) -> None:
     """One line, exit status 2, when the scheduler or a worker runs another Python or another version of a
     pinned package than this client; nothing otherwise."""
-    versions = client.get_versions(packages=pinned())
+    try:
+        packages = pinned()
+    except OSError:  # no requirements file beside the code: Python and Dask's own packages are compared
+        packages = []
+    versions = client.get_versions(packages=packages)
     mine = versions["client"]["packages"]
     machines = [(f"the scheduler at {address}", versions["scheduler"])]
     machines += sorted((f"worker {worker}", found) for worker, found in versions["workers"].items())
