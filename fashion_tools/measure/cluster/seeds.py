@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fashion_tools import results as results_file
 from fashion_tools.atomic import atomic_write_bytes, atomic_write_text
+from fashion_tools.measure.cluster.code import ROOT, SCRIPT
 from fashion_tools.measure.cluster.connect import describe, run_tasks, session
 from fashion_tools.measure.cluster.files import Blob, share_files, worker_data, worker_folder
 from fashion_tools.measure.seeds import (
@@ -29,7 +30,7 @@ from fashion_tools.measure.seeds import (
     seed_failed,
 )
 
-TOOL = Path(__file__).resolve().parents[3] / "fashion_items.py"  # on a worker: the code the client shipped
+TOOL = ROOT / SCRIPT  # on a worker: fashion_items.py as the client shipped it
 
 
 def train_seeds(address: str, todo: list, args: argparse.Namespace, files: dict[str, Path], done: int,

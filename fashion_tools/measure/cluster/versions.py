@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 
 from fashion_tools.errors import ToolError
+from fashion_tools.measure.cluster.code import ROOT
 
-REQUIREMENTS = Path(__file__).resolve().parents[3] / "requirements-cluster.txt"
+REQUIREMENTS = ROOT / "requirements-cluster.txt"
 # One package under several names: requirements.txt pins tensorflow-cpu on Linux x86-64, tensorflow
 # elsewhere, requirements-gpu.txt tensorflow[and-cuda]; a machine has one of them, each the same TensorFlow.
 SAME_PACKAGE = {"tensorflow-cpu": "tensorflow"}
