@@ -57,6 +57,11 @@ class Cluster:
             found[pid] = [p for p in psutil.Process(pid).children() if is_seed(p)]
         return found
 
+    def tasks(self, prefix: str) -> list[str]:
+        """The scheduler's tasks whose key starts with prefix."""
+        keys = self.client.run_on_scheduler(lambda dask_scheduler: list(map(str, dask_scheduler.tasks)))
+        return [key for key in keys if key.startswith(prefix)]
+
     def wait_until(self, condition, what: str, timeout: float = 120):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -216,8 +221,7 @@ def test_ctrl_c_cancels_the_clusters_seeds_and_writes_nothing_half(cluster, real
                                            "earlier one was damaged"]
     assert not list((out / "seeds").iterdir())  # no seed finished: none written, and nothing half
     cluster.wait_until(lambda: not any(cluster.training().values()), "the seeds' processes to end", timeout=15)
-    tasks = cluster.client.run_on_scheduler(lambda dask_scheduler: list(map(str, dask_scheduler.tasks)))
-    assert not [key for key in tasks if key.startswith("fashion-seed")], tasks
+    assert not cluster.tasks("fashion-seed")
 
 
 def test_a_worker_killed_mid_seed_and_a_local_reference_resumed_on_the_cluster(cluster, local_reference,
@@ -346,6 +350,24 @@ def test_a_worker_killed_while_it_reads_a_picture(cluster, pictured_class, tmp_p
     assert proc.returncode == 3, stderr
     assert json.loads(stdout) == local
     cluster.wait_until(lambda: len(cluster.worker_pids()) == 2, "the nanny to start its worker again")
+
+
+@needs_tesseract
+def test_ctrl_c_while_pictures_are_read_cancels_their_tasks(cluster, pictured_class, tmp_path):
+    students, _ = pictured_class
+    proc = subprocess.Popen([sys.executable, str(TOOL), "grade", "--expected", str(EXPECTED), *students,
+                             "--scheduler", cluster.address], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        cluster.wait_until(lambda: any(pictures_read(cluster).values()), "a worker reading a picture")
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, stderr
+    assert stderr.strip().splitlines() == ["fashion_items.py: interrupted; no file was left half-written and no "
+                                           "earlier one was damaged"]
+    cluster.wait_until(lambda: not cluster.tasks("fashion-read"), "the readings' tasks to be forgotten", timeout=15)
 
 
 # ---- environments that differ ----
