@@ -408,3 +408,27 @@ def test_what_differs_is_named_and_tensorflows_names_are_one_package():
         "worker w has Python 3.12, this client Python 3.11"
     assert difference(client, {"python": "3.11.7", "tensorflow-cpu": "2.21.0"}, "the scheduler") == \
         "the scheduler has no numpy, this client numpy 2.4.6"
+
+
+def test_the_shipped_code_replaces_what_a_process_had_loaded_of_other_code(tmp_path):
+    """What a worker's plugin does, in a process of its own: the modules of other code (here this checkout's,
+    imported first) are forgotten and imported again from the unpacked zip; a second install of the same
+    code keeps them (a client's second session does not cost the workers their loaded test set)."""
+    code = f"""
+import sys
+import fashion_tools.errors as before
+from fashion_tools.measure.cluster.code import code_files, digest_of, install, packed
+files = code_files()
+folder = install({str(tmp_path)!r}, digest_of(files), packed(files))
+assert 'fashion_tools.errors' not in sys.modules and sys.path[0] == folder, sys.path[:2]
+import fashion_tools.errors as after
+assert after.__file__.startswith(folder + '/') and after is not before, after.__file__
+install({str(tmp_path)!r}, digest_of(files), packed(files))
+assert sys.modules['fashion_tools.errors'] is after
+print(folder)
+"""
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    folder = Path(proc.stdout.strip())
+    assert folder.parent == tmp_path and folder.name.startswith("fashion-items-")
+    assert (folder / "fashion_items.py").read_bytes() == TOOL.read_bytes()
