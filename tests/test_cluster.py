@@ -201,24 +201,33 @@ def test_without_scheduler_no_dask_is_imported(local_reference, real_subset_dir,
     assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
-def start_reference(args: list[str], cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(TOOL), "reference", *args], cwd=cwd, stdout=subprocess.PIPE,
+def start_tool(args: list[str], cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(TOOL), *args], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def start_reference(args: list[str], cwd: Path) -> subprocess.Popen:
+    return start_tool(["reference", *args], cwd)
+
+
+def interrupt_once(proc: subprocess.Popen, cluster: Cluster, condition, what: str) -> None:
+    """Ctrl-C once condition holds: exit status 130 and the one line, within 60 s."""
+    try:
+        cluster.wait_until(condition, what)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, stderr
+    assert stderr.strip().splitlines() == ["fashion_items.py: interrupted; no file was left half-written and no "
+                                           "earlier one was damaged"]
 
 
 def test_ctrl_c_cancels_the_clusters_seeds_and_writes_nothing_half(cluster, real_subset_dir, tmp_path):
     out = tmp_path / "ref"
     proc = start_reference([*SEEDS, "--data-dir", str(real_subset_dir), "--out", str(out),
                             "--scheduler", cluster.address], tmp_path)
-    try:
-        cluster.wait_until(lambda: sum(map(len, cluster.training().values())) == 2, "both seeds training")
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130, stderr
-    assert stderr.strip().splitlines() == ["fashion_items.py: interrupted; no file was left half-written and no "
-                                           "earlier one was damaged"]
+    interrupt_once(proc, cluster, lambda: sum(map(len, cluster.training().values())) == 2, "both seeds training")
     assert not list((out / "seeds").iterdir())  # no seed finished: none written, and nothing half
     cluster.wait_until(lambda: not any(cluster.training().values()), "the seeds' processes to end", timeout=15)
     assert not cluster.tasks("fashion-seed")
@@ -337,9 +346,8 @@ def test_pictures_are_read_on_the_workers_with_the_local_verdicts(cluster, pictu
 def test_a_worker_killed_while_it_reads_a_picture(cluster, pictured_class, tmp_path):
     """Its reading runs again on the other worker; the report is the local one."""
     students, local = pictured_class
-    proc = subprocess.Popen([sys.executable, str(TOOL), "grade", "--expected", str(EXPECTED), "--json", *students,
-                             "--scheduler", cluster.address], cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = start_tool(["grade", "--expected", str(EXPECTED), "--json", *students, "--scheduler", cluster.address],
+                      tmp_path)
     try:
         reading = cluster.wait_until(lambda: [pid for pid, n in pictures_read(cluster).items() if n],
                                      "a worker reading a picture")
@@ -355,18 +363,8 @@ def test_a_worker_killed_while_it_reads_a_picture(cluster, pictured_class, tmp_p
 @needs_tesseract
 def test_ctrl_c_while_pictures_are_read_cancels_their_tasks(cluster, pictured_class, tmp_path):
     students, _ = pictured_class
-    proc = subprocess.Popen([sys.executable, str(TOOL), "grade", "--expected", str(EXPECTED), *students,
-                             "--scheduler", cluster.address], cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        cluster.wait_until(lambda: any(pictures_read(cluster).values()), "a worker reading a picture")
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=30)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130, stderr
-    assert stderr.strip().splitlines() == ["fashion_items.py: interrupted; no file was left half-written and no "
-                                           "earlier one was damaged"]
+    proc = start_tool(["grade", "--expected", str(EXPECTED), *students, "--scheduler", cluster.address], tmp_path)
+    interrupt_once(proc, cluster, lambda: any(pictures_read(cluster).values()), "a worker reading a picture")
     cluster.wait_until(lambda: not cluster.tasks("fashion-read"), "the readings' tasks to be forgotten", timeout=15)
 
 
