@@ -52,7 +52,7 @@ def read_on_worker(files: list[Blob]) -> tuple[Reading, list[str]]:
 
 def allow_children() -> None:
     """Let this worker start the readers' bounded children. Dask runs a worker as a daemonic process (its
-    `distributed.worker.daemon` setting, on by default), and multiprocessing refuses a daemon children; the
+    `distributed.worker.daemon` setting, on by default), and multiprocessing refuses a daemon's children; the
     flag only asks multiprocessing to end them when the worker exits, which run_bounded does itself."""
     multiprocessing.current_process()._config["daemon"] = False
 
