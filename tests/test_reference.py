@@ -18,9 +18,9 @@ import pytest
 from conftest import ROOT, TOOL, assert_clean_error, run_tool
 from synthetic import make_dataset
 
-from fashion_tools.grading.checks import check_accuracy, check_loss
-from fashion_tools.grading.expected import Spread, load_expected
-from fashion_tools.grading.logparse import parse_sections
+from fashion_tools.grading.check.expected import Spread, load_expected
+from fashion_tools.grading.check.numbers import check_accuracy, check_loss
+from fashion_tools.grading.parse.values import parse_sections
 from fashion_tools.measure.spread import spread_table
 
 SEEDS = ["--seeds", "3", "--seed", "7", "--epochs", "1", "--no-figures"]

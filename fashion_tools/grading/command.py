@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import textwrap
@@ -19,23 +20,22 @@ import numpy as np
 from fashion_tools.atomic import check_writable_folder, make_folder
 from fashion_tools.cli import add_data_dir, add_scheduler, non_negative_float
 from fashion_tools.errors import ToolError
-from fashion_tools.grading import rubric
-from fashion_tools.grading.checks import (
+from fashion_tools.grading.check import check_log, rubric
+from fashion_tools.grading.check.copies import same_runs
+from fashion_tools.grading.check.diagnosis import diagnose_grades, load_signatures
+from fashion_tools.grading.check.expected import Expected, load_expected
+from fashion_tools.grading.check.model_check import ReferenceTestSet, check_model
+from fashion_tools.grading.check.result import (
     CHECKS,
     DEFAULT_LOSS_TOLERANCE,
     DEFAULT_TOLERANCE,
     RULES,
     CheckResult,
     Grade,
-    check_log,
     failing,
     reviewing,
 )
-from fashion_tools.grading.copies import same_runs
-from fashion_tools.grading.diagnosis import diagnose_grades, load_signatures
-from fashion_tools.grading.expected import Expected, load_expected
-from fashion_tools.grading.logparse import ParsedLog
-from fashion_tools.grading.model_check import ReferenceTestSet, check_model
+from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.platforms.exports import write_exports
 from fashion_tools.grading.reports.grades import as_json, table, totals, write_report
 from fashion_tools.grading.reports.html_page import write_page
@@ -46,7 +46,7 @@ from fashion_tools.grading.submissions import MODEL_SUFFIXES, Submission, find_s
 def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: ReferenceTestSet | None,
           points: dict[str, float], model_result: CheckResult | None = None) -> Grade:
     if sub.log.readable:
-        results = check_log(sub.log, exp, args.tolerance, args.loss_tolerance)
+        results = check_log(sub.log, exp, args.tolerance, args.loss_tolerance, args.lecture_lines)
     else:  # nothing to check: a person looks (a format the grader cannot read), or the output is missing
         blank = check_log(ParsedLog(), exp, args.tolerance, args.loss_tolerance)
         verdict = reviewing if sub.log.review else failing
@@ -118,6 +118,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"how far the test loss may rise above the expected (default: "
                              f"{DEFAULT_LOSS_TOLERANCE}), or above a spread's maximum (default: 2 standard "
                              "deviations, at least 0.01)")
+    parser.add_argument("--lecture-lines", action="store_true",
+                        help="credit only the lecture's own lines ('Keras CNN model accuracy = ...'); by default a "
+                             "value printed another way ('Test accuracy: 0.91', a percentage, evaluate()'s list, "
+                             "classification_report) is read and credited, and its reason says how it was printed")
     parser.add_argument("--report", metavar="CSV", help="also write one row per submission to this CSV file")
     parser.add_argument("--json", action="store_true", help="print the grades as JSON, and nothing else")
     parser.add_argument("--html", metavar="FILE", help="also write the class at a glance to this HTML page: the "
@@ -172,8 +176,17 @@ def set_tolerances(args: argparse.Namespace, exp: Expected) -> None:
         args.loss_tolerance = loss
 
 
+def check_inputs(args: argparse.Namespace) -> None:
+    """Every path given exists: a typo of the instructor's is a usage error, never a student with a zero."""
+    for path in args.submissions:
+        if not os.path.lexists(path):
+            raise ToolError(f"{path}: no such file or folder; give a submission's log, notebook, report or folder, "
+                            "or a platform's download")
+
+
 def run(args: argparse.Namespace) -> int:
     """Grade every submission; 0 when all passed every check, 1 when any failed."""
+    check_inputs(args)
     check_outputs(args)
     given = rubric.load_rubric(args.rubric) if args.rubric else {}
     points = rubric.points_for(CHECKS, {**given, **rubric.parse_points(args.points)})

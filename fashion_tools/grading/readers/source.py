@@ -21,6 +21,8 @@ CODE_LINE = re.compile(r"^(?:import [\w.]+|from [\w.]+ import |def \w+\(|class \
                        re.MULTILINE)
 MIN_CODE_LINES = 5
 MIN_PASTED_LINES = 3  # a short comment or docstring is the author's words, not output
+# A line of output a student pasted alone ('# Test accuracy: 0.911'), not the author's words
+OUTPUT_LINE = re.compile(r"^[ ]*[^\n()=:]{1,60}?[ ]*[:=][ \t]*[-+]?\d")
 STRING_PREFIX = re.compile(r"^[rRuUbBfF]{0,2}('''|\"\"\")")
 
 
@@ -42,7 +44,8 @@ def pasted_blocks(text: str) -> list[tuple[str, str]]:
     last_comment_row = 0
 
     def flush() -> None:
-        if sum(bool(line.strip()) for line in comments) >= MIN_PASTED_LINES:
+        lines = sum(bool(line.strip()) for line in comments)
+        if lines >= MIN_PASTED_LINES or lines and any(OUTPUT_LINE.match(line) for line in comments):
             blocks.append(("comments", "\n".join(comments) + "\n"))
         comments.clear()
 

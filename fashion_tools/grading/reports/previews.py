@@ -17,12 +17,16 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from fashion_tools.grading.checks import SECTION_STARTS, Grade
+from fashion_tools.grading.check.result import Grade
+from fashion_tools.grading.parse.matrices import FIGURE
+from fashion_tools.grading.parse.runs import split_runs
+from fashion_tools.grading.parse.table import SECTION_STARTS
 from fashion_tools.grading.readers import read_file, sniff
 from fashion_tools.grading.readers.bounded import Refused, run_bounded
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES, clean_text
+from fashion_tools.grading.readers.html_export import OUTPUT_CLASSES, has_class
+from fashion_tools.grading.readers.notebook import PICTURE_LINE
 from fashion_tools.grading.readers.word import check_zip
-from fashion_tools.grading.runs import split_runs
 from fashion_tools.grading.submissions import MAX_FILES, Submission
 
 MAX_SIDE = 720  # pixels, the longer side: a terminal screenshot's text stays legible
@@ -59,7 +63,8 @@ def student_previews(grade: Grade, paths: list[Path], share: int, budget: list[i
     uncertain = [r.check for r in grade.results if r.review and r.check in sub.log.uncertain]
     if uncertain and sub.log_path is not None and not sub.log.read_by_ocr:
         text = graded_run_text(sub)
-        shown += [lines_preview(sub, text, check) for check in uncertain]
+        shown += [figure_preview(sub, check, share, budget) if check in sub.log.pictured_at
+                  else lines_preview(sub, text, check) for check in uncertain]
     return [p for p in shown if p is not None]
 
 
@@ -192,6 +197,61 @@ def encode(picture, most: int) -> tuple[bytes, str]:
         # bytes go with the area: shrink by the square root of what is too much, a little more to be sure
         side = max(160, int(max(picture.size) * 0.95 * (most / size) ** 0.5))
         picture.thumbnail((side, side))
+
+
+def figure_preview(sub: Submission, check: str, share: int, budget: list[int]) -> Preview | None:
+    """The picture a notebook or its HTML export shows where a check's value should be (a heatmap for the
+    matrix): its place among the file's pictures is that of its figure line among the text's."""
+    reading = read_file(sub.log_path, MAX_LOG_BYTES)
+    if reading.text is None or budget[0] < LEAST_BYTES:
+        return None
+    runs = split_runs(clean_text(reading.text))
+    before = sum(map(len, runs[:sub.log.run_number - 1])) + sub.log.pictured_at[check]
+    number = sum(1 for _ in FIGURE.finditer(clean_text(reading.text), 0, before))
+    try:
+        data, mime = run_bounded(output_picture, str(sub.log_path), number, min(share, budget[0]), seconds=SECONDS)
+    except Refused as exc:
+        return Preview(f"{check}: no preview of its picture ({exc}); open {sub.shown(sub.log_path)}")
+    if data is None:
+        return None
+    budget[0] -= len(data)
+    return Preview(f"{check}: the picture {sub.shown(sub.log_path)} shows in its place, scaled down",
+                   image=f"data:{mime};base64,{base64.b64encode(data).decode()}")
+
+
+def output_picture(path: str, number: int, most: int) -> tuple[bytes | None, str]:
+    """The number-th picture (from 0) among a notebook's outputs or an HTML export's images, encoded; in the
+    bounded child."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    pictures = notebook_pictures(text) if text.lstrip().startswith("{") else html_pictures(text)
+    if number >= len(pictures):
+        return None, ""
+    picture = open_picture(io.BytesIO(pictures[number]))
+    return encode(picture, most)
+
+
+def notebook_pictures(text: str) -> list[bytes]:
+    import json
+
+    pictures = []
+    for cell in json.loads(text).get("cells", []):
+        for output in cell.get("outputs", []) if isinstance(cell, dict) else []:
+            data = output.get("data", {}) if isinstance(output, dict) else {}
+            kind = next((k for k in ("image/png", "image/jpeg") if k in data), None)
+            said = data.get("text/plain", PICTURE_LINE)
+            if kind and FIGURE.match("".join(said) if isinstance(said, list) else str(said)):  # as the text counts
+                value = data[kind]
+                pictures.append(base64.b64decode("".join(value) if isinstance(value, list) else value))
+    return pictures
+
+
+def html_pictures(text: str) -> list[bytes]:
+    import lxml.html
+
+    root = lxml.html.document_fromstring(text.encode("utf-8", "replace"))
+    sources = (img.get("src") or "" for img in root.iter("img")  # those of outputs, as the reader counts them
+               if any(has_class(a, OUTPUT_CLASSES) for a in img.iterancestors()))
+    return [base64.b64decode(src.split(",", 1)[1]) for src in sources if src.startswith("data:image/") and "," in src]
 
 
 def graded_run_text(sub: Submission) -> str | None:

@@ -46,7 +46,7 @@ def measure_model(data: dict[str, Blob], source: str, shown: str, model: Blob, l
     """On a worker: grade's check of one model, on the test set this worker process loaded once. What it
     says names the files as the client knows them (source: the data's folder, shown: the model), not as
     the worker's copies."""
-    from fashion_tools.grading import model_check
+    from fashion_tools.grading.check import model_check
 
     key = (str(worker_data(data)), sum(exp.class_counts))
     with worker_lock:  # TensorFlow and the test set, loaded by the first thread that asks
