@@ -55,11 +55,11 @@ SUBCOMMANDS = {
     "examples": ("fashion_tools.examples", "the lecture's worked examples, computed by the model's own Keras layers"),
     "grade": ("fashion_tools.grading.command", "grade student submissions against a run's results.json or a "
                                                "reference's range"),
-    "mistakes": ("fashion_tools.signatures", "train the lecture's model with each common mistake over seeds: the "
-                                             "signatures by which grade names a mistake"),
+    "mistakes": ("fashion_tools.measure.signatures", "train the lecture's model with each common mistake over "
+                                                     "seeds: the signatures by which grade names a mistake"),
     "predict": ("fashion_tools.predict", "classify images or test-set items with a trained model"),
-    "reference": ("fashion_tools.reference", "train the lecture's model with several seeds: the range of its "
-                                             "numbers, as an expected file for grade"),
+    "reference": ("fashion_tools.measure.reference", "train the lecture's model with several seeds: the range "
+                                                     "of its numbers, as an expected file for grade"),
 }
 
 

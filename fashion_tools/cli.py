@@ -64,7 +64,7 @@ def add_data_dir(parser: argparse.ArgumentParser, purpose: str = "", download: b
 
 
 def add_scheduler(parser: argparse.ArgumentParser, work: str) -> None:
-    """The one --scheduler option: run work on a Dask cluster (fashion_tools/cluster.py)."""
+    """The one --scheduler option: run work on a Dask cluster (fashion_tools/measure/cluster/)."""
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help=f"run {work} on the Dask cluster whose scheduler is at ADDRESS "
                              "(e.g. tcp://10.0.0.5:8786): the same results as here (docs/cluster.md)")

@@ -1,12 +1,16 @@
 """`--scheduler`: `reference` and `grade` on a real Dask cluster give what they give locally.
 
-A scheduler and two workers (`dask scheduler`, `dask worker`, one thread each) run on 127.0.0.1 for
-the whole module; the seeds train 1 epoch on 2,000 real images. Faults are real too: a worker killed
-while its seed trains, Ctrl-C on the client, a port where no scheduler listens.
+A scheduler and two workers run on 127.0.0.1 for the whole module, started with exactly the commands
+docs/cluster.md shows (tests/doc_cluster.py reads them from the page), without PYTHONPATH and in a folder
+without the project: its code reaches them only as the client ships it. The seeds train 1 epoch on
+2,000 real images; screenshots, and a Word report of one, are read on the workers. Faults are real
+too: a worker killed while its seed trains or while it reads a picture, Ctrl-C on the client, a port
+where no scheduler listens, a worker whose TensorFlow is another version.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -20,11 +24,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, TOOL, assert_clean_error, lambda_model, run_tool
+from doc_cluster import cluster_from_docs, doc_commands, free_port, start, stop
 
 pytest.importorskip("distributed", reason="the cluster tests need requirements-cluster.txt")
 import psutil  # noqa: E402  (distributed's own dependency)
 
-from fashion_tools.cluster import cluster_here, free_port  # noqa: E402
+from fashion_tools.grading.readers.screen_ocr import tesseract_ready  # noqa: E402
 
 SEEDS = ["--seeds", "2", "--seed", "7", "--epochs", "1", "--no-figures"]
 
@@ -40,6 +45,7 @@ def is_seed(process: psutil.Process) -> bool:
 class Cluster:
     address: str
     client: object  # the test's own distributed.Client, to look at the workers
+    folder: Path  # where the cluster's commands ran
 
     def worker_pids(self) -> dict[str, int]:
         return self.client.run(os.getpid)
@@ -50,6 +56,11 @@ class Cluster:
         for pid in self.worker_pids().values():
             found[pid] = [p for p in psutil.Process(pid).children() if is_seed(p)]
         return found
+
+    def tasks(self, prefix: str) -> list[str]:
+        """The scheduler's tasks whose key starts with prefix."""
+        keys = self.client.run_on_scheduler(lambda dask_scheduler: list(map(str, dask_scheduler.tasks)))
+        return [key for key in keys if key.startswith(prefix)]
 
     def wait_until(self, condition, what: str, timeout: float = 120):
         deadline = time.monotonic() + timeout
@@ -65,9 +76,12 @@ class Cluster:
 def cluster(tmp_path_factory):
     from distributed import Client
 
-    with cluster_here(tmp_path_factory.mktemp("cluster")) as (address, _), \
-            Client(address, timeout=60, set_as_default=False) as client:
-        yield Cluster(address, client)
+    folder = tmp_path_factory.mktemp("cluster")
+    with cluster_from_docs(folder) as (address, _), Client(address, timeout=60, set_as_default=False) as client:
+        # as started, neither the scheduler nor a worker can import the project: the client ships it
+        assert set(client.run(importlib.util.find_spec, "fashion_tools").values()) == {None}
+        assert client.run_on_scheduler(importlib.util.find_spec, "fashion_tools") is None
+        yield Cluster(address, client, folder)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +117,8 @@ def test_reference_on_the_cluster_gives_the_local_numbers(cluster, local_referen
     result = run_tool("reference", *SEEDS, "--data-dir", str(real_subset_dir), "--out", str(out),
                       "--scheduler", cluster.address, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert f"on the Dask cluster at {cluster.address}: 2 workers, 2 threads" in result.stdout
+    threads = sum(cluster.client.nthreads().values())  # `dask worker`: one thread per core
+    assert f"on the Dask cluster at {cluster.address}: 2 workers, {threads} threads" in result.stdout
     assert sorted(seed_lines(result.stdout)) == ["seed 7 (1/2)", "seed 8 (2/2)"] or \
         sorted(seed_lines(result.stdout)) == ["seed 7 (2/2)", "seed 8 (1/2)"]
     assert numbers(out / "reference.json") == numbers(local_reference / "reference.json")
@@ -186,28 +201,36 @@ def test_without_scheduler_no_dask_is_imported(local_reference, real_subset_dir,
     assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
-def start_reference(args: list[str], cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(TOOL), "reference", *args], cwd=cwd, stdout=subprocess.PIPE,
+def start_tool(args: list[str], cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(TOOL), *args], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def start_reference(args: list[str], cwd: Path) -> subprocess.Popen:
+    return start_tool(["reference", *args], cwd)
+
+
+def interrupt_once(proc: subprocess.Popen, cluster: Cluster, condition, what: str) -> None:
+    """Ctrl-C once condition holds: exit status 130 and the one line, within 60 s."""
+    try:
+        cluster.wait_until(condition, what)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, stderr
+    assert stderr.strip().splitlines() == ["fashion_items.py: interrupted; no file was left half-written and no "
+                                           "earlier one was damaged"]
 
 
 def test_ctrl_c_cancels_the_clusters_seeds_and_writes_nothing_half(cluster, real_subset_dir, tmp_path):
     out = tmp_path / "ref"
     proc = start_reference([*SEEDS, "--data-dir", str(real_subset_dir), "--out", str(out),
                             "--scheduler", cluster.address], tmp_path)
-    try:
-        cluster.wait_until(lambda: all(cluster.training().values()), "both workers training a seed")
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130, stderr
-    assert stderr.strip().splitlines() == ["fashion_items.py: interrupted; no file was left half-written and no "
-                                           "earlier one was damaged"]
+    interrupt_once(proc, cluster, lambda: sum(map(len, cluster.training().values())) == 2, "both seeds training")
     assert not list((out / "seeds").iterdir())  # no seed finished: none written, and nothing half
     cluster.wait_until(lambda: not any(cluster.training().values()), "the seeds' processes to end", timeout=15)
-    tasks = cluster.client.run_on_scheduler(lambda dask_scheduler: list(map(str, dask_scheduler.tasks)))
-    assert not [key for key in tasks if key.startswith("fashion-seed")], tasks
+    assert not cluster.tasks("fashion-seed")
 
 
 def test_a_worker_killed_mid_seed_and_a_local_reference_resumed_on_the_cluster(cluster, local_reference,
@@ -245,7 +268,7 @@ def seed_results(seed: int, cpu: str, host: str | None) -> dict:
 
 
 def test_the_table_says_which_seeds_trained_on_other_kinds_of_machine():
-    from fashion_tools.reference import build_reference, spread_table
+    from fashion_tools.measure.spread import build_reference, spread_table
 
     one_kind = build_reference([seed_results(s, "AMD EPYC", None) for s in (7, 8)], [7, 8])["spread"]
     assert one_kind["machines"] == [{"seed": 7, "device": "CPU: AMD EPYC, 2 cores, AVX2, oneDNN on", "host": None},
@@ -258,3 +281,152 @@ def test_the_table_says_which_seeds_trained_on_other_kinds_of_machine():
         "the seeds trained on 2 kinds of machine, and the range is theirs together, as students' machines differ too:",
         "  CPU: AMD EPYC, 2 cores, AVX2, oneDNN on: seeds 7, 9",
         "  CPU: Intel Xeon, 2 cores, AVX2, oneDNN on: seed 8"]
+
+
+# ---- pictures on the cluster ----
+
+needs_tesseract = pytest.mark.skipif(tesseract_ready() is not None, reason=str(tesseract_ready()))
+SCREENS = ROOT / "tests" / "data" / "real" / "screens"
+EXPECTED = ROOT / "tests" / "data" / "expected.json"  # the default run's: what the screenshots show
+
+
+def word_report(path: Path, picture: Path) -> Path:
+    """A report of a paragraph and one screenshot, as a student pastes it into Word."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("My run of the lecture:")
+    document.add_picture(str(picture))
+    document.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def pictured_class(tmp_path_factory):
+    """Three students who handed in pictures (two overlapping screenshots; the run's end in one; a Word
+    report of it) and their grade report made locally: what the cluster must give."""
+    folder = tmp_path_factory.mktemp("pictures")
+    for name, files in (("two_shots", ["dark_11/shot_6.png", "dark_11/shot_7.png"]),
+                        ("one_shot", ["end_light_11.png"]), ("report", [])):
+        (folder / name).mkdir()
+        for file in files:
+            shutil.copy(SCREENS / file, folder / name / Path(file).name)
+    word_report(folder / "report" / "report.docx", SCREENS / "end_dark_14.png")
+    students = [str(folder / name) for name in ("two_shots", "one_shot", "report")]
+    local = run_tool("grade", "--expected", str(EXPECTED), "--json", *students, cwd=folder)
+    assert local.returncode == 3, local.stderr  # no FAIL; what the end shots do not show: REVIEW
+    return students, json.loads(local.stdout)
+
+
+def pictures_read(cluster: Cluster) -> dict[int, int]:
+    """Each worker process's Tesseract processes running now."""
+    found = {}
+    for pid in cluster.worker_pids().values():
+        try:
+            found[pid] = sum(p.name() == "tesseract" for p in psutil.Process(pid).children(recursive=True))
+        except psutil.Error:
+            found[pid] = 0
+    return found
+
+
+@needs_tesseract
+def test_pictures_are_read_on_the_workers_with_the_local_verdicts(cluster, pictured_class, tmp_path):
+    """The client runs without Tesseract on its PATH: every picture it graded was read on a worker."""
+    students, local = pictured_class
+    remote = run_tool("grade", "--expected", str(EXPECTED), "--json", *students, "--scheduler", cluster.address,
+                      cwd=tmp_path, env={"PATH": str(Path(sys.executable).parent)})
+    assert remote.returncode == 3, remote.stderr
+    assert json.loads(remote.stdout) == local
+    checks = {Path(s["submission"]).name: {c["check"]: c["verdict"] for c in s["checks"]}
+              for s in local["submissions"]}
+    assert checks["two_shots"]["confusion_matrix"] == checks["report"]["evaluation"] == "PASS"
+
+
+@needs_tesseract
+def test_a_worker_killed_while_it_reads_a_picture(cluster, pictured_class, tmp_path):
+    """Its reading runs again on the other worker; the report is the local one."""
+    students, local = pictured_class
+    proc = start_tool(["grade", "--expected", str(EXPECTED), "--json", *students, "--scheduler", cluster.address],
+                      tmp_path)
+    try:
+        reading = cluster.wait_until(lambda: [pid for pid, n in pictures_read(cluster).items() if n],
+                                     "a worker reading a picture")
+        os.kill(reading[0], signal.SIGKILL)
+        stdout, stderr = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+    assert proc.returncode == 3, stderr
+    assert json.loads(stdout) == local
+    cluster.wait_until(lambda: len(cluster.worker_pids()) == 2, "the nanny to start its worker again")
+
+
+@needs_tesseract
+def test_ctrl_c_while_pictures_are_read_cancels_their_tasks(cluster, pictured_class, tmp_path):
+    students, _ = pictured_class
+    proc = start_tool(["grade", "--expected", str(EXPECTED), *students, "--scheduler", cluster.address], tmp_path)
+    interrupt_once(proc, cluster, lambda: any(pictures_read(cluster).values()), "a worker reading a picture")
+    cluster.wait_until(lambda: not cluster.tasks("fashion-read"), "the readings' tasks to be forgotten", timeout=15)
+
+
+# ---- environments that differ ----
+
+def test_a_worker_with_another_tensorflow_is_one_line_before_any_work(cluster, real_subset_dir, tmp_path):
+    """A third worker, started as the docs say, in an environment whose TensorFlow says 2.20.0 (a
+    package's metadata ahead of the venv's on its path: what `pip install tensorflow-cpu==2.20.0` would
+    leave there for Dask's version check)."""
+    fake = tmp_path / "site" / "tensorflow_cpu-2.20.0.dist-info"
+    fake.mkdir(parents=True)
+    (fake / "METADATA").write_text("Metadata-Version: 2.1\nName: tensorflow-cpu\nVersion: 2.20.0\n")
+    command = doc_commands()["worker"].replace("10.0.0.5:8786", cluster.address.split("//")[1])
+    other = start(command, cluster.folder, env={"PYTHONPATH": str(tmp_path / "site")})
+    try:
+        cluster.wait_until(lambda: len(cluster.worker_pids()) == 3, "the third worker")
+        odd = next(w for w, v in cluster.client.get_versions(packages=["tensorflow-cpu"])["workers"].items()
+                   if v["packages"]["tensorflow-cpu"] == "2.20.0")
+        out = tmp_path / "ref"
+        result = run_tool("reference", *SEEDS, "--data-dir", str(real_subset_dir), "--out", str(out),
+                          "--scheduler", cluster.address, cwd=tmp_path)
+    finally:
+        stop(other)
+    assert_clean_error(result, 2, f"worker {odd} has tensorflow 2.20.0, this client tensorflow 2.21.0",
+                       "requirements-cluster.txt")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not list((out / "seeds").iterdir())  # nothing was sent: no seed trained, none written
+    cluster.wait_until(lambda: len(cluster.worker_pids()) == 2, "the third worker gone")
+
+
+def test_what_differs_is_named_and_tensorflows_names_are_one_package():
+    from fashion_tools.measure.cluster.versions import difference, pinned
+
+    assert {"dask", "distributed", "tensorflow-cpu", "numpy", "pytesseract"} <= set(pinned())
+    client = {"python": "3.11.7", "tensorflow-cpu": "2.21.0", "numpy": "2.4.6"}
+    # another micro version of Python, TensorFlow under requirements-gpu.txt's name: the same environment
+    assert difference(client, {"python": "3.11.9", "tensorflow": "2.21.0", "numpy": "2.4.6"}, "worker w") is None
+    assert difference(client, {"python": "3.12.1", "tensorflow-cpu": "2.21.0", "numpy": "2.4.6"}, "worker w") == \
+        "worker w has Python 3.12, this client Python 3.11"
+    assert difference(client, {"python": "3.11.7", "tensorflow-cpu": "2.21.0"}, "the scheduler") == \
+        "the scheduler has no numpy, this client numpy 2.4.6"
+
+
+def test_the_shipped_code_replaces_what_a_process_had_loaded_of_other_code(tmp_path):
+    """What a worker's plugin does, in a process of its own: the modules of other code (here this checkout's,
+    imported first) are forgotten and imported again from the unpacked zip; a second install of the same
+    code keeps them (a client's second session does not cost the workers their loaded test set)."""
+    code = f"""
+import sys
+import fashion_tools.errors as before
+from fashion_tools.measure.cluster.code import code_files, digest_of, install, packed
+files = code_files()
+folder = install({str(tmp_path)!r}, digest_of(files), packed(files))
+assert 'fashion_tools.errors' not in sys.modules and sys.path[0] == folder, sys.path[:2]
+import fashion_tools.errors as after
+assert after.__file__.startswith(folder + '/') and after is not before, after.__file__
+install({str(tmp_path)!r}, digest_of(files), packed(files))
+assert sys.modules['fashion_tools.errors'] is after
+print(folder)
+"""
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    folder = Path(proc.stdout.strip())
+    assert folder.parent == tmp_path and folder.name.startswith("fashion-items-")
+    assert (folder / "fashion_items.py").read_bytes() == TOOL.read_bytes()

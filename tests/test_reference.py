@@ -18,10 +18,10 @@ import pytest
 from conftest import ROOT, TOOL, assert_clean_error, run_tool
 from synthetic import make_dataset
 
-from fashion_tools import reference
 from fashion_tools.grading.check.expected import Spread, load_expected
 from fashion_tools.grading.check.numbers import check_accuracy, check_loss
 from fashion_tools.grading.parse.values import parse_sections
+from fashion_tools.measure.spread import spread_table
 
 SEEDS = ["--seeds", "3", "--seed", "7", "--epochs", "1", "--no-figures"]
 
@@ -144,7 +144,7 @@ def test_a_failing_seed_stops_the_reference_with_its_last_line(tmp_path):
 def test_the_table_and_figure(tmp_path, synthetic_dir, one_job):
     out, _ = one_job
     spread = json.loads((out / "reference.json").read_text())["spread"]
-    table = reference.spread_table(spread).splitlines()
+    table = spread_table(spread).splitlines()
     assert [row.split()[0] for row in table] == ["seed", "7", "8", "9", "min", "mean", "max", "std"]
     assert table[1].split()[1] == f"{spread['test_accuracy']['values'][0]:.4f}"
     from fashion_tools.figures import draw_spread

@@ -149,7 +149,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "student's numbers show (`python fashion_items.py mistakes` makes them; default: the "
                              "ones shipped with the tool)")
     add_data_dir(parser, ", for measuring submitted models")
-    add_scheduler(parser, "the model checks, each model a task")
+    add_scheduler(parser, "the model checks and the reading of pictures, PDFs and Word reports, each a task")
 
 
 def check_outputs(args: argparse.Namespace) -> None:
@@ -194,12 +194,17 @@ def run(args: argparse.Namespace) -> int:
     set_tolerances(args, exp)
     signatures = load_signatures(args.signatures)
     with tempfile.TemporaryDirectory(prefix="fashion-grade-") as workdir:  # bundles unpack here, then it goes
-        submissions = [sub for path in args.submissions for sub in find_submissions(path, Path(workdir))]
+        if args.scheduler:  # the heavy files (pictures, PDFs, Word reports) read as tasks
+            from fashion_tools.measure.cluster.readers import find_on_cluster
+
+            submissions = find_on_cluster(args.scheduler, args.submissions, Path(workdir))
+        else:
+            submissions = [sub for path in args.submissions for sub in find_submissions(path, Path(workdir))]
         if args.gradescope and len(submissions) != 1:
             raise ToolError(f"--gradescope writes one submission's results; {len(submissions)} were given")
         test_set, checked = None, {}
         if any(sub.model_path for sub in submissions) and args.scheduler:
-            from fashion_tools.cluster import check_models
+            from fashion_tools.measure.cluster.models import check_models
 
             checked = check_models(args.scheduler, submissions, exp, args.data_dir)
         elif any(sub.model_path for sub in submissions):

@@ -9,6 +9,7 @@ student put there.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,14 @@ MAX_FILES = 100  # one student's files read (outputs first); a hand-in is a few
 # Named in help and reasons; any other file is read too, by what its first bytes say it is
 GRADED_SUFFIXES = (".txt", ".log", ".ipynb", ".html", ".pdf", ".docx", ".py")
 OUTPUT_SUFFIXES = (".txt", ".log", ".out", ".ipynb", ".html", ".htm", ".pdf", ".docx")
+# Where a submission's files are read: a file (one path), or a student's screenshots together (several).
+# read_here reads them in this process; with --scheduler the heavy ones are tasks (measure/cluster/readers.py).
+Read = Callable[[list[Path]], Reading]
+Each = Callable[[Callable, Iterable], Iterator]  # how a download's students are gone through: map, or threads
+
+
+def read_here(paths: list[Path]) -> Reading:
+    return read_file(paths[0], MAX_LOG_BYTES) if len(paths) == 1 else read_pictures(paths)
 
 
 def parse_file(path: str | Path, limit: int = MAX_LOG_BYTES) -> ParsedLog:
@@ -92,7 +101,7 @@ def is_picture(path: Path) -> bool:
         return False
 
 
-def files_submission(name: str, files: list[Path], where: str) -> Submission:
+def files_submission(name: str, files: list[Path], where: str, read: Read = read_here) -> Submission:
     """A submission from a student's files: the one that shows most of the lecture (the first of equals,
     by name; of unreadable ones, one a person should look at) and the model (after.h5 first). At most
     MAX_FILES are read; where names the files in a reason."""
@@ -100,9 +109,10 @@ def files_submission(name: str, files: list[Path], where: str) -> Submission:
     model = next((p for p in models if p.name == "after.h5"), models[0] if models else None)
     candidates = sorted((p for p in files if p.suffix.lower() not in MODEL_SUFFIXES), key=reading_order)
     pictures = [p for p in candidates[:MAX_FILES] if is_picture(p)]
-    logs = [(p, parse_file(p)) for p in sorted(candidates[:MAX_FILES]) if len(pictures) < 2 or p not in pictures]
+    logs = [(p, parse_reading(read([p]))) for p in sorted(candidates[:MAX_FILES])
+            if len(pictures) < 2 or p not in pictures]
     if len(pictures) >= 2:  # screenshots that together show the run: one text, in name order
-        logs.append((min(pictures, key=lambda p: p.name), parse_reading(read_pictures(pictures))))
+        logs.append((min(pictures, key=lambda p: p.name), parse_reading(read(pictures))))
     if not logs:
         return Submission(name, None, model, ParsedLog(
             problem=f"no console log, notebook or report ({', '.join(GRADED_SUFFIXES)}) in {where}"))
@@ -125,7 +135,7 @@ def files_submission(name: str, files: list[Path], where: str) -> Submission:
     return Submission(name, path, model, log)
 
 
-def folder_submission(name: str, folder: Path) -> Submission:
+def folder_submission(name: str, folder: Path, read: Read = read_here) -> Submission:
     """The folder's files as one submission. Links are not followed: a submission is what the
     student put in the folder."""
     try:
@@ -133,18 +143,18 @@ def folder_submission(name: str, folder: Path) -> Submission:
         nested = any(p.is_dir() for p in folder.iterdir())
     except OSError as exc:
         return Submission(name, None, None, ParsedLog(problem=f"folder cannot be read ({exc.strerror})"))
-    sub = files_submission(name, files, "this folder")
+    sub = files_submission(name, files, "this folder", read)
     if nested and sub.log.problem and sub.log.problem.startswith("no console log"):
         sub.log.problem += f"; for a folder of submissions pass each one: {name.rstrip('/')}/*"
     return sub
 
 
-def student_submission(student: Student) -> Submission:
+def student_submission(student: Student, read: Read = read_here) -> Submission:
     """One student of a platform's download, named as the platform names them."""
     if not student.paths:
         return Submission(student.name, None, None, ParsedLog(problem=student.problem or "no files handed in"),
                           student.identifier, student.late, student.platform)
-    sub = files_submission(student.name, [p for p in student.paths if p.is_file()], "this student's files")
+    sub = files_submission(student.name, [p for p in student.paths if p.is_file()], "this student's files", read)
     sub.identifier, sub.late, sub.platform = student.identifier, student.late, student.platform
     sub.note, sub.names = student.problem, student.names
     return sub
@@ -155,22 +165,22 @@ def is_platform_folder(folder: Path) -> bool:
     return folder_platform(folder) != "plain"
 
 
-def find_submissions(path: str, workdir: Path) -> list[Submission]:
+def find_submissions(path: str, workdir: Path, read: Read = read_here, each: Each = map) -> list[Submission]:
     """The submissions a path holds: a platform's .zip or unpacked download gives one per student
     (files unpacked into workdir, which the caller removes); any other file or folder is one."""
     p = Path(path)
     if p.is_file() and p.suffix.lower() == ".zip" or p.is_dir() and is_platform_folder(p):
-        return [student_submission(student) for student in open_bundle(p, workdir)]
-    return [find_submission(path)]
+        return list(each(lambda student: student_submission(student, read), open_bundle(p, workdir)))
+    return [find_submission(path, read)]
 
 
-def find_submission(path: str) -> Submission:
+def find_submission(path: str, read: Read = read_here) -> Submission:
     p = Path(path)
     if p.is_dir():
-        return folder_submission(path, p)
+        return folder_submission(path, p, read)
     if not p.exists():
         return Submission(path, None, None, ParsedLog(problem="no such file or folder"))
     if p.suffix.lower() in MODEL_SUFFIXES:
         return Submission(path, None, None, ParsedLog(
             problem="a model file alone; put it in a folder with the console log it printed"))
-    return Submission(path, p, None, parse_file(p))
+    return Submission(path, p, None, parse_reading(read([p])))

@@ -18,10 +18,12 @@ import math
 from pathlib import Path
 from typing import Any
 
-from fashion_tools import mistakes, reference
+from fashion_tools import mistakes
 from fashion_tools.atomic import atomic_write_text, make_folder
 from fashion_tools.errors import ToolError
 from fashion_tools.grading.check.diagnosis import MIN_MARGIN, tells
+from fashion_tools.measure import reference
+from fashion_tools.measure.spread import summary
 
 TAKES_TRAINING_OPTIONS = True
 SCHEMA_VERSION = 1
@@ -73,7 +75,7 @@ def read_reference(path: str | Path) -> dict[str, Any]:
 # ---- a signature from a reference.json ----
 
 def stats(values: list[float]) -> dict[str, Any]:
-    return reference.summary([float(v) for v in values])
+    return summary([float(v) for v in values])
 
 
 def features(ref: dict[str, Any]) -> dict[str, Any]:
