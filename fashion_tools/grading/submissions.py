@@ -16,6 +16,7 @@ from fashion_tools.grading.checks import picture_sources
 from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.platforms.bundles import Student, folder_platform, open_bundle
 from fashion_tools.grading.readers import Reading, read_file
+from fashion_tools.grading.readers.bounded import hand_in_budget
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
 from fashion_tools.grading.readers.pictures import PICTURE_SUFFIXES, picture_kind, read_pictures
 from fashion_tools.grading.readers.source import SOURCE_PROBLEM, looks_like_source, read_source
@@ -68,6 +69,7 @@ class Submission:
     platform: str | None = None  # "moodle", "canvas", "plain" for a bundle's student; None for a path given
     note: str | None = None  # a problem with some of the student's files, when others could be graded
     names: dict[Path, str] = field(default_factory=dict)  # a file unpacked from a download -> its name there
+    over_budget: str | None = None  # what its reading budget (readers/bounded.py) left unread, when it ran out
 
     def shown(self, path: Path | None) -> str:
         """A file as the student handed it in: its name in the download, never the temporary path."""
@@ -160,8 +162,18 @@ def find_submissions(path: str, workdir: Path) -> list[Submission]:
     (files unpacked into workdir, which the caller removes); any other file or folder is one."""
     p = Path(path)
     if p.is_file() and p.suffix.lower() == ".zip" or p.is_dir() and is_platform_folder(p):
-        return [student_submission(student) for student in open_bundle(p, workdir)]
-    return [find_submission(path)]
+        return [within_budget(student_submission, student) for student in open_bundle(p, workdir)]
+    return [within_budget(find_submission, path)]
+
+
+def within_budget(read, what) -> Submission:
+    """read(what) with one time budget for all its files' bounded readers; what it left unread is said."""
+    with hand_in_budget() as spent:
+        sub = read(what)
+    if spent.spent:
+        sub.over_budget = f"{spent.spent[0]}; {len(spent.spent)} file{'s' * (len(spent.spent) != 1)} or " \
+                          f"picture{'s' * (len(spent.spent) != 1)} left unread"
+    return sub
 
 
 def find_submission(path: str) -> Submission:

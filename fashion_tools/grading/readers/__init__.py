@@ -29,6 +29,7 @@ class Reading:
     note: str | None = None  # how the text was found, for the report ('output pasted into the source ...')
     pictures: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of text read from pictures by OCR
     doubts: list[tuple[int, str]] = field(default_factory=list)  # (offset, why) of lines OCR is not sure of
+    hidden: str | None = None  # text the file hides from a person (left out of text): how, and what it says
 
     def where(self, offset: int) -> str | None:
         """The part of the file an offset of the text came from."""
