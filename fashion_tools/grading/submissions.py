@@ -133,9 +133,12 @@ def folder_submission(name: str, folder: Path) -> Submission:
     try:
         files = sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
         nested = any(p.is_dir() for p in folder.iterdir())
+        links = sorted(p.name for p in folder.iterdir() if p.is_symlink())
     except OSError as exc:
         return Submission(name, None, None, ParsedLog(problem=f"folder cannot be read ({exc.strerror})"))
     sub = files_submission(name, files, "this folder")
+    if links:  # said, not followed and not ignored silently
+        sub.note = f"{len(links)} link{'s' * (len(links) != 1)} in it not followed ({', '.join(links[:3])})"
     if nested and sub.log.problem and sub.log.problem.startswith("no console log"):
         sub.log.problem += f"; for a folder of submissions pass each one: {name.rstrip('/')}/*"
     return sub
@@ -144,8 +147,9 @@ def folder_submission(name: str, folder: Path) -> Submission:
 def student_submission(student: Student) -> Submission:
     """One student of a platform's download, named as the platform names them."""
     if not student.paths:
-        return Submission(student.name, None, None, ParsedLog(problem=student.problem or "no files handed in"),
-                          student.identifier, student.late, student.platform)
+        return Submission(student.name, None, None, ParsedLog(  # files refused unread: a person looks, not a zero
+            problem=student.problem or "no files handed in", review=bool(student.problem)),
+            student.identifier, student.late, student.platform)
     sub = files_submission(student.name, [p for p in student.paths if p.is_file()], "this student's files")
     sub.identifier, sub.late, sub.platform = student.identifier, student.late, student.platform
     sub.note, sub.names = student.problem, student.names

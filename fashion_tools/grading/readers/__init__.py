@@ -85,6 +85,9 @@ def read_file(path: str | Path, limit: int) -> Reading:
     except OSError as exc:
         return Reading(None, "file", problem=f"cannot be read ({exc.strerror or type(exc).__name__})", review=True)
     kind = sniff(head, path.suffix.lower())
+    if path.suffix.lower() in (".svg", ".svgz"):  # a drawing in XML: what it shows is not its text
+        return Reading(None, "SVG picture", review=True, problem="an SVG picture, which the grader does not read: "
+                       "look at it")
     if kind in ("pdf", "docx") and size > MAX_DOCUMENT_BYTES:
         return Reading(None, kind.upper() if kind == "pdf" else "Word document", review=True,
                        problem=f"larger than {MAX_DOCUMENT_BYTES >> 20} MB, more than a report of this lab")
