@@ -137,8 +137,11 @@ def folder_submission(name: str, folder: Path) -> Submission:
     except OSError as exc:
         return Submission(name, None, None, ParsedLog(problem=f"folder cannot be read ({exc.strerror})"))
     sub = files_submission(name, files, "this folder")
-    if links:  # said, not followed and not ignored silently
-        sub.note = f"{len(links)} link{'s' * (len(links) != 1)} in it not followed ({', '.join(links[:3])})"
+    if links:  # said, not followed, and what they point to may be the hand-in: a person looks
+        said = f"{len(links)} link{'s' * (len(links) != 1)} in it not followed ({', '.join(links[:3])})"
+        sub.log.review = sub.log.review or not sub.log.readable
+        sub.log.unread = f"{sub.log.unread}; {said}" if sub.log.unread else said
+        sub.note = said
     if nested and sub.log.problem and sub.log.problem.startswith("no console log"):
         sub.log.problem += f"; for a folder of submissions pass each one: {name.rstrip('/')}/*"
     return sub

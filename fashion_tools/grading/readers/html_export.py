@@ -69,7 +69,8 @@ def html_text(html: str, hidden: list[str] | None = None) -> tuple[str, bool]:
     import lxml.etree
     import lxml.html
 
-    parser = lxml.html.HTMLParser(recover=True, remove_comments=True, remove_pis=True, no_network=True)
+    parser = lxml.html.HTMLParser(recover=True, remove_comments=True, remove_pis=True, no_network=True,
+                                  encoding="utf-8")  # the bytes below are UTF-8, whatever a meta tag says
     try:
         root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except (lxml.etree.ParserError, ValueError):  # nothing a browser would show

@@ -75,7 +75,7 @@ def hiding(rpr) -> str | None:
     if rpr is None:
         return None
     if on(rpr.find(W + "vanish")) or on(rpr.find(W + "specVanish")):
-        return "hidden (w:vanish)"
+        return "w:vanish"
     color = rpr.find(W + "color")
     shade, mark = rpr.find(W + "shd"), rpr.find(W + "highlight")
     background = (shade is not None and (shade.get(W + "fill") or "auto").lower() not in ("auto", "ffffff")) or \
