@@ -116,7 +116,6 @@ def check_output_file(path: str | os.PathLike, what: str) -> None:
     text = os.fspath(path)
     if not text or text.endswith(os.sep):
         raise ToolError(f"{what} {text!r}: names a folder, and a file is written there; name a file")
-    refuse_special(Path(path), what)
     name = Path(path).name
     try:
         longest = os.pathconf(Path(path).parent if Path(path).parent != Path("") else ".", "PC_NAME_MAX")
@@ -125,6 +124,7 @@ def check_output_file(path: str | os.PathLike, what: str) -> None:
     if len(os.fsencode(name)) > longest:
         raise ToolError(f"{what} {path}: a file name of {len(os.fsencode(name))} bytes, over the {longest} this "
                         "file system takes; choose a shorter name")
+    refuse_special(Path(path), what)
     check_writable_folder(path, what)
 
 
