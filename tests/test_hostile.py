@@ -56,10 +56,19 @@ def rss(pid: int) -> int:
         return 0
 
 
+def command_name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
 class Graded:
     """One run of the grade command, watched: its status, output, seconds, peak memory of all its processes."""
 
-    def __init__(self, *args: str, cwd: Path, strike: tuple[float, int] | None = None, tmp: Path | None = None):
+    def __init__(self, *args: str, cwd: Path, strike: int | None = None, tmp: Path | None = None,
+                 timeout: float = 120):
         self.token = uuid.uuid4().hex
         env = {**os.environ, "FASHION_HOSTILE_TEST": self.token, **({"TMPDIR": str(tmp)} if tmp else {})}
         start = time.monotonic()
@@ -72,16 +81,19 @@ class Graded:
             while not done.is_set():
                 pids = marked(self.token)
                 self.peak = max(self.peak, sum(rss(pid) for pid in pids))
-                self.most = max(self.most, len(pids))
                 done.wait(0.1)
 
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
-        if strike:
-            time.sleep(strike[0])
-            proc.send_signal(strike[1])
+        if strike:  # once Tesseract runs: the grader, its reader and Tesseract are alive
+            until, pids = time.monotonic() + 60, []
+            while time.monotonic() < until and not ("tesseract" in map(command_name, pids) and len(pids) >= 3):
+                time.sleep(0.02)
+                pids = marked(self.token)
+            proc.send_signal(strike)
+            self.most = len(pids)
         try:
-            self.out, self.err = proc.communicate(timeout=120)
+            self.out, self.err = proc.communicate(timeout=timeout)
         finally:
             proc.kill()
             done.set()
@@ -190,7 +202,7 @@ def test_no_process_and_no_unpacked_file_outlives_the_grader(corpus, tmp_path, s
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     graded = Graded("--hand-in-seconds", "60", str(corpus / "padded.zip"), str(corpus / "pictures.docx"),
-                    cwd=tmp_path, strike=(3.0, strike), tmp=scratch)
+                    cwd=tmp_path, strike=strike, tmp=scratch)
     assert graded.most >= 3, "struck before Tesseract ran: the grader, its reader and Tesseract"
     assert not graded.left, f"processes left running: {graded.left}"
     assert graded.status == (-strike if strike == signal.SIGKILL else 128 + strike), (graded.status, graded.err)
