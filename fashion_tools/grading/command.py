@@ -59,10 +59,10 @@ def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: Re
         verdict = reviewing if sub.log.review else failing
         why = "needs a look" if sub.log.review else "unreadable"
         results = [verdict(r.check, r.expected, "-", f"{why}: {sub.log.problem}") for r in blank]
-    if sub.over_budget:  # what was not read may show what a check missed: never a FAIL
-        results = [r if r.passed or r.review else reviewing(r.check, r.expected, r.found,
-                                                            f"{r.reason}; {sub.over_budget}: look at it")
-                   for r in results]
+    unread = "; ".join(filter(None, (sub.over_budget, sub.note and f"some files could not be read: {sub.note}")))
+    if unread:  # what was not read (its budget spent, a file refused) may show what a check missed: never a FAIL
+        results = [r if r.passed or r.review else reviewing(r.check, r.expected, r.found, f"{r.reason}; {unread}: "
+                                                            "look at it") for r in results]
     if model_result is not None:  # checked on a cluster
         results.append(model_result)
     elif sub.model_path is not None and test_set is not None:
