@@ -129,7 +129,7 @@ def verdicts(graded: Graded) -> dict[str, dict]:
 
 # --- Word content Word shows: read, never "an empty Word document" -----------------------------
 
-WORD = ["plain", "tracked", "content_control", "text_box", "field", "alt_chunk"]
+WORD = ["plain", "terminal_look", "tracked", "content_control", "text_box", "field", "alt_chunk"]
 NOT_READ = {  # each case: the words its reason must hold
     "alt_chunk_rtf.docx": ["altChunk", "log.rtf"],
     "vanish.docx": ["hidden in it", "w:vanish", "oneDNN"],
@@ -144,7 +144,8 @@ NOT_READ = {  # each case: the words its reason must hold
 
 def test_word_content_is_read_as_word_shows_it(corpus, tmp_path):
     """Tracked insertions, content controls, text boxes, fields, altChunk: PASS as the plain report
-    (python-docx read them as "an empty Word document": FAIL, 0 points). One command for all: quick."""
+    (python-docx read them as "an empty Word document": FAIL, 0 points); white text on a black paragraph
+    is seen, not hidden. One command for all: quick."""
     graded = Graded("--json", *(str(corpus / f"{name}.docx") for name in WORD), cwd=tmp_path)
     graded.ok(0, 10 + 3 * len(WORD))
     for name, sub in verdicts(graded).items():

@@ -86,6 +86,12 @@ def docx_plain(out: Path) -> Path:  # the control: the same log as plain paragra
     return docx(out / "plain.docx", paragraphs(terminal_lines()))
 
 
+def docx_terminal_look(out: Path) -> Path:  # honest: white on a black paragraph, as a terminal looks
+    black, white = '<w:pPr><w:shd w:val="clear" w:color="auto" w:fill="000000"/></w:pPr>', '<w:color w:val="FFFFFF"/>'
+    lines = terminal_lines()
+    return docx(out / "terminal_look.docx", "".join(f"<w:p>{black}{run(line, white)}</w:p>" for line in lines))
+
+
 def docx_tracked(out: Path) -> Path:  # the whole log a tracked insertion, and a deletion Word does not show
     ins = paragraphs(terminal_lines(), lambda line: f'<w:ins w:id="1" w:author="s" w:date="2026-01-01T00:00:00Z">'
                                                    f"{run(line)}</w:ins>")
@@ -287,9 +293,9 @@ def moodle_padded_log(out: Path) -> Path:
 
 
 CASES: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
-    docx_plain, docx_tracked, docx_content_control, docx_text_box, docx_simple_field, docx_alt_chunk_html,
-    docx_alt_chunk_rtf, docx_vanish, docx_white_tiny, html_display_none, pdf_invisible, pdf_attachment,
-    svg_screenshot, folder_with_link, docx_many_pictures, folder_of_pictures, pdf_picture_pages,
+    docx_plain, docx_terminal_look, docx_tracked, docx_content_control, docx_text_box, docx_simple_field,
+    docx_alt_chunk_html, docx_alt_chunk_rtf, docx_vanish, docx_white_tiny, html_display_none, pdf_invisible,
+    pdf_attachment, svg_screenshot, folder_with_link, docx_many_pictures, folder_of_pictures, pdf_picture_pages,
     moodle_long_names, plain_colliding, moodle_padded_log)}
 
 

@@ -218,7 +218,8 @@ def run_bounded(func: Callable[..., Any], *args: Any, seconds: float = SECONDS, 
     memory = (_limits.get() or Limits()).memory if memory is None else memory
     allowed, spent = _binding_limit(seconds)
     if spent is not None and allowed <= 0:
-        why = f"not read: the {spent.what}'s reading budget of {spent.seconds:g} s was spent on its other files"
+        why = f"not read: the {spent.what}'s reading budget of {spent.seconds:g} s was spent on " + \
+            ("its other files" if spent.what == "hand-in" else "the hand-ins before")
         for each in _budgets.get():
             each.spent.append(why)
         raise Refused(why)

@@ -70,6 +70,12 @@ def on(element) -> bool:
     return element is not None and element.get(W + "val", "true").lower() not in ("0", "false", "off")
 
 
+def shading(properties) -> bool:
+    """Whether paragraph or cell properties give a background other than white."""
+    shade = properties.find(W + "shd") if properties is not None else None
+    return shade is not None and (shade.get(W + "fill") or "auto").lower() not in ("auto", "ffffff")
+
+
 def hiding(rpr) -> str | None:
     """How run properties hide text from a reader: None when they do not."""
     if rpr is None:
@@ -77,9 +83,8 @@ def hiding(rpr) -> str | None:
     if on(rpr.find(W + "vanish")) or on(rpr.find(W + "specVanish")):
         return "w:vanish"
     color = rpr.find(W + "color")
-    shade, mark = rpr.find(W + "shd"), rpr.find(W + "highlight")
-    background = (shade is not None and (shade.get(W + "fill") or "auto").lower() not in ("auto", "ffffff")) or \
-        (mark is not None and mark.get(W + "val", "none") not in ("none", "white"))
+    mark = rpr.find(W + "highlight")
+    background = shading(rpr) or (mark is not None and mark.get(W + "val", "none") not in ("none", "white"))
     if color is not None and (color.get(W + "val") or "").lower() == "ffffff" and not background:
         return "white on white"
     size = rpr.find(W + "sz")
@@ -99,6 +104,7 @@ class Document:
         self.hidden: list[tuple[str, str]] = []  # (how, text)
         self.unread: list[str] = []
         self.counts = {"paragraph": 0, "table": 0, "picture": 0}
+        self.shaded = False  # inside a table cell with a background
 
     def relationships(self, name: str) -> dict[str, str]:
         try:
@@ -109,36 +115,46 @@ class Document:
                 for rel in root.iter(REL) if rel.get("TargetMode") != "External"}
 
     def hiding_styles(self) -> dict[str, str]:
-        """Style id -> how it hides its text (itself or a style it is based on), with the defaults under ''."""
+        """Style id -> how it hides its text (itself or a style it is based on); the document's default
+        paragraph style and defaults under ''."""
         try:
             root = parse_xml(self.archive.read("word/styles.xml"))
         except (KeyError, Exception):
             return {}
-        own, based = {}, {}
+        own: dict[str, str | None] = {}
+        based: dict[str, str | None] = {}
+        default = None
         for style in root.iter(W + "style"):
             sid = style.get(W + "styleId") or ""
             own[sid] = hiding(style.find(W + "rPr"))
             parent = style.find(W + "basedOn")
             based[sid] = parent.get(W + "val") if parent is not None else None
             if style.get(W + "default") in ("1", "true") and style.get(W + "type") == "paragraph":
-                based.setdefault("", None)
-                own[""] = own[""] if own.get("") else own[sid]
-        defaults = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
-        out = {"": own.get("") or hiding(defaults)} if own.get("") or hiding(defaults) is not None else {}
-        for sid in own:
-            seen, at = set(), sid
-            while at and at not in seen and not own.get(at):
-                seen.add(at)
-                at = based.get(at)
-            if at and own.get(at):
-                out[sid] = own[at]
+                default = sid
+
+        def resolve(sid: str | None) -> str | None:
+            seen = set()
+            while sid and sid not in seen:  # a loop of basedOn in a hostile file ends here
+                seen.add(sid)
+                if own.get(sid):
+                    return own[sid]
+                sid = based.get(sid)
+            return None
+
+        out = {sid: how for sid in own if (how := resolve(sid))}
+        fallback = resolve(default) or hiding(root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr"))
+        if fallback:
+            out[""] = fallback
         return out
 
-    def run_hidden(self, run, paragraph_style: str) -> str | None:
+    def run_hidden(self, run, paragraph_style: str, shaded: bool) -> str | None:
+        """How a run is hidden (its own properties, its style, its paragraph's, the defaults); white text
+        on a shaded paragraph or cell (a terminal's look: white on black) is not."""
         rpr = run.find(W + "rPr")
         style = rpr.find(W + "rStyle") if rpr is not None else None
-        return hiding(rpr) or (self.styles.get(style.get(W + "val", "")) if style is not None else None) or \
+        how = hiding(rpr) or (self.styles.get(style.get(W + "val", "")) if style is not None else None) or \
             self.styles.get(paragraph_style) or self.styles.get("")
+        return None if how == "white on white" and shaded else how
 
     def block(self, element) -> None:
         """A block-level element: a paragraph, a table, or a container of them."""
@@ -152,11 +168,12 @@ class Document:
                 cells = []
                 for cell in (c for c in row.iter(W + "tc") if next(c.iterancestors(W + "tr")) is row):
                     saved, self.blocks = self.blocks, []
+                    outer, self.shaded = self.shaded, self.shaded or shading(cell.find(W + "tcPr"))
                     for child in cell:
                         self.block(child)
                     cells.append(" ".join(text for _, text in self.blocks if isinstance(text, str)).replace("\n", " "))
                     pictures = [b for b in self.blocks if isinstance(b[1], bytes)]
-                    self.blocks = saved + pictures
+                    self.blocks, self.shaded = saved + pictures, outer
                 rows.append("  ".join(cells))
             self.counts["paragraph"] = paragraphs
             self.blocks.append((f"table {self.counts['table']}", "\n".join(rows)))
@@ -181,6 +198,7 @@ class Document:
         self.counts["paragraph"] += 1
         where = f"paragraph {self.counts['paragraph']}"
         ppr = p.find(W + "pPr")
+        shaded = self.shaded or shading(ppr)
         pstyle = ppr.find(W + "pStyle") if ppr is not None else None
         style = pstyle.get(W + "val", "") if pstyle is not None else ""
         text: list[str] = []
@@ -189,7 +207,7 @@ class Document:
         while stack:  # an explicit stack: no recursion, whatever the nesting
             node = stack.pop()
             if node.tag == W + "r":
-                how = self.run_hidden(node, style)
+                how = self.run_hidden(node, style, shaded)
                 shown = self.run_text(node, after)
                 if how and shown.strip():
                     self.hidden.append((how, shown))
