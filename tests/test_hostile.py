@@ -263,7 +263,8 @@ def test_outputs_that_cannot_be_files_are_refused_before_grading(corpus, tmp_pat
              ("--canvas", str(tmp_path / "pipe")): "is a pipe",
              ("--report", str(tmp_path / ("x" * 300 + ".csv"))): "over the 255",
              ("--report", str(tmp_path / "missing" / "r.csv")): "does not exist",
-             ("--html", str(tmp_path) + "/"): "names a folder"}
+             ("--html", str(tmp_path) + "/"): "names a folder",
+             ("--rubric", "/dev/zero"): "not a regular file"}  # an input read without end
     for option, words in cases.items():
         result = Graded(*option, log, cwd=tmp_path)
         assert_clean_error(result, 2, words)

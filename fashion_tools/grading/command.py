@@ -174,8 +174,18 @@ def positive_float(text: str) -> float:
     return value
 
 
+def check_inputs(args: argparse.Namespace) -> None:
+    """The teacher's own input files are regular files: /dev/zero or a pipe given by mistake would be read
+    without end."""
+    for option in ("rubric", "signatures", "moodle_worksheet"):
+        path = getattr(args, option, None)
+        if path and os.path.exists(path) and not os.path.isfile(path):
+            raise ToolError(f"--{option.replace('_', '-')} {path}: not a regular file; give the file itself")
+
+
 def check_outputs(args: argparse.Namespace) -> None:
     """Every file grading will write can be written: found out before any work."""
+    check_inputs(args)
     for option in ("report", "canvas", "gradescope", "html"):
         if getattr(args, option):
             check_output_file(getattr(args, option), f"--{option}")
@@ -187,6 +197,7 @@ def check_outputs(args: argparse.Namespace) -> None:
         check_output_file(graded_worksheet_path(args.moodle_worksheet), "--moodle-worksheet")
     if args.feedback:
         make_folder(args.feedback, "--feedback", "feedback.txt")
+        check_output_file(Path(args.feedback) / "feedback.zip", "--feedback")  # written for a Moodle download
 
 
 def set_tolerances(args: argparse.Namespace, exp: Expected) -> None:
