@@ -2,7 +2,7 @@
 
 `python fashion_items.py --mistake NAME` (and `reference --mistake NAME`) trains the lecture's model with
 one of them, so that each mistake's numbers can be measured over seeds like the lecture's own
-(`mistakes` builds the signatures file from such runs; grading/diagnosis.py reads it). Each mistake
+(`mistakes` builds the signatures file from such runs; grading/check/diagnosis.py reads it). Each mistake
 names the lecture's part it touches, so that advice can send a student back to it. Nothing here
 imports TensorFlow: grading reads the catalogue too.
 """

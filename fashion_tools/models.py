@@ -24,6 +24,40 @@ ALLOWED_LAYERS = {
 MAX_CONFIG_BYTES = 10 << 20  # a real configuration is a few kB
 
 
+class VersionMismatch(ToolError):
+    """A model file that this Keras cannot load because another Keras wrote it: the grader's limit, not the
+    student's mistake."""
+
+
+def written_by(path: str | os.PathLike) -> str | None:
+    """The Keras version a model file names as its writer (HDF5's keras_version, a .keras file's
+    metadata.json), or None where it names none or cannot be read."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                info = archive.getinfo("metadata.json")
+                if info.file_size > MAX_CONFIG_BYTES:
+                    return None
+                return str(json.loads(archive.read(info)).get("keras_version") or "") or None
+        import h5py
+
+        with h5py.File(path, "r") as f:
+            version = f.attrs.get("keras_version")
+            return (version.decode() if isinstance(version, bytes) else str(version)) if version is not None else None
+    except (OSError, KeyError, ValueError, AttributeError, zipfile.BadZipFile, UnicodeDecodeError):
+        return None
+
+
+def load_cause(exc: Exception) -> str:
+    """The cause of a failed load in one line: Keras' own 'Exception encountered:' where it gives one, not
+    the configuration it prints before it."""
+    text = str(exc)
+    marker = "Exception encountered:"
+    if marker in text:
+        text = text[text.rindex(marker) + len(marker):]
+    return first_line(text.strip() or type(exc).__name__)[:200]
+
+
 def read_config(path: str | os.PathLike) -> dict:
     """The model's architecture as saved: HDF5's model_config attribute or a .keras file's config.json."""
     path = Path(path)
@@ -87,7 +121,11 @@ def load_model_safely(path: str | os.PathLike, check_shape: bool = True):
     try:
         model = keras.models.load_model(path, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types for a damaged file; each is the same answer
-        raise ToolError(f"{path}: cannot load the model ({first_line(exc)[:200]})") from None
+        writer, reader = written_by(path), keras.__version__
+        if writer and writer.split(".")[0] != reader.split(".")[0]:
+            raise VersionMismatch(f"{Path(path).name} was written by Keras {writer}, which Keras {reader} here "
+                                  f"cannot load ({load_cause(exc)})") from None
+        raise ToolError(f"{path}: cannot load the model ({load_cause(exc)})") from None
     if check_shape:
         inp, out = tuple(model.input_shape[1:]), tuple(model.output_shape[1:])
         if inp != IMAGE_SHAPE or out != (TOTAL_CLASS,):

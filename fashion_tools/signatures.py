@@ -6,7 +6,7 @@ several seeds, as `reference --mistake NAME --out OUT/NAME` does (the same seed 
 log prints of it (steps per epoch, epochs, epoch 1's loss and accuracy, the last epoch's training
 accuracy, the test accuracy and loss, each layer's parameters), next to the lecture's own (a reference.json
 of the lecture, --lecture). Each mistake's tells are the numbers whose range cannot be the lecture's:
-grading/diagnosis.py names a mistake only from those.
+grading/check/diagnosis.py names a mistake only from those.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from fashion_tools import mistakes, reference
 from fashion_tools.atomic import atomic_write_text, make_folder
 from fashion_tools.errors import ToolError
-from fashion_tools.grading.diagnosis import MIN_MARGIN, tells
+from fashion_tools.grading.check.diagnosis import MIN_MARGIN, tells
 
 TAKES_TRAINING_OPTIONS = True
 SCHEMA_VERSION = 1

@@ -1,7 +1,7 @@
 """Issue 26: students' common mistakes, trained for real (fashion_tools/mistakes.py, `mistakes`), and grade's
-diagnosis of them from what a log prints (fashion_tools/grading/diagnosis.py).
+diagnosis of them from what a log prints (fashion_tools/grading/check/diagnosis.py).
 
-The shipped signatures (fashion_tools/grading/signatures.json) come from full runs on the real data; the
+The shipped signatures (fashion_tools/grading/check/signatures.json) come from full runs on the real data; the
 held-out runs in tests/data/real/mistakes/ are the lecture's script with one mistake each, run for real and
 never used for a signature. The lecture's own runs, every honest real log here and the five seeds of
 tests/data/reference.json, must get no diagnosis.
@@ -22,7 +22,7 @@ import pytest
 from conftest import ROOT, TOOL, run_tool
 
 from fashion_tools import mistakes
-from fashion_tools.grading.diagnosis import (
+from fashion_tools.grading.check.diagnosis import (
     FEATURE_NAMES,
     MEASURED,
     MIN_MARGIN,
@@ -31,10 +31,10 @@ from fashion_tools.grading.diagnosis import (
     load_signatures,
     shown,
 )
-from fashion_tools.grading.logparse import EpochNumbers, ParsedLog
+from fashion_tools.grading.parse.summary import SummaryLayer
+from fashion_tools.grading.parse.values import EpochNumbers, ParsedLog
 from fashion_tools.grading.readers.console_log import clean_text, read_text
 from fashion_tools.grading.submissions import parse_file
-from fashion_tools.grading.summary import SummaryLayer
 
 REAL = ROOT / "tests" / "data" / "real"
 REFERENCE = ROOT / "tests" / "data" / "reference.json"

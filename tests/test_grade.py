@@ -19,7 +19,7 @@ import pytest
 from conftest import TOOL, assert_clean_error, lambda_model, run_tool
 
 import fashion_items
-from fashion_tools.grading.checks import CHECKS, LOG_CHECKS
+from fashion_tools.grading.check.result import CHECKS, LOG_CHECKS
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
 from fashion_tools.grading.reports.grades import csv_cell
 
@@ -182,9 +182,20 @@ def test_huge_file_is_refused_without_reading_it_all(tmp_path, capsys):
     assert status == 3
 
 
-def test_missing_submission_is_reported_and_the_others_graded(tmp_path, capsys):
-    status, report = grade_json(str(tmp_path / "nobody.txt"), str(SUBMISSIONS / "notebook_copy.txt"), capsys=capsys)
-    assert report["submissions"][0]["unreadable"] == "no such file or folder"
+def test_a_path_that_does_not_exist_is_a_usage_error_not_a_student(tmp_path):
+    """An instructor's typo on the command line: one line, exit 2, and no report with a zero in it."""
+    report = tmp_path / "grades.csv"
+    result = run_tool("grade", "--expected", str(EXPECTED), "--report", str(report), str(tmp_path / "nobody.txt"),
+                      str(SUBMISSIONS / "notebook_copy.txt"))
+    assert_clean_error(result, 2, "nobody.txt", "no such file or folder")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not report.exists()
+
+
+def test_an_empty_student_folder_inside_a_class_stays_a_student(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    status, report = grade_json(str(tmp_path / "empty"), str(SUBMISSIONS / "notebook_copy.txt"), capsys=capsys)
+    assert "no console log" in report["submissions"][0]["unreadable"]
     assert report["submissions"][1]["score"] == "10/10"
     assert status == 1
 

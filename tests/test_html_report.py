@@ -22,7 +22,7 @@ import real_class
 from conftest import TOOL, assert_clean_error, run_tool
 
 import fashion_items
-from fashion_tools.grading.logparse import ParsedLog
+from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.reports import previews
 from fashion_tools.grading.submissions import Submission
 

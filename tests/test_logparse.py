@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fashion_tools.grading.checks import check_log
-from fashion_tools.grading.expected import load_expected
+from fashion_tools.grading.check import check_log
+from fashion_tools.grading.check.expected import load_expected
+from fashion_tools.grading.parse.runs import parse_text
 from fashion_tools.grading.readers.console_log import decode
-from fashion_tools.grading.runs import parse_text
 from fashion_tools.grading.submissions import parse_file
 
 DATA = Path(__file__).parent / "data"
@@ -152,8 +152,8 @@ def test_the_device_line_is_read_and_named_when_the_reference_ran_elsewhere():
     the number differs, the reason says so (it explains a last-digit difference, it accuses nobody)."""
     import dataclasses
 
-    from fashion_tools.grading.checks import check_accuracy, check_loss
-    from fashion_tools.grading.logparse import parse_sections
+    from fashion_tools.grading.check.numbers import check_accuracy, check_loss
+    from fashion_tools.grading.parse.values import parse_sections
 
     text = ("Training in float32 precision on CPU: AMD EPYC, 2 cores, AVX2, oneDNN on\n"
             "Keras CNN model loss =  0.2571\nKeras CNN model accuracy =  0.9079\n")

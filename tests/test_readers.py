@@ -135,7 +135,7 @@ def test_output_pasted_into_the_source_is_read_from_the_paste():
 
 def test_numpy_array_result_is_the_confusion_matrix():
     """Jupyter shows a cell ending in `cm` as numpy's repr: commas, 'array(' and '])' with no dtype."""
-    from fashion_tools.grading.logparse import parse_confusion_matrix
+    from fashion_tools.grading.parse.values import parse_confusion_matrix
 
     cm = np.random.default_rng(0).integers(0, 999, (10, 10))
     for printed in (repr(cm), repr(cm.astype(np.int32)), repr(cm.astype(np.uint16))):

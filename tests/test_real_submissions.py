@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import fashion_items
-from fashion_tools.grading.checks import LOG_CHECKS
+from fashion_tools.grading.check.result import LOG_CHECKS
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "real"

@@ -55,7 +55,7 @@ def test_default_run_is_the_references_first_seed_or_inside_its_range(default_ru
     """tests/data/reference.json is 5 seeds of this run measured on an AVX2 CPU, its first seed this
     very command. On the same kind of machine the numbers must be those, to the last digit; on another
     they must fall inside the range, within the margins grading allows."""
-    from fashion_tools.grading.expected import load_expected
+    from fashion_tools.grading.check.expected import load_expected
     from fashion_tools.machine import device_name
 
     folder, result = default_run

@@ -19,9 +19,9 @@ from conftest import ROOT, TOOL, assert_clean_error, run_tool
 from synthetic import make_dataset
 
 from fashion_tools import reference
-from fashion_tools.grading.checks import check_accuracy, check_loss
-from fashion_tools.grading.expected import Spread, load_expected
-from fashion_tools.grading.logparse import parse_sections
+from fashion_tools.grading.check.expected import Spread, load_expected
+from fashion_tools.grading.check.numbers import check_accuracy, check_loss
+from fashion_tools.grading.parse.values import parse_sections
 
 SEEDS = ["--seeds", "3", "--seed", "7", "--epochs", "1", "--no-figures"]
 

@@ -207,7 +207,7 @@ def test_a_zero_misread_alike_in_every_epoch_header_is_not_a_plain_failure(ocr_o
     stop at 9 and jump to 18: a misread, so training goes to a person, where a run that declared 5 and
     counted 1 to 5 fails (epochs5_end.png above)."""
     from fashion_tools.grading import checks
-    from fashion_tools.grading.expected import load_expected
+    from fashion_tools.grading.check.expected import load_expected
     from fashion_tools.grading.submissions import parse_reading
 
     shot = pictures.read_shot((SCREENS / "end_light_11.png").read_bytes(), "end_light_11.png")

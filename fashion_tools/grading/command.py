@@ -25,23 +25,22 @@ import numpy as np
 from fashion_tools.atomic import check_output_file, discard_temporaries, make_folder
 from fashion_tools.cli import INTERRUPTED, add_data_dir, add_scheduler, non_negative_float
 from fashion_tools.errors import ToolError
-from fashion_tools.grading import rubric
-from fashion_tools.grading.checks import (
+from fashion_tools.grading.check import check_log, rubric
+from fashion_tools.grading.check.copies import same_runs
+from fashion_tools.grading.check.diagnosis import diagnose_grades, load_signatures
+from fashion_tools.grading.check.expected import Expected, load_expected
+from fashion_tools.grading.check.model_check import ReferenceTestSet, check_model
+from fashion_tools.grading.check.result import (
     CHECKS,
     DEFAULT_LOSS_TOLERANCE,
     DEFAULT_TOLERANCE,
     RULES,
     CheckResult,
     Grade,
-    check_log,
     failing,
     reviewing,
 )
-from fashion_tools.grading.copies import same_runs
-from fashion_tools.grading.diagnosis import diagnose_grades, load_signatures
-from fashion_tools.grading.expected import Expected, load_expected
-from fashion_tools.grading.logparse import ParsedLog
-from fashion_tools.grading.model_check import ReferenceTestSet, check_model
+from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.platforms.exports import write_exports
 from fashion_tools.grading.readers import bounded
 from fashion_tools.grading.reports.grades import as_json, table, totals, write_report
@@ -174,7 +173,7 @@ def positive_float(text: str) -> float:
     return value
 
 
-def check_inputs(args: argparse.Namespace) -> None:
+def check_input_files(args: argparse.Namespace) -> None:
     """The teacher's own input files are regular files: /dev/zero or a pipe given by mistake would be read
     without end."""
     for option in ("rubric", "signatures", "moodle_worksheet"):
@@ -185,7 +184,7 @@ def check_inputs(args: argparse.Namespace) -> None:
 
 def check_outputs(args: argparse.Namespace) -> None:
     """Every file grading will write can be written: found out before any work."""
-    check_inputs(args)
+    check_input_files(args)
     for option in ("report", "canvas", "gradescope", "html"):
         if getattr(args, option):
             check_output_file(getattr(args, option), f"--{option}")
@@ -209,8 +208,17 @@ def set_tolerances(args: argparse.Namespace, exp: Expected) -> None:
         args.loss_tolerance = loss
 
 
+def check_inputs(args: argparse.Namespace) -> None:
+    """Every path given exists: a typo of the instructor's is a usage error, never a student with a zero."""
+    for path in args.submissions:
+        if not os.path.lexists(path):
+            raise ToolError(f"{path}: no such file or folder; give a submission's log, notebook, report or folder, "
+                            "or a platform's download")
+
+
 def run(args: argparse.Namespace) -> int:
     """Grade every submission; 0 when all passed every check, 1 when any failed."""
+    check_inputs(args)
     check_outputs(args)
     given = rubric.load_rubric(args.rubric) if args.rubric else {}
     points = rubric.points_for(CHECKS, {**given, **rubric.parse_points(args.points)})

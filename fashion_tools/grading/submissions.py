@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fashion_tools.grading.checks import picture_sources
-from fashion_tools.grading.logparse import ParsedLog
+from fashion_tools.grading.parse.pictured import picture_sources
+from fashion_tools.grading.parse.runs import parse_text
+from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.platforms.bundles import Student, folder_platform, open_bundle
 from fashion_tools.grading.readers import Reading, read_file
 from fashion_tools.grading.readers.bounded import hand_in_budget
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
 from fashion_tools.grading.readers.pictures import PICTURE_SUFFIXES, picture_kind, read_pictures
 from fashion_tools.grading.readers.source import SOURCE_PROBLEM, looks_like_source, read_source
-from fashion_tools.grading.runs import parse_text
 
 MODEL_SUFFIXES = (".h5", ".keras")
 MAX_FILES = 100  # one student's files read (outputs first); a hand-in is a few

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from fashion_tools.errors import ToolError
-from fashion_tools.grading.checks import Grade
+from fashion_tools.grading.check.result import Grade
 from fashion_tools.grading.platforms import gradebooks
 from fashion_tools.grading.platforms.gradescope import gradescope_results, write_results
 from fashion_tools.grading.reports.feedback import clean, diagnosis_advice, grade_feedback, write_feedback
@@ -38,7 +38,7 @@ def warn_looks(grades: list[Grade], where: str) -> None:
 
 
 def gradescope_output(grade: Grade) -> str | None:
-    """The note above the tests: what the numbers suggest (grading/diagnosis.py), and for the manual grader,
+    """The note above the tests: what the numbers suggest (grading/check/diagnosis.py), and for the manual grader,
     the checks that need a look."""
     advice = "\n".join(f"What your numbers suggest (advice, not a verdict): {clean(a)}"
                        for a in diagnosis_advice(grade.diagnoses))

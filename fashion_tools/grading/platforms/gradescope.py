@@ -15,8 +15,8 @@ from pathlib import Path
 
 from fashion_tools.atomic import atomic_write_text
 from fashion_tools.errors import ToolError
+from fashion_tools.grading.check.rubric import DEFAULT_POINTS
 from fashion_tools.grading.reports.feedback import advice, clean
-from fashion_tools.grading.rubric import DEFAULT_POINTS
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 

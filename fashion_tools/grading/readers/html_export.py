@@ -51,6 +51,8 @@ def element_text(root, hidden: list[str] | None = None) -> str:
                 cells = [" ".join(cell.text_content().split()) for cell in node if cell.tag in CELLS]
                 out.append("\n" + "  ".join(cells) + "\n" + (node.tail or ""))
                 continue
+            if tag == "img":  # a figure where an output shows one: said, as a notebook's text says it
+                out.append("\n<Figure: a picture>\n")
             if tag in BLOCKS or tag == "br":
                 out.append("\n")
             out.append(node.text or "")

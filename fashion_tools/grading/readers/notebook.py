@@ -11,7 +11,7 @@ import json
 import warnings
 
 from fashion_tools.errors import first_line
-from fashion_tools.grading.expected import json_depth
+from fashion_tools.grading.check.expected import json_depth
 from fashion_tools.grading.readers import Reading
 
 MAX_DEPTH = 64  # a notebook nests about 6 deep; a hostile file may nest a million
@@ -21,6 +21,7 @@ class NotANotebook(ValueError):
     """The file is not a notebook nbformat can read; the message says why, for the report."""
 
 
+PICTURE_LINE = "<Figure: a picture>"  # a picture output with no text of its own (parse/matrices.py reads it)
 NO_OUTPUTS = "the notebook has no outputs: run all cells and save before handing it in"
 
 
@@ -73,7 +74,9 @@ def output_text(output: dict) -> str:
     if kind == "stream":
         text = output.get("text", "")
     elif kind in ("execute_result", "display_data"):
-        text = output.get("data", {}).get("text/plain", "")
+        data = output.get("data", {})
+        pictured = any(str(key).startswith("image/") for key in data)
+        text = data.get("text/plain", PICTURE_LINE if pictured else "")
     elif kind == "error":
         text = "\n".join(output.get("traceback", [])) or f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
     else:

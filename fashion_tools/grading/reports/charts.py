@@ -13,8 +13,8 @@ import io
 import math
 import re
 
-from fashion_tools.grading.checks import Grade
-from fashion_tools.grading.expected import Expected
+from fashion_tools.grading.check.expected import Expected
+from fashion_tools.grading.check.result import Grade
 
 # One colour per verdict, shared with the page's table (html_page writes them as CSS variables). Okabe and
 # Ito's palette, told apart with colour blindness; every verdict also has its own marker and hatching.

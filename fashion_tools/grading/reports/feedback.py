@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fashion_tools.atomic import atomic_write, atomic_write_text, short
+from fashion_tools.grading.check.rubric import DEFAULT_POINTS
 from fashion_tools.grading.platforms.safezip import safe_name
-from fashion_tools.grading.rubric import DEFAULT_POINTS
 
 if TYPE_CHECKING:
-    from fashion_tools.grading.checks import Grade
+    from fashion_tools.grading.check.result import Grade
 
 ADVICE = {
     "shapes": "print the four shapes right after loading the data, as the lecture script does, before reshaping",
@@ -87,7 +87,7 @@ def diagnosis_advice(diagnoses: Iterable) -> list[str]:
 def feedback_text(student_name: str, results: Iterable, points: dict[str, float], markdown: bool = False,
                   looked_at: str | None = None, diagnoses: Iterable = (), waived: Iterable[str] = ()) -> str:
     """The feedback for one student: the checks' table, then what went wrong and what to do, what the
-    numbers suggest (diagnoses: grading/diagnosis.py), and what a person is looking at (looked_at: why).
+    numbers suggest (diagnoses: grading/check/diagnosis.py), and what a person is looking at (looked_at: why).
     results are CheckResult-like (.check, .passed, .reason, .verdict), points as rubric.points_for gives
     them; a waived check's failure costs nothing (one mistake, one penalty)."""
     results, waived, advised = list(results), set(waived), diagnosis_advice(diagnoses)

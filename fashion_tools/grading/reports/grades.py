@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from fashion_tools.atomic import atomic_write_text
-from fashion_tools.grading.checks import AGREEMENT, CHECKS, MODEL_AGREEMENT, Grade
+from fashion_tools.grading.check.result import AGREEMENT, CHECKS, MODEL_AGREEMENT, Grade
 from fashion_tools.grading.platforms.gradebooks import defuse
 
 
@@ -125,7 +125,7 @@ def looks(grade: Grade) -> str:
 
 
 def diagnosis(grade: Grade) -> str:
-    """The common mistakes the numbers show, each with its evidence (grading/diagnosis.py)."""
+    """The common mistakes the numbers show, each with its evidence (grading/check/diagnosis.py)."""
     return "; ".join(d.text for d in grade.diagnoses)
 
 

@@ -24,8 +24,8 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from fashion_tools.atomic import atomic_write_text
-from fashion_tools.grading.checks import RULES, Grade
-from fashion_tools.grading.expected import Expected
+from fashion_tools.grading.check.expected import Expected
+from fashion_tools.grading.check.result import RULES, Grade
 from fashion_tools.grading.reports.feedback import grade_feedback
 from fashion_tools.grading.reports.grades import diagnosis, looks, notes, tally
 from fashion_tools.grading.reports.previews import Preview

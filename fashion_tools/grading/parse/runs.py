@@ -16,38 +16,21 @@ import dataclasses
 import itertools
 import re
 
-from fashion_tools.grading.logparse import ParsedLog, parse_sections
+from fashion_tools.grading.parse.table import PARTS as TABLE_PARTS
+from fashion_tools.grading.parse.table import PROGRESS, part_fields
+from fashion_tools.grading.parse.textscan import MAX_TRIES, lines_holding, matches, starting_line
+from fashion_tools.grading.parse.values import ParsedLog, parse_sections, present
 from fashion_tools.grading.readers.console_log import clean_text
-from fashion_tools.grading.textscan import MAX_TRIES, lines_holding, matches, starting_line
 
 TRACEBACK = "Traceback (most recent call last)"
 # The exception line that ends a traceback: 'NameError: name ...', 'KeyboardInterrupt', 'keras.x.Error: ...'
 ERROR_LINE = re.compile(r"^([A-Za-z_][\w.]{0,100}(?:Error|Exception|Interrupt|Exit)\b(?::[^\n]{0,300})?)[ ]*$",
                         re.MULTILINE)
 MAX_TRACEBACK_LINES = 400
-# Lines that show a run got past its shapes: a raw shape line after one of these starts a new run.
-PROGRESS = ("This is a", "Layer (type)", "Total params", "Epoch ", "Keras CNN model", "CONFUSION MATRIX",
-            "F1 score", "Prediction after learning", TRACEBACK)
 HEADING_BEFORE = 3  # lines before a run's first shape line that are its heading ('== DB SHAPING INFO ==')
 MAX_RUNS = 200
-
-# What a run shows, in the lecture's order: (the ParsedLog fields, how a student names that part).
-PARTS = [
-    (("shapes",), "the DB shapes"),
-    (("sample_label",), "the sample"),
-    (("layers", "total_params"), "the model summary"),
-    (("epochs",), "training"),
-    (("loss", "accuracy"), "the evaluation"),
-    (("confusion_matrix",), "the confusion matrix"),
-    (("f1",), "the F1 score"),
-    (("prediction",), "the prediction"),
-]
+PARTS = [(part_fields(part), part) for part in TABLE_PARTS]  # what a run shows, in the lecture's order
 RAW_X_TRAIN = starting_line("X", r"[ _]?train[ _]shape[ ]*+[:=]?[ ]*+\([ ]*+\d++[ ]*+,[ ]*+28[ ]*+,[ ]*+28[ ]*+\)")
-
-
-def present(log: ParsedLog, fields: tuple[str, ...]) -> bool:
-    """Whether the run showed any of these fields (an empty list or dict is not showing it)."""
-    return any(v is not None and not (isinstance(v, list | dict) and not v) for v in map(log.__getattribute__, fields))
 
 
 def last_part(log: ParsedLog) -> int:
@@ -99,7 +82,7 @@ def progress_marks(text: str) -> list[int]:
     """Sorted positions of every line that shows a run got past its shapes (sample, summary,
     training, results, a traceback), each kind bounded by MAX_TRIES."""
     marks = set()
-    for needle in PROGRESS:
+    for needle in (*PROGRESS, TRACEBACK):
         marks.update(itertools.islice(lines_holding(text, needle), MAX_TRIES))
     return sorted(marks)
 

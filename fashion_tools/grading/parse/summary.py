@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fashion_tools.grading.textscan import ascii_int, line_at, lines_after, lines_holding
+from fashion_tools.grading.parse.textscan import ascii_int, line_at, lines_after, lines_holding
 
 MAX_SUMMARY_LINES = 500
 TOTAL_PARAMS = re.compile(r"Total params:[ ]*+([\d,]{1,20})")

@@ -1,6 +1,6 @@
 """Which common mistake a log's numbers show: advice with its evidence, never a verdict.
 
-The signatures (fashion_tools/grading/signatures.json, made by `python fashion_items.py mistakes`) hold,
+The signatures (fashion_tools/grading/check/signatures.json, made by `python fashion_items.py mistakes`) hold,
 for the lecture and for each mistake, what a log of such a run prints, measured over seeds. A mistake's
 tells are the numbers that set it apart from the lecture: an exact one that differs (1875 steps an epoch,
 5 epochs, 320 parameters in the first convolution) or a measured one whose band cannot meet the
@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from fashion_tools.errors import ToolError, first_line
-from fashion_tools.grading.expected import normal_kind, same_kind
-from fashion_tools.grading.logparse import ParsedLog
+from fashion_tools.grading.check.expected import normal_kind, same_kind
+from fashion_tools.grading.parse.values import ParsedLog
 
 SIGNATURES = Path(__file__).with_name("signatures.json")
 # The least widening of a measured range, on the log scale (0.05: 5 %). A mistake's is wider: its three
@@ -233,7 +233,7 @@ def waived_checks(results: list, diagnoses: list[Diagnosis]) -> dict[str, str]:
 def diagnose_grades(grades: list, signatures: dict[str, Any] | None, points: dict[str, float],
                     one_penalty: bool) -> None:
     """Each grade's diagnoses; with one_penalty, the checks they explain beyond the first cost nothing more."""
-    from fashion_tools.grading.rubric import score
+    from fashion_tools.grading.check.rubric import score
 
     for g in grades:
         g.diagnoses = diagnose(g.submission.log, signatures) if signatures else []

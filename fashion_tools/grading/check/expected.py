@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fashion_tools.errors import ToolError, first_line
-from fashion_tools.grading.summary import TRUNCATED
+from fashion_tools.grading.parse.summary import TRUNCATED
 from fashion_tools.machine import device_name
 from fashion_tools.models import ALLOWED_LAYERS
 

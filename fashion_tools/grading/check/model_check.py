@@ -9,9 +9,10 @@ from pathlib import Path
 
 from fashion_tools import data as fashion_data
 from fashion_tools.errors import ToolError, first_line
-from fashion_tools.grading.checks import EPS, MODEL_AGREEMENT, CheckResult, failing, layer_problems, passing
-from fashion_tools.grading.expected import Expected
-from fashion_tools.grading.logparse import ParsedLog
+from fashion_tools.grading.check.exact import layer_problems
+from fashion_tools.grading.check.expected import Expected
+from fashion_tools.grading.check.result import EPS, MODEL_AGREEMENT, CheckResult, failing, passing, reviewing
+from fashion_tools.grading.parse.values import ParsedLog
 
 
 class ReferenceTestSet:
@@ -28,12 +29,14 @@ class ReferenceTestSet:
 
 
 def check_model(path: Path, log: ParsedLog, exp: Expected, test_set: ReferenceTestSet) -> CheckResult:
-    from fashion_tools.models import describe_layers, load_model_safely
+    from fashion_tools.models import VersionMismatch, describe_layers, load_model_safely
     from fashion_tools.network import evaluate
 
     want = f"safe, {len(exp.layers)} layers, accuracy = log's"
     try:
         model = load_model_safely(path)
+    except VersionMismatch as exc:  # the grader's Keras, not the student's work: a person looks
+        return reviewing("model", want, f"{path.name}: not loaded here", f"{exc}: look at it with that Keras")
     except ToolError as exc:
         return failing("model", want, f"{path.name}: not loaded", str(exc))
     layers = [(layer["kind"], layer["params"]) for layer in describe_layers(model) if layer["kind"] != "InputLayer"]
@@ -47,7 +50,8 @@ def check_model(path: Path, log: ParsedLog, exp: Expected, test_set: ReferenceTe
                        f"predicting the test set failed: {first_line(exc)}"[:300])
     found = f"{path.name}: accuracy {accuracy:.4f}"
     if log.accuracy is None:
-        return failing("model", want, found, "the log prints no accuracy to compare the model with")
+        return failing("model", want, found, "the log prints no test accuracy, under any label, to compare the "
+                                             "model with")
     if abs(accuracy - log.accuracy) > MODEL_AGREEMENT + EPS:
         return failing("model", want, found, f"the model scores {accuracy:.4f} on the test set, the log claims "
                                              f"{log.accuracy:.4f}: the printed numbers do not come from this model")

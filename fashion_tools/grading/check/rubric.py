@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from fashion_tools.errors import ToolError, first_line
-from fashion_tools.grading.checks import CHECKS
+from fashion_tools.grading.check.result import CHECKS
 
 DEFAULT_POINTS = 1.0
 

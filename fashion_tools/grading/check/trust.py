@@ -1,0 +1,105 @@
+"""OCR trust and what the grader cannot read: a check on numbers read from a picture says so, and a
+misread is never a FAIL; a section the text cannot show safely goes to a person.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fashion_tools.grading.check.exact import same_name
+from fashion_tools.grading.check.expected import KERAS_LAYERS, normal_kind
+from fashion_tools.grading.check.result import CheckResult, reviewing
+from fashion_tools.grading.parse.values import ParsedLog
+from fashion_tools.grading.readers.screen_ocr import WORD_DOUBT
+
+
+def unsure(result: CheckResult, log: ParsedLog) -> CheckResult:
+    """A check that did not pass on what the grader could not read with confidence goes to a person:
+    a section printed in a form it cannot read safely, or not found in a hand-in that also holds
+    pictures (which may show it)."""
+    if result.passed:
+        return result
+    if result.check in log.uncertain:
+        return reviewing(result.check, result.expected, result.found, log.uncertain[result.check])
+    if log.unread and result.reason.startswith("section not found"):
+        return reviewing(result.check, result.expected, result.found,
+                         f"{result.reason[len('section not found: '):]} is not in the text, and {log.unread}, "
+                         "which may show it: look at them")
+    return result
+
+
+# Numbers read from a picture (readers/pictures.py): said so, and a misread never a FAIL
+
+def plainly_failed(result: CheckResult, log: ParsedLog) -> bool:
+    """Whether a check that failed on numbers read from a picture failed on what the picture shows plainly,
+    not on a misread: words rather than digits (a class name, a traceback), the declared epochs in every
+    header with the epochs counted up to them, or a layer table whose counts add up to its total. Other
+    digits are never enough: a glyph misread is misread alike everywhere, so two numbers agreeing proves
+    nothing."""
+    doubt = log.doubts.get(result.check)
+    if doubt and not (result.check == "architecture" and WORD_DOUBT in doubt):  # a layer's name, not its counts
+        return False
+    if result.reason.startswith("not reached"):
+        return True
+    if result.check == "training":  # 'Epoch 5/15' ... 'Epoch 15/15': the epochs it counts run on to it
+        seen = epoch_run(log)  # ('Epoch 10/10' read 'Epoch 18/18' leaves 10 to 17 out: a misread)
+        return (result.reason.startswith("it trained") and len(seen) >= 2
+                and seen[-1] == log.epochs_declared)
+    if result.check == "architecture":  # counts that add up, of layers of kinds Keras has (not a misread word)
+        counts = [layer.params for layer in log.layers or []]
+        kinds = all(normal_kind(layer.kind) in KERAS_LAYERS for layer in log.layers or [])
+        return kinds and None not in counts and log.total_params is not None and sum(counts) == log.total_params
+    if result.check == "prediction":
+        from fashion_tools.network import LABELS
+
+        return "is predicted as" in result.reason and any(same_name(log.prediction or "", label) for label in LABELS)
+    return False  # digits: the same glyph misread alike everywhere would confirm itself
+
+
+def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
+    """A check on a section read from a picture: its reason names the picture; when it did not pass and
+    the picture does not show the failure plainly, a person looks (a misread digit gives the same)."""
+    where = log.pictures.get(result.check)
+    if result.review:
+        return result
+    if where is None:
+        if log.read_by_ocr and result.passed and result.check in log.printed:  # a label read by OCR, not the lecture's
+            return reviewing(result.check, result.expected, result.found, f"read from the pictures: {result.reason}; a "
+                             "digit misread in the picture would give the same: look at it")
+        if not log.read_by_ocr or result.passed or plainly_failed(result, log):
+            return result
+        if result.reason.startswith("section not found"):
+            return reviewing(result.check, result.expected, result.found,
+                             f"{result.reason[len('section not found: '):]} is not in the text read from the "
+                             "pictures, which may show it where OCR could not read it: look at them")
+        # a section whose start the picture's edge cut off ('the layer table is not printed'): never a FAIL
+        return reviewing(result.check, result.expected, result.found,
+                         f"read from the pictures: {result.reason}; a picture may show more than OCR read: look "
+                         "at them")
+    reason = f"read from {where}: {result.reason}"
+    if result.passed or plainly_failed(result, log):
+        return dataclasses.replace(result, reason=reason)
+    doubt = log.doubts.get(result.check)
+    why = f"{doubt} could not be read with confidence" if doubt else \
+        cut_off(result, log) or "a digit misread in the picture would give the same"
+    return reviewing(result.check, result.expected, result.found, f"{reason}; {why}: look at it")
+
+
+def epoch_run(log: ParsedLog) -> list[int]:
+    """The epochs counted, when they run one after the other with none missing between; else []."""
+    seen = sorted(set(log.epochs or []))
+    return seen if seen and seen == list(range(seen[0], seen[-1] + 1)) else []
+
+
+def cut_off(result: CheckResult, log: ParsedLog) -> str | None:
+    """Why a run read from pictures lacks epochs, when the pictures begin or end in the middle of it."""
+    seen = epoch_run(log)
+    if result.check != "training" or not seen:
+        return None
+    if seen[0] > 1:
+        return f"the pictures show the run from epoch {seen[0]} on: epochs 1 to {seen[0] - 1} may be above their top"
+    if log.epochs_declared and seen[-1] < log.epochs_declared and not log.stopped:
+        return f"the pictures show the run up to epoch {seen[-1]}: the later epochs may be below their bottom"
+    return None
+
+
