@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,12 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     The temporary name keeps path's suffix, because Keras picks the file format by it.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent or ".")
+    refuse_special(path, "output")
+    suffix = path.suffix if len(os.fsencode(path.suffix)) <= 16 else ""
+    try:  # the temporary name's prefix cut to fit: a 250-byte name must not make a 270-byte temporary one
+        fd, tmp = tempfile.mkstemp(prefix=f".{short(path.name, 200)}.", suffix=f".tmp{suffix}", dir=path.parent or ".")
+    except OSError as exc:
+        raise write_error(path, exc) from None
     os.close(fd)
     _in_progress.add(tmp)
     try:
@@ -40,10 +46,43 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
             os.unlink(tmp)
         except OSError:
             pass
-        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-            raise ToolError(f"no space left on the device while writing {path}; "
-                            f"free some space and run again (the previous {path.name} is untouched)", 1) from None
+        if isinstance(exc, OSError):
+            raise write_error(path, exc) from None
         raise
+
+
+def write_error(path: Path, exc: OSError) -> ToolError:
+    """Any failed write as one line: what, why, and that nothing earlier was damaged."""
+    if exc.errno == errno.ENOSPC:
+        return ToolError(f"no space left on the device while writing {path}; "
+                         f"free some space and run again (the previous {path.name} is untouched)", 1)
+    why = exc.strerror or type(exc).__name__
+    return ToolError(f"cannot write {path} ({why}); the files written before it are intact, and so is any "
+                     "previous file of that name", 1)
+
+
+def short(name: str, limit: int) -> str:
+    """name cut to at most limit bytes of UTF-8, at a character's boundary."""
+    return os.fsencode(name)[:limit].decode("utf-8", "ignore") if len(os.fsencode(name)) > limit else name
+
+
+def refuse_special(path: Path, what: str) -> None:
+    """A folder, a device, a pipe or a socket where a file is to be written (or a link to one) is never
+    replaced: os.replace would put a regular file in its place (as root, even /dev/null's)."""
+    try:
+        st = os.stat(path)  # follows a link: what it points to decides
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ToolError(f"{what} {path}: cannot be looked at ({exc.strerror}); choose another path") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ToolError(f"{what} {path}: is a folder, and a file is written there; name a file in it instead")
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else \
+            "a pipe" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a file"
+        link = " (through a link)" if path.is_symlink() else ""
+        raise ToolError(f"{what} {path}: is {kind}{link}, not a regular file, and is never replaced; "
+                        "choose a file path")
 
 
 def discard_temporaries() -> None:
@@ -69,6 +108,24 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
 def atomic_write_bytes(path: str | os.PathLike, content: bytes) -> None:
     """Write bytes to path atomically."""
     atomic_write(path, lambda tmp: Path(tmp).write_bytes(content))
+
+
+def check_output_file(path: str | os.PathLike, what: str) -> None:
+    """Fail early, before any work, when path cannot become a file written here: a folder, a device or a
+    link to one, a name the file system cannot take, a folder missing or not writable."""
+    text = os.fspath(path)
+    if not text or text.endswith(os.sep):
+        raise ToolError(f"{what} {text!r}: names a folder, and a file is written there; name a file")
+    name = Path(path).name
+    try:
+        longest = os.pathconf(Path(path).parent if Path(path).parent != Path("") else ".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        longest = 255
+    if len(os.fsencode(name)) > longest:
+        raise ToolError(f"{what} {path}: a file name of {len(os.fsencode(name))} bytes, over the {longest} this "
+                        "file system takes; choose a shorter name")
+    refuse_special(Path(path), what)
+    check_writable_folder(path, what)
 
 
 def check_writable_folder(path: str | os.PathLike, what: str) -> None:

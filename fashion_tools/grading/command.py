@@ -8,17 +8,22 @@ only when a submission holds a model, to measure that model's accuracy here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
+import signal
 import sys
 import tempfile
 import textwrap
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-from fashion_tools.atomic import check_writable_folder, make_folder
-from fashion_tools.cli import add_data_dir, add_scheduler, non_negative_float
+from fashion_tools.atomic import check_output_file, discard_temporaries, make_folder
+from fashion_tools.cli import INTERRUPTED, add_data_dir, add_scheduler, non_negative_float
 from fashion_tools.errors import ToolError
 from fashion_tools.grading.check import check_log, rubric
 from fashion_tools.grading.check.copies import same_runs
@@ -37,6 +42,7 @@ from fashion_tools.grading.check.result import (
 )
 from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.platforms.exports import write_exports
+from fashion_tools.grading.readers import bounded
 from fashion_tools.grading.reports.grades import as_json, table, totals, write_report
 from fashion_tools.grading.reports.html_page import write_page
 from fashion_tools.grading.reports.previews import previews
@@ -52,6 +58,10 @@ def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: Re
         verdict = reviewing if sub.log.review else failing
         why = "needs a look" if sub.log.review else "unreadable"
         results = [verdict(r.check, r.expected, "-", f"{why}: {sub.log.problem}") for r in blank]
+    unread = "; ".join(filter(None, (sub.over_budget, sub.note and f"some files could not be read: {sub.note}")))
+    if unread:  # what was not read (its budget spent, a file refused) may show what a check missed: never a FAIL
+        results = [r if r.passed or r.review else reviewing(r.check, r.expected, r.found, f"{r.reason}; {unread}: "
+                                                            "look at it") for r in results]
     if model_result is not None:  # checked on a cluster
         results.append(model_result)
     elif sub.model_path is not None and test_set is not None:
@@ -148,23 +158,49 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the common mistakes' measured signatures, by which a report names the mistake a "
                              "student's numbers show (`python fashion_items.py mistakes` makes them; default: the "
                              "ones shipped with the tool)")
+    parser.add_argument("--hand-in-seconds", type=positive_float, default=bounded.HAND_IN_SECONDS, metavar="S",
+                        help="time for reading one hand-in's PDFs, Word files and pictures together; what is left "
+                             "unread is REVIEW (default: %(default)g)")
+    parser.add_argument("--class-seconds", type=positive_float, default=bounded.CLASS_SECONDS, metavar="S",
+                        help="time for reading all hand-ins' PDFs, Word files and pictures together (default: "
+                             "%(default)g)")
+    parser.add_argument("--reader-memory", type=positive_float, default=bounded.MEMORY >> 20, metavar="MB",
+                        help="memory one reader's processes may hold together (default: %(default)g)")
     add_data_dir(parser, ", for measuring submitted models")
     add_scheduler(parser, "the model checks and the reading of pictures, PDFs and Word reports, each a task")
 
 
+def positive_float(text: str) -> float:
+    value = non_negative_float(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text}: must be more than 0")
+    return value
+
+
+def check_input_files(args: argparse.Namespace) -> None:
+    """The teacher's own input files are regular files: /dev/zero or a pipe given by mistake would be read
+    without end."""
+    for option in ("rubric", "signatures", "moodle_worksheet"):
+        path = getattr(args, option, None)
+        if path and os.path.exists(path) and not os.path.isfile(path):
+            raise ToolError(f"--{option.replace('_', '-')} {path}: not a regular file; give the file itself")
+
+
 def check_outputs(args: argparse.Namespace) -> None:
     """Every file grading will write can be written: found out before any work."""
+    check_input_files(args)
     for option in ("report", "canvas", "gradescope", "html"):
         if getattr(args, option):
-            check_writable_folder(getattr(args, option), f"--{option}")
+            check_output_file(getattr(args, option), f"--{option}")
     if args.moodle_worksheet:
         from fashion_tools.grading.platforms.exports import graded_worksheet_path
         from fashion_tools.grading.platforms.gradebooks import read_worksheet
 
         read_worksheet(args.moodle_worksheet)
-        check_writable_folder(graded_worksheet_path(args.moodle_worksheet), "--moodle-worksheet")
+        check_output_file(graded_worksheet_path(args.moodle_worksheet), "--moodle-worksheet")
     if args.feedback:
         make_folder(args.feedback, "--feedback", "feedback.txt")
+        check_output_file(Path(args.feedback) / "feedback.zip", "--feedback")  # written for a Moodle download
 
 
 def set_tolerances(args: argparse.Namespace, exp: Expected) -> None:
@@ -193,7 +229,8 @@ def run(args: argparse.Namespace) -> int:
     exp = load_expected(args.expected)
     set_tolerances(args, exp)
     signatures = load_signatures(args.signatures)
-    with tempfile.TemporaryDirectory(prefix="fashion-grade-") as workdir:  # bundles unpack here, then it goes
+    limits = bounded.Limits(args.hand_in_seconds, args.class_seconds, int(args.reader_memory * (1 << 20)))
+    with scratch_folder() as workdir, bounded.class_limits(limits):  # bundles unpack here, then it goes
         if args.scheduler:  # the heavy files (pictures, PDFs, Word reports) read as tasks
             from fashion_tools.measure.cluster.readers import find_on_cluster
 
@@ -231,6 +268,33 @@ def run(args: argparse.Namespace) -> int:
         for line in written:
             print(line)
     return exit_status(grades)
+
+
+@contextlib.contextmanager
+def scratch_folder() -> Iterator[str]:
+    """A temporary folder for unpacked hand-ins and the readers' files (tempfile's default while it
+    lasts), removed on every exit: an error, Ctrl-C or SIGTERM, with the readers' processes killed."""
+    workdir = tempfile.mkdtemp(prefix="fashion-grade-")
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def leave(signum, frame) -> None:
+        bounded.kill_all()
+        shutil.rmtree(workdir, ignore_errors=True)
+        discard_temporaries()
+        os.write(2, f"fashion_items.py: {INTERRUPTED}\n".encode())
+        os._exit(128 + signum)
+
+    main = threading.current_thread() is threading.main_thread()  # only there can Python set a handler
+    for sig in previous if main else ():
+        signal.signal(sig, leave)
+    before, tempfile.tempdir = tempfile.tempdir, workdir
+    try:
+        yield workdir
+    finally:
+        tempfile.tempdir = before
+        for sig, handler in previous.items() if main else ():
+            signal.signal(sig, handler)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def exit_status(grades: list[Grade]) -> int:

@@ -18,6 +18,7 @@ from fashion_tools.grading.parse.runs import parse_text
 from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.platforms.bundles import Student, folder_platform, open_bundle
 from fashion_tools.grading.readers import Reading, read_file
+from fashion_tools.grading.readers.bounded import hand_in_budget
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
 from fashion_tools.grading.readers.pictures import PICTURE_SUFFIXES, picture_kind, read_pictures
 from fashion_tools.grading.readers.source import SOURCE_PROBLEM, looks_like_source, read_source
@@ -77,6 +78,7 @@ class Submission:
     platform: str | None = None  # "moodle", "canvas", "plain" for a bundle's student; None for a path given
     note: str | None = None  # a problem with some of the student's files, when others could be graded
     names: dict[Path, str] = field(default_factory=dict)  # a file unpacked from a download -> its name there
+    over_budget: str | None = None  # what its reading budget (readers/bounded.py) left unread, when it ran out
 
     def shown(self, path: Path | None) -> str:
         """A file as the student handed it in: its name in the download, never the temporary path."""
@@ -141,9 +143,15 @@ def folder_submission(name: str, folder: Path, read: Read = read_here) -> Submis
     try:
         files = sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
         nested = any(p.is_dir() for p in folder.iterdir())
+        links = sorted(p.name for p in folder.iterdir() if p.is_symlink())
     except OSError as exc:
         return Submission(name, None, None, ParsedLog(problem=f"folder cannot be read ({exc.strerror})"))
     sub = files_submission(name, files, "this folder", read)
+    if links:  # said, not followed, and what they point to may be the hand-in: a person looks
+        said = f"{len(links)} link{'s' * (len(links) != 1)} in it not followed ({', '.join(links[:3])})"
+        sub.log.review = sub.log.review or not sub.log.readable
+        sub.log.unread = f"{sub.log.unread}; {said}" if sub.log.unread else said
+        sub.note = said
     if nested and sub.log.problem and sub.log.problem.startswith("no console log"):
         sub.log.problem += f"; for a folder of submissions pass each one: {name.rstrip('/')}/*"
     return sub
@@ -152,8 +160,9 @@ def folder_submission(name: str, folder: Path, read: Read = read_here) -> Submis
 def student_submission(student: Student, read: Read = read_here) -> Submission:
     """One student of a platform's download, named as the platform names them."""
     if not student.paths:
-        return Submission(student.name, None, None, ParsedLog(problem=student.problem or "no files handed in"),
-                          student.identifier, student.late, student.platform)
+        return Submission(student.name, None, None, ParsedLog(  # files refused unread: a person looks, not a zero
+            problem=student.problem or "no files handed in", review=bool(student.problem)),
+            student.identifier, student.late, student.platform)
     sub = files_submission(student.name, [p for p in student.paths if p.is_file()], "this student's files", read)
     sub.identifier, sub.late, sub.platform = student.identifier, student.late, student.platform
     sub.note, sub.names = student.problem, student.names
@@ -170,8 +179,18 @@ def find_submissions(path: str, workdir: Path, read: Read = read_here, each: Eac
     (files unpacked into workdir, which the caller removes); any other file or folder is one."""
     p = Path(path)
     if p.is_file() and p.suffix.lower() == ".zip" or p.is_dir() and is_platform_folder(p):
-        return list(each(lambda student: student_submission(student, read), open_bundle(p, workdir)))
-    return [find_submission(path, read)]
+        return list(each(lambda student: within_budget(student_submission, student, read), open_bundle(p, workdir)))
+    return [within_budget(find_submission, path, read)]
+
+
+def within_budget(read_one, *what) -> Submission:
+    """read_one(*what) with one time budget for all its files' bounded readers; what it left unread is said."""
+    with hand_in_budget() as spent:
+        sub = read_one(*what)
+    if spent.spent:
+        sub.over_budget = f"{spent.spent[0]}; {len(spent.spent)} file{'s' * (len(spent.spent) != 1)} or " \
+                          f"picture{'s' * (len(spent.spent) != 1)} left unread"
+    return sub
 
 
 def find_submission(path: str, read: Read = read_here) -> Submission:

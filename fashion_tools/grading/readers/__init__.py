@@ -29,6 +29,7 @@ class Reading:
     note: str | None = None  # how the text was found, for the report ('output pasted into the source ...')
     pictures: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of text read from pictures by OCR
     doubts: list[tuple[int, str]] = field(default_factory=list)  # (offset, why) of lines OCR is not sure of
+    hidden: str | None = None  # text the file hides from a person (left out of text): how, and what it says
 
     def where(self, offset: int) -> str | None:
         """The part of the file an offset of the text came from."""
@@ -84,6 +85,9 @@ def read_file(path: str | Path, limit: int) -> Reading:
     except OSError as exc:
         return Reading(None, "file", problem=f"cannot be read ({exc.strerror or type(exc).__name__})", review=True)
     kind = sniff(head, path.suffix.lower())
+    if path.suffix.lower() in (".svg", ".svgz"):  # a drawing in XML: what it shows is not its text
+        return Reading(None, "SVG picture", review=True, problem="an SVG picture, which the grader does not read: "
+                       "look at it")
     if kind in ("pdf", "docx") and size > MAX_DOCUMENT_BYTES:
         return Reading(None, kind.upper() if kind == "pdf" else "Word document", review=True,
                        problem=f"larger than {MAX_DOCUMENT_BYTES >> 20} MB, more than a report of this lab")

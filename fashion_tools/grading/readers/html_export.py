@@ -27,16 +27,24 @@ def has_class(element, names: tuple[str, ...]) -> bool:
     return any(name in classes for name in names)
 
 
-def element_text(root) -> str:
-    """The text a browser shows for root, with its line breaks; code cells and scripts left out.
-    Walked with an explicit stack: no recursion, whatever the nesting."""
+def hides(element) -> bool:
+    """An element a browser does not show, by its own attributes (display:none, visibility:hidden, hidden)."""
+    style = "".join((element.get("style") or "").lower().split())
+    return "display:none" in style or "visibility:hidden" in style or element.get("hidden") is not None
+
+
+def element_text(root, hidden: list[str] | None = None) -> str:
+    """The text a browser shows for root, with its line breaks; code cells and scripts left out, and
+    hidden elements (their text added to hidden). Walked with an explicit stack: no recursion."""
     out: list[str] = []
     stack = [(root, True)]
     while stack:
         node, opening = stack.pop()
         tag = node.tag if isinstance(node.tag, str) else ""
         if opening:
-            if tag in SKIPPED or has_class(node, INPUT_CLASSES):
+            if tag in SKIPPED or has_class(node, INPUT_CLASSES) or tag and hides(node):
+                if tag not in SKIPPED and hidden is not None and hides(node) and node.text_content().strip():
+                    hidden.append(node.text_content())
                 out.append(node.tail or "")
                 continue
             if tag == "tr":  # a row on one line, its cells apart and their spacing collapsed, as a browser shows it
@@ -58,26 +66,32 @@ def element_text(root) -> str:
     return "".join(out)
 
 
-def html_text(html: str) -> tuple[str, bool]:
+def html_text(html: str, hidden: list[str] | None = None) -> tuple[str, bool]:
     """(text, is_notebook): a notebook export's output text, or any other page's whole text."""
     import lxml.etree
     import lxml.html
 
-    parser = lxml.html.HTMLParser(recover=True, remove_comments=True, remove_pis=True, no_network=True)
+    parser = lxml.html.HTMLParser(recover=True, remove_comments=True, remove_pis=True, no_network=True,
+                                  encoding="utf-8")  # the bytes below are UTF-8, whatever a meta tag says
     try:
         root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except (lxml.etree.ParserError, ValueError):  # nothing a browser would show
         return "", False
     outputs = [el for el in root.iter() if isinstance(el.tag, str) and has_class(el, OUTPUT_CLASSES)]
     if not outputs:
-        return element_text(root), False
+        return element_text(root, hidden), False
     outermost = [el for el in outputs if not any(has_class(a, OUTPUT_CLASSES) for a in el.iterancestors())]
-    return "".join(element_text(el) for el in outermost), True
+    return "".join(element_text(el, hidden) for el in outermost), True
 
 
 def read_html(html: str) -> Reading:
-    text, is_notebook = html_text(html)
-    return Reading(text, "notebook's HTML export" if is_notebook else "HTML page")
+    hidden: list[str] = []
+    text, is_notebook = html_text(html, hidden)
+    reading = Reading(text, "notebook's HTML export" if is_notebook else "HTML page")
+    if hidden:  # never credited: left out of the text, and said
+        said = " ".join(" ".join(hidden).split())[:200]
+        reading.hidden = reading.unread = f"text hidden in it (display:none) left out: {said!r}"
+    return reading
 
 
 def looks_like_html(text: str) -> bool:

@@ -30,8 +30,9 @@ DIGITS = re.compile(r"\d+")
 IMAGE = re.compile(rb"/Subtype\s*/Image\b")
 
 
-def page_texts(path: str) -> tuple[list[str], dict[int, list[bytes]]]:
-    """The text of each page, and the pictures (as PNG) on the pages without text; in the bounded child."""
+def page_texts(path: str) -> tuple[list[str], dict[int, list[bytes]], list[str], list[str]]:
+    """The text of each page, the pictures (as PNG) on the pages without text, the invisible text left
+    out, and the names of the files attached to it (not read); in the bounded child."""
     import pypdfium2 as pdfium
 
     try:
@@ -40,12 +41,40 @@ def page_texts(path: str) -> tuple[list[str], dict[int, list[bytes]]]:
         raise Refused(f"not a PDF that can be opened ({exc})") from None
     if len(doc) > MAX_PAGES:
         raise Refused(f"a PDF of {len(doc)} pages, more than the {MAX_PAGES} read here")
-    texts = [doc[i].get_textpage().get_text_bounded() for i in range(len(doc))]
+    hidden: list[str] = []
+    texts = [visible_text(doc[i], hidden) for i in range(len(doc))]
     pictures: dict[int, list[bytes]] = {}
     for i in (i for i, text in enumerate(texts) if not text.strip()):
         if sum(map(len, pictures.values())) < MAX_PICTURES:
             pictures[i] = page_pictures(doc[i])
-    return texts, pictures
+    attached = [doc.get_attachment(i).get_name() for i in range(min(doc.count_attachments(), 20))]
+    return texts, pictures, hidden, attached
+
+
+def visible_text(page, hidden: list[str]) -> str:
+    """A page's text without its invisible text (render mode 3, which a viewer never paints: an OCR layer
+    over a scan, or text hidden from a person), whose text goes to hidden. Top-level objects only."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    invisible = []
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+        if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:  # -1: no text
+            invisible.append(obj)
+    textpage = page.get_textpage()
+    if not invisible:
+        return textpage.get_text_bounded()
+    for obj in invisible:
+        size = pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, None, 0)
+        buffer = ctypes.create_string_buffer(size)
+        pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
+        hidden.append(buffer.raw[:max(0, size - 2)].decode("utf-16-le", "replace"))
+        pdfium_c.FPDFPage_RemoveObject(page.raw, obj)
+        pdfium_c.FPDFPageObj_Destroy(obj)
+    textpage.close()
+    return page.get_textpage().get_text_bounded()
 
 
 def page_pictures(page) -> list[bytes]:
@@ -91,9 +120,24 @@ def edge_lines(pages: list[list[str]]) -> set[str]:
 
 def read_pdf(path: str) -> Reading:
     try:
-        texts, pictures = run_bounded(page_texts, str(path))
+        texts, pictures, hidden, attached = run_bounded(page_texts, str(path))
     except Refused as exc:
         return Reading(None, "PDF", problem=f"a PDF that could not be read: {exc}", review=True)
+    reading = pdf_reading(path, texts, pictures)
+    if hidden:  # never credited: left out of the text, and said
+        said = " ".join(" ".join(hidden).split())
+        reading.hidden = f"{len(said):,} characters of invisible text in it (render mode 3) left out: " \
+                         f"{said[:200]!r}" + ("..." if len(said) > 200 else "")
+        reading.unread = f"{reading.unread}; {reading.hidden}" if reading.unread else reading.hidden
+        if reading.text is None:
+            reading.problem += f"; {reading.hidden}"
+    if attached:  # a log attached to the PDF is not on its pages: said, not read
+        said = f"{len(attached)} file{'s' * (len(attached) != 1)} attached to it not read ({', '.join(attached[:3])})"
+        reading.unread = f"{reading.unread}; {said}" if reading.unread else said
+    return reading
+
+
+def pdf_reading(path: str, texts: list[str], pictures: dict[int, list[bytes]]) -> Reading:
     pages = [text.replace("\r\n", "\n").replace("\r", "\n").split("\n") for text in texts]
     edges = edge_lines(pages)
     chunks = []  # each page's text, "" for a page without

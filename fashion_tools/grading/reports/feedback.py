@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fashion_tools.atomic import atomic_write, atomic_write_text
+from fashion_tools.atomic import atomic_write, atomic_write_text, short
 from fashion_tools.grading.check.rubric import DEFAULT_POINTS
 from fashion_tools.grading.platforms.safezip import safe_name
 
@@ -143,10 +143,30 @@ def grade_feedback(grade: Grade, points: dict[str, float], markdown: bool = Fals
                          waived=grade.waived)
 
 
+NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
+RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+
+
 def moodle_folder(name: str, participant: str) -> str:
-    """The folder Moodle's "Download all submissions" gives this student, which its feedback zip upload reads."""
-    cleaned = re.sub(r"[\x00-\x1f/\\:*?\"<>|]", "", name).replace("_", " ").strip(" .") or "Participant"
-    return f"{cleaned}_{participant}_assignsubmission_file_"
+    """The folder Moodle's "Download all submissions" gives this student, which its feedback zip upload reads
+    (by the number after the name: a name too long for a file name is cut, the number kept)."""
+    cleaned = "".join(c for c in name if c.isprintable() and c not in '/\\:*?"<>|').replace("_", " ").strip(" .")
+    tail = f"_{participant}_assignsubmission_file_"
+    return f"{short(cleaned or 'Participant', NAME_BYTES - len(tail.encode()))}{tail}"
+
+
+def plain_name(name: str, taken: set[str]) -> str:
+    """A feedback file's name for a student: safe on any file system, under 255 bytes, no reserved name,
+    and unique here ('Jo Smith' and 'Jo_Smith' clean alike: the second gets '-2')."""
+    stem = short(safe_name(name), NAME_BYTES - 40)
+    if stem.split(".")[0].upper() in RESERVED:
+        stem = "_" + stem
+    candidate, n = f"{stem}_feedback.txt", 1
+    while candidate.casefold() in taken:  # case too: a Mac's or Windows' file system folds it
+        n += 1
+        candidate = f"{stem}-{n}_feedback.txt"
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def write_feedback(folder: str | Path, students_and_texts: Iterable[tuple[object, str]], moodle: bool) -> list[Path]:
@@ -157,13 +177,14 @@ def write_feedback(folder: str | Path, students_and_texts: Iterable[tuple[object
     folder = Path(folder)
     written: list[Path] = []
     zipped: list[tuple[str, str]] = []
+    taken: set[str] = set()
     for student, text in students_and_texts:
         identifier = student.identifier
         if moodle and identifier and identifier.isdigit():
             relative = f"{moodle_folder(student.name, identifier)}/feedback.txt"
             zipped.append((relative, text))
         else:
-            relative = safe_name(f"{student.name}_{identifier}" if identifier else student.name) + "_feedback.txt"
+            relative = plain_name(f"{student.name}_{identifier}" if identifier else student.name, taken)
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(path, text)

@@ -28,6 +28,8 @@ def notes(grade: Grade) -> str:
                      + (", late" if sub.late else ""))
     if sub.note:
         parts.append(f"some files could not be read: {sub.note}")
+    if sub.over_budget:
+        parts.append(f"reading budget reached: {sub.over_budget}")
     if grade.same_as:
         parts.append(f"printed the very same numbers as {', '.join(grade.same_as)}")
     if log.note:
@@ -72,7 +74,8 @@ def tally(grades: list[Grade]) -> dict[str, int]:
     """How many students passed every check, failed some, need a look, were late, printed another's numbers."""
     return {"passed": sum(g.passed == g.total for g in grades), "failed": sum(bool(g.failed) for g in grades),
             "look": sum(bool(g.reviews) for g in grades), "late": sum(g.submission.late for g in grades),
-            "copies": sum(bool(g.same_as) for g in grades)}
+            "copies": sum(bool(g.same_as) for g in grades),
+            "over_budget": sum(bool(g.submission.over_budget) for g in grades)}
 
 
 def totals(grades: list[Grade]) -> str:
@@ -81,12 +84,23 @@ def totals(grades: list[Grade]) -> str:
     return (f"graded {len(grades)} submission{'s' * (len(grades) != 1)}: {perfect} passed every check, "
             f"{failed} failed some"
             + (f"; {look} need{'s' * (look == 1)} a look (REVIEW: no grade until a person decides)" if look else "")
-            + (f"; {copies} printed the very same numbers as another (see same_as)" if copies else ""))
+            + (f"; {copies} printed the very same numbers as another (see same_as)" if copies else "")
+            + (f"; {counts['over_budget']} reached their reading budget: {', '.join(budget_names(grades))}"
+               if counts["over_budget"] else ""))
+
+
+def budget_names(grades: list[Grade]) -> list[str]:
+    """The hand-ins whose reading budget ran out (printable; at most 5 named)."""
+    names = [printable(g.submission.name, 60) for g in grades if g.submission.over_budget]
+    return names[:5] + ([f"{len(names) - 5} more"] if len(names) > 5 else [])
 
 
 def csv_cell(value):
-    """A text a spreadsheet would run as a formula (a student chose some of them) defused; others as they are."""
-    return defuse(value) if isinstance(value, str) else value
+    """A text a spreadsheet would run as a formula (a student chose some of them) defused, its control
+    characters (ESC, CR, LF from a name or a log) as spaces; others as they are."""
+    if not isinstance(value, str):
+        return value
+    return defuse("".join(c if c.isprintable() else " " for c in value))
 
 
 def failures(grade: Grade) -> str:
@@ -156,6 +170,7 @@ def as_json(grades: list[Grade], args: argparse.Namespace) -> dict:
             "stopped": ({"error": g.submission.log.stopped, "where": g.submission.log.stopped_at}
                         if g.submission.log.stopped else None),
             "notes": notes(g),
+            "over_budget": g.submission.over_budget,
             "passed": g.passed, "total": g.total, "score": g.score,
             "checks": [r.as_dict() for r in g.results],
             "diagnosis": [d.as_dict() for d in g.diagnoses],
