@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from fashion_tools.errors import ToolError
-from fashion_tools.grading.platforms import safezip
-from fashion_tools.grading.platforms.bundles import open_bundle, opened_bundle
+from fashion_tools.grading.intake import safezip
+from fashion_tools.grading.intake.bundles import open_bundle, opened_bundle
 
 LOG = b"Epoch 1/5\nKeras CNN model accuracy: 0.9065\n"
 

@@ -31,9 +31,9 @@ from fashion_tools.grading.diagnosis import (
     load_signatures,
     shown,
 )
+from fashion_tools.grading.intake.submissions import parse_file
 from fashion_tools.grading.logparse import EpochNumbers, ParsedLog
 from fashion_tools.grading.readers.console_log import clean_text, read_text
-from fashion_tools.grading.submissions import parse_file
 from fashion_tools.grading.summary import SummaryLayer
 
 REAL = ROOT / "tests" / "data" / "real"

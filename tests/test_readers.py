@@ -13,10 +13,10 @@ import pytest
 from pdfs import bomb_pdf, log_pdf, nested_pdf, text_pdf
 from PIL import Image
 
+from fashion_tools.grading.intake.submissions import find_submission, parse_file
 from fashion_tools.grading.readers import read_file
 from fashion_tools.grading.readers.bounded import Refused, run_bounded
 from fashion_tools.grading.readers.source import SOURCE_PROBLEM, read_source
-from fashion_tools.grading.submissions import find_submission, parse_file
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "real"

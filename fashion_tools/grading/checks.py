@@ -18,7 +18,7 @@ from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.readers.screen_ocr import WORD_DOUBT
 
 if TYPE_CHECKING:
-    from fashion_tools.grading.submissions import Submission
+    from fashion_tools.grading.intake.submissions import Submission
 
 DEFAULT_TOLERANCE = 0.02  # accuracy may be this much below the reference run's
 DEFAULT_LOSS_TOLERANCE = 0.05  # loss may be this much above it

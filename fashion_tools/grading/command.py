@@ -34,13 +34,13 @@ from fashion_tools.grading.checks import (
 from fashion_tools.grading.copies import same_runs
 from fashion_tools.grading.diagnosis import diagnose_grades, load_signatures
 from fashion_tools.grading.expected import Expected, load_expected
+from fashion_tools.grading.intake.submissions import MODEL_SUFFIXES, Submission, find_submissions
 from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.model_check import ReferenceTestSet, check_model
 from fashion_tools.grading.platforms.exports import write_exports
 from fashion_tools.grading.reports.grades import as_json, table, totals, write_report
 from fashion_tools.grading.reports.html_page import write_page
 from fashion_tools.grading.reports.previews import previews
-from fashion_tools.grading.submissions import MODEL_SUFFIXES, Submission, find_submissions
 
 
 def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: ReferenceTestSet | None,

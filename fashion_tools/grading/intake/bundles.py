@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fashion_tools.errors import ToolError, first_line
-from fashion_tools.grading.platforms import safezip
-from fashion_tools.grading.platforms.safezip import Budget, Entry, extract, kind_problem, shown, zip_entries
+from fashion_tools.grading.intake import safezip
+from fashion_tools.grading.intake.safezip import Budget, Entry, extract, kind_problem, shown, zip_entries
 
 MOODLE_FOLDER = re.compile(r"(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[A-Za-z0-9]+)_?")
 MOODLE_FLAT = re.compile(r"(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[A-Za-z0-9]+)_(?P<file>.+)")

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fashion_tools.grading.checks import picture_sources
+from fashion_tools.grading.intake.bundles import Student, folder_platform, open_bundle
 from fashion_tools.grading.logparse import ParsedLog
-from fashion_tools.grading.platforms.bundles import Student, folder_platform, open_bundle
 from fashion_tools.grading.readers import Reading, read_file
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
 from fashion_tools.grading.readers.pictures import PICTURE_SUFFIXES, picture_kind, read_pictures

@@ -1,1 +1,1 @@
-"""The learning platforms: their downloads read into students, their gradebooks and feedback written back."""
+"""The learning platforms: their gradebooks, results and feedback written back (their downloads are read in intake/)."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fashion_tools.atomic import atomic_write, atomic_write_text
-from fashion_tools.grading.platforms.safezip import safe_name
+from fashion_tools.grading.intake.safezip import safe_name
 from fashion_tools.grading.rubric import DEFAULT_POINTS
 
 if TYPE_CHECKING:

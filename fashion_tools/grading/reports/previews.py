@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fashion_tools.grading.checks import SECTION_STARTS, Grade
+from fashion_tools.grading.intake.submissions import MAX_FILES, Submission
 from fashion_tools.grading.readers import read_file, sniff
 from fashion_tools.grading.readers.bounded import Refused, run_bounded
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES, clean_text
 from fashion_tools.grading.readers.word import check_zip
 from fashion_tools.grading.runs import split_runs
-from fashion_tools.grading.submissions import MAX_FILES, Submission
 
 MAX_SIDE = 720  # pixels, the longer side: a terminal screenshot's text stays legible
 MAX_PIXELS = 40_000_000  # a larger picture is refused before it is decoded (a decompression bomb)
