@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fashion_tools.grading.checks import picture_sources
-from fashion_tools.grading.intake.bundles import Student, folder_platform, open_bundle
+from fashion_tools.grading.checks import picture_sources, section_spans
+from fashion_tools.grading.intake.bundles import Student, folder_holds_download, open_bundle
 from fashion_tools.grading.logparse import ParsedLog
 from fashion_tools.grading.readers import Reading, read_file
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
@@ -48,6 +48,8 @@ def parse_reading(reading: Reading) -> ParsedLog:
         return ParsedLog(problem=SOURCE_PROBLEM)
     log.source = None if reading.kind == "console log" else reading.kind
     log.unread, log.note = reading.unread, reading.note
+    for check, why in across_pages(reading).items():
+        log.uncertain.setdefault(check, why)  # a check that does not pass on it is REVIEW (checks.unsure)
     if reading.pictures:
         log.pictures, log.doubts = picture_sources(reading)
         log.read_by_ocr = True
@@ -55,6 +57,27 @@ def parse_reading(reading: Reading) -> ParsedLog:
             return ParsedLog(problem=f"nothing of the lecture's output could be read in it by OCR ({reading.note}): "
                              "look at it", review=True, source=reading.kind)
     return log
+
+
+# A section that a page break may cut short, and where its printout ends: the pixel array, the matrix, the table
+BROKEN_SECTIONS = {"sample": "]]", "confusion_matrix": "]]", "architecture": "Total params"}
+
+
+def across_pages(reading: Reading) -> dict[str, str]:
+    """check -> why, for each section printed across a page break (a printed PDF): the lines at a page's end
+    are where a reader may lose some, so a check that does not pass on it goes to a person, naming the pages."""
+    if not reading.breaks or reading.text is None:
+        return {}
+    out = {}
+    for check, (start, end) in section_spans(reading.text).items():
+        if check not in BROKEN_SECTIONS:
+            continue
+        last = reading.text.find(BROKEN_SECTIONS[check], start, end)
+        pages = reading.breaks_within(start, end if last < 0 else last + len(BROKEN_SECTIONS[check]))
+        if pages:
+            out[check] = (f"printed across a page break ({pages[0]}): lines where the page ends may not have been "
+                          f"read: look at {pages[0].replace(' to ', ' and ')}")
+    return out
 
 
 @dataclass
@@ -141,18 +164,25 @@ def folder_submission(name: str, folder: Path) -> Submission:
 
 def student_submission(student: Student) -> Submission:
     """One student of a platform's download, named as the platform names them."""
-    if not student.paths:
-        return Submission(student.name, None, None, ParsedLog(problem=student.problem or "no files handed in"),
+    if not student.paths:  # what was handed in could not be unpacked (encrypted, a link, a zip bomb?): a person looks
+        return Submission(student.name, None, None, ParsedLog(problem=student.problem or "no files handed in",
+                                                              review=student.problem is not None),
                           student.identifier, student.late, student.platform)
     sub = files_submission(student.name, [p for p in student.paths if p.is_file()], "this student's files")
     sub.identifier, sub.late, sub.platform = student.identifier, student.late, student.platform
     sub.note, sub.names = student.problem, student.names
+    if student.problem and not sub.log.readable:
+        sub.log.problem, sub.log.review = f"{sub.log.problem}; {student.problem}", True
+    elif student.problem:  # a section missing from what was read may be in what could not be: REVIEW, not FAIL
+        not_read = f"some files could not be unpacked ({student.problem})"
+        sub.log.unread = f"{sub.log.unread}; {not_read}" if sub.log.unread else not_read
     return sub
 
 
 def is_platform_folder(folder: Path) -> bool:
-    """A folder unpacked from Moodle's or Canvas' download (its entries follow their naming), not one student's."""
-    return folder_platform(folder) != "plain"
+    """A folder unpacked from Moodle's or Canvas' download (its entries follow their naming), or one that holds
+    such a download (a folder or a zip, wrapped at any depth), not one student's."""
+    return folder_holds_download(folder)
 
 
 def find_submissions(path: str, workdir: Path) -> list[Submission]:

@@ -29,6 +29,13 @@ class Reading:
     note: str | None = None  # how the text was found, for the report ('output pasted into the source ...')
     pictures: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of text read from pictures by OCR
     doubts: list[tuple[int, str]] = field(default_factory=list)  # (offset, why) of lines OCR is not sure of
+    breaks: list[tuple[int, str]] = field(default_factory=list)  # (offset, 'page 7') where a printed page begins
+
+    def breaks_within(self, start: int, end: int) -> list[str]:
+        """'page 6 to page 7' for each page break inside text[start:end] (a matrix printed across pages)."""
+        before = {offset: self.where(offset - 1) for offset, _ in self.breaks}
+        return [f"{before[offset] or 'the page before'} to {name}" for offset, name in self.breaks
+                if start < offset < end]
 
     def where(self, offset: int) -> str | None:
         """The part of the file an offset of the text came from."""
@@ -49,6 +56,7 @@ def concatenate(pieces: list[Reading], kind: str) -> Reading:
         out.parts += [(at + offset, name) for offset, name in piece.parts]
         out.pictures += [(at + a, at + b) for a, b in piece.pictures]
         out.doubts += [(at + offset, why) for offset, why in piece.doubts]
+        out.breaks += [(at + offset, name) for offset, name in piece.breaks]
     return out
 
 

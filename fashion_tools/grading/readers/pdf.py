@@ -146,7 +146,7 @@ def read_pdf(path: str) -> Reading:
         unread = f"{empty} of its {len(pages)} pages have no text (pictures?)"
     elif holds_pictures(path):
         unread = "it holds pictures"
-    return Reading("".join(out), "PDF", parts=parts, unread=unread)
+    return Reading("".join(out), "PDF", parts=parts, unread=unread, breaks=parts[1:])
 
 
 def with_pictures(texts: list[str], pictures: dict[int, list[bytes]]) -> Reading:
@@ -162,7 +162,8 @@ def with_pictures(texts: list[str], pictures: dict[int, list[bytes]]) -> Reading
             pieces.append(join_shots(shots, "pictures"))
             shots = []
         if number < len(texts):
-            pieces.append(Reading(text, "text", parts=[(0, f"page {number + 1}")]))
+            pieces.append(Reading(text, "text", parts=[(0, f"page {number + 1}")],
+                                  breaks=[(0, f"page {number + 1}")] if pieces else []))
     reading = concatenate(pieces, "PDF")
     count = sum(map(len, pictures.values()))
     unread = [p.unread or p.problem for p in pieces if p.unread or p.problem]
