@@ -48,7 +48,7 @@ def parse_reading(reading: Reading) -> ParsedLog:
         return ParsedLog(problem=SOURCE_PROBLEM)
     log.source = None if reading.kind == "console log" else reading.kind
     log.unread, log.note = reading.unread, reading.note
-    for check, why in across_pages(reading).items():
+    for check, why in layout_doubts(reading).items():
         log.uncertain.setdefault(check, why)  # a check that does not pass on it is REVIEW (checks.unsure)
     if reading.pictures:
         log.pictures, log.doubts = picture_sources(reading)
@@ -59,24 +59,30 @@ def parse_reading(reading: Reading) -> ParsedLog:
     return log
 
 
-# A section that a page break may cut short, and where its printout ends: the pixel array, the matrix, the table
-BROKEN_SECTIONS = {"sample": "]]", "confusion_matrix": "]]", "architecture": "Total params"}
+# The sections a printout's layout can spoil (the pixel array, the matrix, the table), and where each ends
+LAID_OUT = {"sample": "]]", "confusion_matrix": "]]", "architecture": "Total params"}
 
 
-def across_pages(reading: Reading) -> dict[str, str]:
-    """check -> why, for each section printed across a page break (a printed PDF): the lines at a page's end
-    are where a reader may lose some, so a check that does not pass on it goes to a person, naming the pages."""
-    if not reading.breaks or reading.text is None:
+def layout_doubts(reading: Reading) -> dict[str, str]:
+    """check -> why, for the sections of a printed PDF whose lines the print may have changed: one that runs
+    across a page break (where lines may be lost), or any, as a browser wraps a printout's wide lines at a
+    scale over 100 % (a pixel row broken inside a number reads as two numbers). The text layer does not
+    tell a wrapped line from a printed one, so a check that does not pass on such a section goes to a person,
+    naming the pages; one that passes is not in doubt."""
+    if reading.kind != "PDF" or reading.text is None:
         return {}
     out = {}
     for check, (start, end) in section_spans(reading.text).items():
-        if check not in BROKEN_SECTIONS:
+        if check not in LAID_OUT or any(a < end and start < b for a, b in reading.pictures):
             continue
-        last = reading.text.find(BROKEN_SECTIONS[check], start, end)
-        pages = reading.breaks_within(start, end if last < 0 else last + len(BROKEN_SECTIONS[check]))
+        last = reading.text.find(LAID_OUT[check], start, end)
+        pages = reading.breaks_within(start, end if last < 0 else last + len(LAID_OUT[check]))
         if pages:
             out[check] = (f"printed across a page break ({pages[0]}): lines where the page ends may not have been "
                           f"read: look at {pages[0].replace(' to ', ' and ')}")
+        else:
+            out[check] = (f"read from a printed PDF ({reading.where(start) or 'its text'}), whose wide lines a "
+                          "browser's print may wrap or cut: look at it")
     return out
 
 
