@@ -165,6 +165,9 @@ def open_nested(owner: _Owner, zip_path: Path, budget: Budget) -> None:
             owner.problems.append(entries)
             return
         share = budget.nested(zip_path)
+        if sum(e.source.file_size for e in entries if not e.junk) > share.limit:  # its headers' word: enough to refuse
+            refuse("", share.refusal())
+            return
         try:
             for entry in entries:
                 if entry.junk:

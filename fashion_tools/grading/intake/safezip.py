@@ -24,7 +24,7 @@ from fashion_tools.errors import ToolError, first_line
 MAX_ENTRIES = 10_000
 MAX_ENTRY_BYTES = 200 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
-MAX_NESTED_BYTES = 500 * 1024 * 1024  # a student's own zip: a hand-in with a model is a few MB
+MAX_NESTED_BYTES = 200 * 1024 * 1024  # a student's own zip: a hand-in with a model is a few MB
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024  # a smaller file cannot hurt, and a page of spaces easily compresses 300 times
 CHUNK = 1024 * 1024
@@ -56,6 +56,10 @@ class Budget:
         self.bundle, self.total, self.parent = bundle, 0, parent
         self.limit = MAX_TOTAL_BYTES if limit is None else limit
 
+    def refusal(self) -> str:
+        return (f"unpacks to more than {max(1, self.limit >> 20)} MB (at most {MAX_RATIO} times its packed size, "
+                f"{MAX_NESTED_BYTES >> 20} MB): a zip bomb?")
+
     def nested(self, archive: Path) -> Budget:
         """The share of a student's own zip: at most MAX_NESTED_BYTES, and MAX_RATIO times its packed size
         as a whole (overlapping entries, each under the ratio, add up to a bomb)."""
@@ -68,8 +72,7 @@ class Budget:
     def add(self, n: int) -> None:
         self.total += n
         if self.total > self.limit and self.parent is not None:
-            raise OverBudget(f"unpacks to more than {max(1, self.limit >> 20)} MB (at most {MAX_RATIO} times its "
-                             f"packed size, {MAX_NESTED_BYTES >> 20} MB): a zip bomb?")
+            raise OverBudget(self.refusal())
         if self.total > self.limit:
             raise ToolError(f"{self.bundle}: unpacks to more than {MAX_TOTAL_BYTES >> 30} GB; "
                             "split the download (by group) or unpack it yourself and pass the folder")
