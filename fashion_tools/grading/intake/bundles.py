@@ -1,15 +1,8 @@
 """A learning platform's download of submissions (a .zip, or the folder it unpacks to), read into students.
 
-The naming rules come from the platforms' own code:
-- Moodle "Download all submissions" (mod/assign/classes/downloader.php since 4.1, download_submissions() in
-  mod/assign/locallib.php before): a student's prefix is the full name with '_' turned into ' ', then
-  '_<participant id>'. With "Download submissions in folders" (the default since 3.1) each submission
-  plugin's files lie under '<prefix>_assignsubmission_<plugin>' (with a trailing '_' before 4.1), online
-  text as onlinetext.html; without folders they are flat files '<prefix>_assignsubmission_<plugin>_<file>'.
-- Canvas "Download Submissions" (lib/content_zipper.rb): flat files '<name>[_LATE]_<user id>_<file id>_<file
-  name>', the name being the sortable name lowercased and stripped of punctuation ('anon_<id>' replaces
-  name and user id under anonymous grading); a text entry is '..._text.html', a link '..._link.html'.
-- Anything else: each top-level file or folder is one student.
+Each platform's naming rules are its module's (platforms/moodle.py, platforms/canvas.py); anything else: each
+top-level file or folder is one student. A download is found wherever it sits: under wrapping folders, as a
+zip inside the zip or the folder given (assign, zipped_download).
 
 Unpacking trusts nothing in the archive (see safezip): files go, under names chosen there, into a fresh
 private folder inside the caller's work folder. A bad entry fails only its student (Student.problem); a
@@ -21,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import shutil
 import stat
 import tempfile
@@ -35,12 +27,9 @@ from pathlib import Path
 from fashion_tools.errors import ToolError, first_line
 from fashion_tools.grading.intake import safezip
 from fashion_tools.grading.intake.safezip import Budget, Entry, OverBudget, extract, kind_problem, shown, zip_entries
+from fashion_tools.grading.platforms import DOWNLOADS
 
-MOODLE_FOLDER = re.compile(r"(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[A-Za-z0-9]+)_?")
-MOODLE_FLAT = re.compile(r"(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[A-Za-z0-9]+)_(?P<file>.+)")
 MAX_DEPTH = 3  # folders and zips looked through for a download: a wrapping folder, a zip of it, a folder around it
-CANVAS_FILE = re.compile(r"(?:(?P<name>.+?)_)??(?P<late>LATE_)?(?P<id>\d+|anon_[A-Za-z0-9]+)_"
-                         r"(?:(?P<fid>\d+)_(?P<file>.+)|(?P<kind>text|link)\.html)")
 
 
 @dataclass
@@ -68,22 +57,16 @@ class _Owner:
 
 def owner_of(parts: list[str], platform: str) -> tuple[str, str, str | None, bool, str] | None:
     """(key, name, identifier, late, file name) of the student an entry belongs to, under platform's rules."""
-    top, nested = parts[0], len(parts) > 1
-    if platform == "moodle":
-        m = (MOODLE_FOLDER if nested else MOODLE_FLAT).fullmatch(top)
-        return (m["id"], m["name"], m["id"], False, parts[-1] if nested else m["file"]) if m else None
-    if platform == "canvas":
-        m = None if nested else CANVAS_FILE.fullmatch(top)
-        return (m["id"], m["name"] or m["id"], m["id"], bool(m["late"]), m["file"] or f"{m['kind']}.html") \
-            if m else None
-    return top, top, None, False, parts[-1]
+    if platform in DOWNLOADS:
+        return DOWNLOADS[platform](parts)
+    return parts[0], parts[0], None, False, parts[-1]
 
 
 def platform_of(entries: list[Entry]) -> str:
     """The platform whose naming most top-level names follow, if at least half do (a stray file, such as a
     worksheet saved beside an unpacked download, stays a plain student of its own); else plain."""
     tops = {(e.parts[0], len(e.parts) > 1): e.parts for e in entries if not e.escapes}
-    for platform in ("moodle", "canvas"):
+    for platform in DOWNLOADS:
         matching = sum(owner_of(parts, platform) is not None for parts in tops.values())
         if matching and 2 * matching >= len(tops):
             return platform
