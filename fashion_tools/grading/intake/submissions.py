@@ -78,8 +78,8 @@ def layout_doubts(reading: Reading) -> dict[str, str]:
         last = reading.text.find(LAID_OUT[check], start, end)
         pages = reading.breaks_within(start, end if last < 0 else last + len(LAID_OUT[check]))
         if pages:
-            out[check] = (f"printed across a page break ({pages[0]}): lines where the page ends may not have been "
-                          f"read: look at {pages[0].replace(' to ', ' and ')}")
+            out[check] = (f"printed across a page break ({pages[0]}), where lines may be lost, and a browser's print "
+                          f"may wrap wide lines: look at {pages[0].replace(' to ', ' and ')}")
         else:
             out[check] = (f"read from a printed PDF ({reading.where(start) or 'its text'}), whose wide lines a "
                           "browser's print may wrap or cut: look at it")
