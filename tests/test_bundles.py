@@ -6,14 +6,15 @@ from __future__ import annotations
 import io
 import os
 import stat
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from fashion_tools.errors import ToolError
-from fashion_tools.grading.platforms import safezip
-from fashion_tools.grading.platforms.bundles import open_bundle, opened_bundle
+from fashion_tools.grading.intake import safezip
+from fashion_tools.grading.intake.bundles import open_bundle, opened_bundle
 
 LOG = b"Epoch 1/5\nKeras CNN model accuracy: 0.9065\n"
 
@@ -213,3 +214,85 @@ def test_opened_bundle_removes_its_work_folder(tmp_path):
         assert path.read_bytes() == LOG
     assert not path.exists()
     assert listing(tmp_path) == {"b.zip"}
+
+
+MOODLE = [(f"{name}_{number}_assignsubmission_file_/lab3.log", LOG) for name, number in [
+    ("Jane Doe", 123456), ("Jean-Luc Picard", 234567), ("Åsa Ödman", 345678), ("Zoë O'Brien", 456789),
+    ("Sam Lee", 567890), ("Kim Park", 678901), ("Ravi Rao", 789012)]]
+CANVAS = [(f"{name}_{user}_{1000 + user}_log.txt", LOG) for name, user in [("doejane", 11), ("picardjeanluc", 12),
+                                                                           ("odmanasa", 13)]]
+
+
+def moodle_ids(students) -> list[tuple[str | None, str]]:
+    return sorted((s.identifier, s.platform) for s in students)
+
+
+@pytest.mark.parametrize("shape", ["wrapped", "wrapped twice", "zip in zip", "zip in a wrapped zip"])
+def test_a_rezipped_moodle_download_is_every_student(tmp_path, shape):
+    """A Moodle download unzipped and zipped again (its folder 'moodle/' around the students' folders), or
+    its zip kept inside another: seven students, never one."""
+    if shape == "wrapped":
+        bundle = make_zip(tmp_path / "class.zip", [(f"moodle/{name}", data) for name, data in MOODLE])
+    elif shape == "wrapped twice":
+        bundle = make_zip(tmp_path / "class.zip", [(f"lab3/moodle/{name}", data) for name, data in MOODLE])
+    elif shape == "zip in zip":
+        bundle = make_zip(tmp_path / "class.zip", [("C1-Lab 3-42.zip", zip_bytes(MOODLE))])
+    else:
+        bundle = make_zip(tmp_path / "class.zip", [("downloads/C1-Lab 3-42.zip", zip_bytes(MOODLE)),
+                                                   ("__MACOSX/._x", b"junk")])
+    students = open_bundle(bundle, tmp_path / "work")
+    assert moodle_ids(students) == sorted((str(n), "moodle") for n in (123456, 234567, 345678, 456789, 567890,
+                                                                      678901, 789012))
+    assert all(s.problem is None and [p.read_bytes() for p in s.paths] == [LOG] for s in students)
+
+
+def test_a_canvas_download_zipped_in_a_zip_and_a_stray_file(tmp_path):
+    bundle = make_zip(tmp_path / "class.zip", [("submissions.zip", zip_bytes(CANVAS)), ("notes.txt", b"mine")])
+    students = open_bundle(bundle, tmp_path / "work")
+    assert sorted((s.name, s.identifier, s.platform) for s in students) == [
+        ("doejane", "11", "canvas"), ("notes.txt", None, "plain"), ("odmanasa", "13", "canvas"),
+        ("picardjeanluc", "12", "canvas")]
+
+
+def test_a_folder_holding_the_downloads_folder_is_the_class(tmp_path):
+    """The teacher's folder: the unpacked download inside another folder, beside the worksheet."""
+    from fashion_tools.grading.intake.submissions import find_submissions
+
+    root = tmp_path / "Lab 3"
+    for name, data in MOODLE:
+        (root / "download" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "download" / name).write_bytes(data)
+    (root / "worksheet.csv").write_text("Identifier\n")
+    subs = find_submissions(str(root), tmp_path / "work")
+    assert sorted(s.identifier for s in subs if s.platform == "moodle") == [str(n) for n in (
+        123456, 234567, 345678, 456789, 567890, 678901, 789012)]
+    assert [s.name for s in subs if s.platform == "plain"] == ["worksheet.csv"]
+    one = tmp_path / "zoe"  # one student's own folder with a subfolder stays one submission
+    (one / "run").mkdir(parents=True)
+    (one / "run" / "lab3.log").write_bytes(LOG)
+    (one / "lab3.log").write_bytes(LOG)
+    assert [s.name for s in find_submissions(str(one), tmp_path / "work2")] == [str(one)]
+
+
+def test_a_students_nested_zip_bomb_encrypted_or_link_zip_is_their_review_and_the_class_is_graded(tmp_path):
+    """Overlapping 1 MiB entries, each under the ratio limit, add up past the bundle's budget: once the whole
+    class was refused (exit 2) after writing 2 GB. Now the student's zip gets its share (200 times its size)."""
+    from fashion_tools.grading.intake.submissions import find_submissions
+
+    bomb = zip_bytes([(f"f{i}.txt", b"\0" * (1 << 20)) for i in range(400)])  # 400 MiB from about 400 kB
+    encrypted = zip_bytes([("log.txt", LOG)])
+    encrypted = encrypted.replace(b"PK\x03\x04\x14\x00\x00\x00", b"PK\x03\x04\x14\x00\x01\x00", 1) \
+        .replace(b"PK\x01\x02\x14\x03\x14\x00\x00\x00", b"PK\x01\x02\x14\x03\x14\x00\x01\x00", 1)
+    entries = [("Ann Bell_1_assignsubmission_file_/work.zip", bomb),
+               ("Bo Chen_2_assignsubmission_file_/work.zip", encrypted),
+               special("Cy Dunn_3_assignsubmission_file_/work.zip", stat.S_IFLNK, b"/etc/passwd"),
+               *MOODLE[3:]]
+    started = time.monotonic()
+    subs = {s.name: s for s in find_submissions(str(make_zip(tmp_path / "class.zip", entries)), tmp_path / "work")}
+    assert time.monotonic() - started < 60 and len(subs) == 7
+    for name, why in [("Ann Bell", "a zip bomb?"), ("Bo Chen", "encrypted"), ("Cy Dunn", "symbolic link")]:
+        log = subs[name].log
+        assert log.review and why in (log.problem or "") + (subs[name].note or ""), (name, log.problem)
+    assert all(subs[name].log.readable for name in ("Zoë O'Brien", "Sam Lee", "Kim Park", "Ravi Rao"))
+    written = sum(p.stat().st_size for p in (tmp_path / "work").rglob("*") if p.is_file())
+    assert written < 5 << 20, written  # nothing of the bomb left behind

@@ -31,10 +31,10 @@ from fashion_tools.grading.check.diagnosis import (
     load_signatures,
     shown,
 )
+from fashion_tools.grading.intake.submissions import parse_file
 from fashion_tools.grading.parse.summary import SummaryLayer
 from fashion_tools.grading.parse.values import EpochNumbers, ParsedLog
 from fashion_tools.grading.readers.console_log import clean_text, read_text
-from fashion_tools.grading.submissions import parse_file
 
 REAL = ROOT / "tests" / "data" / "real"
 REFERENCE = ROOT / "tests" / "data" / "reference.json"

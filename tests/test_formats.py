@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from fashion_tools.grading.intake.submissions import find_submission, parse_file
 from fashion_tools.grading.readers.html_export import html_text
 from fashion_tools.grading.readers.notebook import NO_OUTPUTS, NotANotebook, notebook_text
-from fashion_tools.grading.submissions import find_submission, parse_file
 
 SUBMISSIONS = Path(__file__).parent / "data" / "submissions"
 LOG = (SUBMISSIONS / "keras2_tf_keras.txt").read_text()  # a real tf.keras 2.12 run

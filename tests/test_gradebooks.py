@@ -22,7 +22,7 @@ from fashion_tools.errors import ToolError
 from fashion_tools.grading.check.copies import groups_of_identical, same_runs
 from fashion_tools.grading.check.result import CHECKS, CheckResult
 from fashion_tools.grading.check.rubric import load_rubric, parse_points, points_for, score
-from fashion_tools.grading.platforms.bundles import Student, open_bundle
+from fashion_tools.grading.intake.bundles import Student, open_bundle
 from fashion_tools.grading.platforms.gradebooks import defuse, read_worksheet, write_canvas_csv, write_worksheet
 from fashion_tools.grading.platforms.gradescope import gradescope_results, write_results
 from fashion_tools.grading.reports.feedback import feedback_text, write_feedback

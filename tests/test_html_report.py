@@ -22,9 +22,9 @@ import real_class
 from conftest import TOOL, assert_clean_error, run_tool
 
 import fashion_items
+from fashion_tools.grading.intake.submissions import Submission
 from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.reports import previews
-from fashion_tools.grading.submissions import Submission
 
 SCRIPT_NAME = "<script>alert(1)</script>"
 needs_browser = pytest.mark.skipif(browser.missing() is not None, reason=browser.missing() or "")

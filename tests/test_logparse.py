@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from fashion_tools.grading.check import check_log
 from fashion_tools.grading.check.expected import load_expected
+from fashion_tools.grading.intake.submissions import parse_file
 from fashion_tools.grading.parse.runs import parse_text
 from fashion_tools.grading.readers.console_log import decode
-from fashion_tools.grading.submissions import parse_file
 
 DATA = Path(__file__).parent / "data"
 SUBMISSIONS = DATA / "submissions"

@@ -13,10 +13,10 @@ import pytest
 from pdfs import bomb_pdf, log_pdf, nested_pdf, text_pdf
 from PIL import Image
 
+from fashion_tools.grading.intake.submissions import find_submission, parse_file
 from fashion_tools.grading.readers import read_file
 from fashion_tools.grading.readers.bounded import Refused, run_bounded
 from fashion_tools.grading.readers.source import SOURCE_PROBLEM, read_source
-from fashion_tools.grading.submissions import find_submission, parse_file
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "real"
@@ -160,3 +160,46 @@ def test_without_tesseract_a_screenshot_says_how_to_install_it(monkeypatch):
     assert "apt-get install tesseract-ocr tesseract-ocr-eng; pip install -r requirements.txt" in reading.problem
     assert (Path(__file__).parent.parent / "requirements.txt").read_text().count("requirements-base.txt") == 1
     assert "pytesseract==" in (Path(__file__).parent.parent / "requirements-base.txt").read_text()
+
+
+def test_rows_of_numbers_at_every_pages_edge_are_output_not_a_header(tmp_path):
+    """A pixel array and progress lines that fall at the top and bottom of every page (their digit-blind
+    shapes repeat there) are the program's output and are kept; the browser's header and footer, at the
+    same place on every page and the same but for their numbers, are dropped."""
+    row = "[  0   0   0   1   0  35 214 191 183 178 175 168 150 162 159 152 158 179]"
+    pages = [[f"{row}", f" 19/300 ==== 26s 95ms/step - accuracy: 0.{5000 + n} - loss: 1.5", "Epoch 3/10",
+              f"middle of page {n}", f"[ {n} {n} ]", row, "12/4/26, 3:22 PM keras3.log",
+              f"file:///home/mira/lab3/keras3.log {n}/4"] for n in range(1, 5)]
+    reading = read_file(text_pdf(tmp_path / "printed.pdf", pages), LIMIT)
+    lines = [" ".join(line.split()) for line in reading.text.splitlines()]  # PDFium folds runs of spaces
+    assert lines.count(" ".join(row.split())) == 8 and lines.count("Epoch 3/10") == 4 and "[ 3 3 ]" in lines
+    assert sum("ms/step" in line for line in lines) == 4
+    assert not any("file://" in line or "PM keras3.log" in line for line in lines)
+    assert [name for _, name in reading.breaks] == ["page 2", "page 3", "page 4"]
+    assert reading.breaks_within(0, len(reading.text)) == ["page 1 to page 2", "page 2 to page 3", "page 3 to page 4"]
+
+
+@pytest.mark.parametrize(("data", "text"), [
+    (b"<p>\xe2\x94\x83 conv2d</p>", "┃ conv2d"),  # UTF-8, no charset: UTF-8, as a browser reads it
+    ('<meta charset="windows-1251"><p>Привет</p>'.encode("cp1251"), "Привет"),  # not UTF-8: the declared charset
+    ('<meta charset="iso-8859-1"><p>caf\u00e9 \u2503</p>'.encode(), "café ┃"),  # UTF-8 whatever it declares
+    ("<p>caf\u00e9</p>".encode("cp1252"), "café"),  # neither: Windows' code page 1252
+])
+def test_html_without_a_charset_is_read_as_utf8_first(data, text, tmp_path):
+    path = tmp_path / "onlinetext.html"
+    path.write_bytes(data)
+    assert read_file(path, LIMIT).text.strip() == text
+
+
+def test_moodle_online_text_without_a_charset_passes_its_architecture(tmp_path):
+    """Moodle's onlinetext.html: the editor's <p> per line, no <meta charset>, Keras 3's summary drawn in
+    UTF-8 boxes (once read as Latin-1: 'â”ƒ', and 'layers are none')."""
+    import html
+
+    from fashion_tools.grading.readers.console_log import clean_text
+
+    shown = clean_text((REAL / "keras3.log").read_text(encoding="utf-8"))
+    path = tmp_path / "onlinetext.html"
+    path.write_bytes("".join(f"<p>{html.escape(line) or '<br>'}</p>" for line in shown.splitlines()).encode())
+    log = parse_file(path)
+    assert log.source == "HTML page" and len(log.layers) == 7, log.layers

@@ -67,3 +67,57 @@ def test_a_pdf_with_the_browsers_header_and_footer_on_every_page(tmp_path):
 
     reading = read_file(REAL / "keras3_log.pdf", 1 << 20)
     assert len(reading.parts) == 144 and "file://" not in reading.text and "/144" not in reading.text
+
+
+# Chromium's own print (Page.printToPDF, tests/data/lecture/make_prints.py) at the settings a student may pick,
+# made here at test time (a second or two a print): (source, paper, margins, scale, header)
+PRINTS = [("keras3.log", "a4", "default", 1.0, "header"), ("keras3.log", "letter", "minimal", 0.75, "plain"),
+          ("keras3.log", "letter", "default", 1.5, "header"),
+          ("notebook_matrix_result.html", "letter", "minimal", 0.5, "plain"),
+          ("notebook_matrix_result.html", "a4", "default", 1.0, "header"),
+          ("notebook_matrix_result.html", "a4", "default", 1.25, "header"),
+          ("notebook_matrix_result.html", "letter", "minimal", 1.5, "plain")]
+LAID_OUT = ("sample", "architecture", "confusion_matrix")  # what a page break or a wrapped line may spoil
+
+
+@pytest.fixture(scope="module")
+def prints(tmp_path_factory):
+    import sys
+
+    import browser
+    if browser.missing():
+        pytest.skip(browser.missing())
+    sys.path.insert(0, str(REAL.parent / "lecture"))
+    import make_prints
+
+    folder = tmp_path_factory.mktemp("prints")
+    driver = browser.chromium(folder)
+    try:
+        for setting in PRINTS:
+            (folder / make_prints.name(*setting)).write_bytes(
+                make_prints.print_pdf(driver, REAL / setting[0], make_prints.options(*setting[1:])))
+    finally:
+        driver.quit()
+    return folder, make_prints
+
+
+@pytest.mark.parametrize("setting", PRINTS, ids=["-".join(map(str, s)) for s in PRINTS])
+def test_a_browsers_print_gets_the_logs_verdicts_or_review_naming_the_page(setting, prints, tmp_path):
+    """Every honest print PASSes as its log does; where the print's layout may have spoiled a printed array
+    (a page break inside it, a scale over 100 % that wraps its lines), the check is REVIEW naming the page,
+    never a FAIL. Each header and footer line (date, title, URL, page/pages) is dropped, no output line is."""
+    from fashion_tools.grading.readers import read_file
+
+    folder, make_prints = prints
+    path = folder / make_prints.name(*setting)
+    reading = read_file(path, 1 << 24)
+    assert "file://" not in reading.text and reading.breaks, reading.breaks[:3]
+    status, (sub,) = grade(tmp_path, path)
+    got, why = verdicts(sub), reasons(sub)
+    for check, verdict in got.items():
+        if check in LAID_OUT and verdict == "REVIEW":
+            assert "page " in why[check] and "look at" in why[check], why[check]
+        else:
+            assert verdict == "PASS", (check, why[check])
+    if setting[3] <= 1.0:  # at 100 % and under no line wraps: all PASS, as the log
+        assert got == ALL_PASS, why

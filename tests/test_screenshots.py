@@ -208,7 +208,7 @@ def test_a_zero_misread_alike_in_every_epoch_header_is_not_a_plain_failure(ocr_o
     counted 1 to 5 fails (epochs5_end.png above)."""
     from fashion_tools.grading.check import check_log
     from fashion_tools.grading.check.expected import load_expected
-    from fashion_tools.grading.submissions import parse_reading
+    from fashion_tools.grading.intake.submissions import parse_reading
 
     shot = pictures.read_shot((SCREENS / "end_light_11.png").read_bytes(), "end_light_11.png")
     misread = [line.replace("/10", "/18").replace("Epoch 10/", "Epoch 18/") for line in shot.lines]

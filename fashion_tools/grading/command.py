@@ -40,13 +40,13 @@ from fashion_tools.grading.check.result import (
     failing,
     reviewing,
 )
+from fashion_tools.grading.intake.submissions import MODEL_SUFFIXES, Submission, find_submissions
 from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.platforms.exports import write_exports
 from fashion_tools.grading.readers import bounded
 from fashion_tools.grading.reports.grades import as_json, table, totals, write_report
 from fashion_tools.grading.reports.html_page import write_page
 from fashion_tools.grading.reports.previews import previews
-from fashion_tools.grading.submissions import MODEL_SUFFIXES, Submission, find_submissions
 
 
 def grade(sub: Submission, exp: Expected, args: argparse.Namespace, test_set: ReferenceTestSet | None,

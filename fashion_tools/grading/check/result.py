@@ -13,7 +13,7 @@ from fashion_tools.grading.parse.table import PART_OF, lecture_line
 from fashion_tools.grading.parse.values import ParsedLog
 
 if TYPE_CHECKING:
-    from fashion_tools.grading.submissions import Submission
+    from fashion_tools.grading.intake.submissions import Submission
 
 DEFAULT_TOLERANCE = 0.02  # accuracy may be this much below the reference run's
 DEFAULT_LOSS_TOLERANCE = 0.05  # loss may be this much above it

@@ -22,6 +22,9 @@ SPACES = ("\u00a0", "\u202f", "\u2007", "\t")  # a browser copy's no-break space
 # Carriage returns that end a line (CRLF, a progress bar's last one). The pattern begins with a
 # literal, so the engine skips to each \r; the look-behind lets only a run's first \r start a match.
 LINE_END_CR = re.compile(r"\r(?<!\r\r)\r*+(?=\n|\Z)")
+# <meta charset="x">, <meta http-equiv="Content-Type" content="text/html; charset=x">, <?xml ... encoding="x"?>
+CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})"""
+                     rb"""|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
 OVERWRITTEN = re.compile(r"^(?:[^\n\r]*+\r)++", re.MULTILINE)  # a line up to its last \r: written over
 
 
@@ -40,9 +43,24 @@ def read_text(path: str | Path, limit: int = MAX_LOG_BYTES) -> tuple[str | None,
     return decode(data)
 
 
+def declared_charset(data: bytes) -> str | None:
+    """The codec an HTML page's <meta charset> (or http-equiv Content-Type) or an XML declaration names in
+    its first 1024 bytes, as a browser's prescan finds it; None when none is named or Python has no such codec."""
+    found = CHARSET.search(data[:1024])
+    if not found:
+        return None
+    try:
+        return codecs.lookup((found[1] or found[2]).decode("ascii")).name
+    except LookupError:
+        return None
+
+
 def decode(data: bytes) -> tuple[str | None, str | None]:
-    """UTF-8 (or UTF-16 with its byte-order mark, as Windows PowerShell redirects; or Windows'
-    "ANSI" code page 1252, as a cp1252 console or Notepad's "Save as ANSI" writes), leniently."""
+    """The text, as a browser decodes a page that its server gives no charset for: UTF-16 by its
+    byte-order mark (Windows PowerShell's redirect); UTF-8 whenever the bytes are UTF-8 (a page
+    without a declared charset, Moodle's onlinetext.html, is read as UTF-8, not as Latin-1); else the
+    charset the page declares; else Windows' "ANSI" code page 1252 (a cp1252 console, Notepad's "Save as
+    ANSI"); leniently at the end."""
     if not data.strip():
         return None, EMPTY
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -50,13 +68,16 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
     elif b"\0" in data:
         return None, "a binary file of a format the grader does not read (it holds NUL bytes): look at it"
     else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
+        text = None
+        for codec in dict.fromkeys(("utf-8-sig", declared_charset(data), "cp1252")):
             try:
-                text = data.decode("cp1252")
+                text = data.decode(codec) if codec else None
             except UnicodeDecodeError:
-                text = data.decode("utf-8-sig", errors="replace")
+                continue
+            if text is not None:
+                break
+        if text is None:
+            text = data.decode("utf-8-sig", errors="replace")
     if text.count("\ufffd") > MAX_UNDECODABLE * len(text):
         return None, "a binary file of a format the grader does not read (mostly bytes that are not text): look at it"
     return text, None

@@ -71,8 +71,10 @@ def html_text(html: str, hidden: list[str] | None = None) -> tuple[str, bool]:
     import lxml.etree
     import lxml.html
 
+    # The text is decoded already (console_log.decode: UTF-8 first, as browsers do); handed over as UTF-8 with
+    # the parser told so, or libxml2 reads a page without <meta charset> as Latin-1 ('â”ƒ' for '┃')
     parser = lxml.html.HTMLParser(recover=True, remove_comments=True, remove_pis=True, no_network=True,
-                                  encoding="utf-8")  # the bytes below are UTF-8, whatever a meta tag says
+                                  encoding="utf-8")
     try:
         root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except (lxml.etree.ParserError, ValueError):  # nothing a browser would show

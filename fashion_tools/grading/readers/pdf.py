@@ -27,6 +27,9 @@ BROWSER_LINE = re.compile(r"^(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},? \d{1,2}:\d{2}(
                           r"|(?:file|https?)://\S*(?:\s+\d{1,4}\s*/\s*\d{1,4})?)$")
 ORPHAN_ANSI = re.compile(r"\[(?:\d{1,3}(?:;\d{1,3})*)?m")  # a terminal's colour codes, printed without their ESC
 DIGITS = re.compile(r"\d+")
+# A progress line: Keras 3's bar (its box-drawing blocks, 'ms/step'), Keras 2's ('[====>....]', 'ETA'), an epoch
+PROGRESS = re.compile(r"[\u2500-\u259f]|\d\s*[mu]?s/step|\bETA\b|\[[=>.]{4,}\]|^\s*Epoch\s+\d+\s*/\s*\d+",
+                      re.IGNORECASE)
 IMAGE = re.compile(rb"/Subtype\s*/Image\b")
 
 
@@ -103,19 +106,45 @@ def holds_pictures(path: str) -> bool:
     return IMAGE.search(data) is not None or b"/ObjStm" in data
 
 
-def edge_lines(pages: list[list[str]]) -> set[str]:
-    """The lines a browser or a word processor repeats at the top and bottom of the pages (digits
-    aside: the page number changes), or, on a single page, those that look like them."""
-    def key(line: str) -> str:
-        return DIGITS.sub("#", line.strip())
+def edge_key(line: str) -> str:
+    """A line with its numbers (page number, date, time) and spacing blinded."""
+    return " ".join(DIGITS.sub("#", line).split())
 
-    seen: Counter[str] = Counter()
+
+def is_output(line: str) -> bool:
+    """A line of the program's output, never a header or footer however often its shape repeats: a row of
+    numbers (a pixel row, a matrix row: hardly a letter) or a progress line (Keras' bar, 'Epoch 3/10')."""
+    letters = sum(c.isalpha() for c in line)
+    return letters < 2 or PROGRESS.search(line) is not None
+
+
+def edge_positions(lines: list[str]) -> list[tuple[int, int]]:
+    """(line index, place) of the lines at a page's edges: place 0, 1, 2 from the top, -1, -2, -3 from the
+    bottom, counted over the lines with text (a blank line before a footer does not move it)."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    top = [(i, place) for place, i in enumerate(filled[:EDGE])]
+    bottom = [(i, -1 - place) for place, i in enumerate(reversed(filled[-EDGE:]))]
+    return list(dict(top + bottom).items())
+
+
+def edge_lines(pages: list[list[str]]) -> set[tuple[int, str]]:
+    """The (place, key) of the lines a browser or a word processor prints at the same place on most pages
+    (more than half of them, at least two), the same apart from their numbers (page number, date), that
+    are no line of the program's output; and, on any page, at an edge, what only a browser prints there
+    (a page number 'n/N' or 'Page n of N', a date and time, a file:// or http URL)."""
+    seen: Counter[tuple[int, str]] = Counter()
     for lines in pages:
-        seen.update({key(line) for line in lines[:EDGE] + lines[-EDGE:] if line.strip()})
-    repeated = {k for k, n in seen.items() if len(pages) > 1 and n >= max(2, len(pages) // 2)}
-    return repeated | {k for lines in pages for line in lines[:EDGE] + lines[-EDGE:]
-                       if PAGE_NUMBER.match(line.strip()) or BROWSER_LINE.match(line.strip())
-                       for k in [key(line)]}
+        seen.update({(place, edge_key(lines[i])) for i, place in edge_positions(lines) if not is_output(lines[i])})
+    most = max(2, len(pages) // 2 + 1)
+    repeated = {found for found, n in seen.items() if n >= most}
+    return repeated | {(place, edge_key(lines[i])) for lines in pages for i, place in edge_positions(lines)
+                       if PAGE_NUMBER.match(lines[i].strip()) or BROWSER_LINE.match(lines[i].strip())}
+
+
+def without_edges(lines: list[str], edges: set[tuple[int, str]]) -> list[str]:
+    """A page's lines, the header and footer lines (edge_lines) left out."""
+    dropped = {i for i, place in edge_positions(lines) if (place, edge_key(lines[i])) in edges}
+    return [line for i, line in enumerate(lines) if i not in dropped]
 
 
 def read_pdf(path: str) -> Reading:
@@ -142,9 +171,7 @@ def pdf_reading(path: str, texts: list[str], pictures: dict[int, list[bytes]]) -
     edges = edge_lines(pages)
     chunks = []  # each page's text, "" for a page without
     for lines in pages:
-        edge = set(range(EDGE)) | set(range(len(lines) - EDGE, len(lines)))
-        kept = [ORPHAN_ANSI.sub("", line) for i, line in enumerate(lines)
-                if not (i in edge and DIGITS.sub("#", line.strip()) in edges)]
+        kept = [ORPHAN_ANSI.sub("", line) for line in without_edges(lines, edges)]
         chunks.append("\n".join(kept) + "\n" if any(line.strip() for line in kept) else "")
     if any(pictures.values()):
         return with_pictures(chunks, pictures)
@@ -163,7 +190,7 @@ def pdf_reading(path: str, texts: list[str], pictures: dict[int, list[bytes]]) -
         unread = f"{empty} of its {len(pages)} pages have no text (pictures?)"
     elif holds_pictures(path):
         unread = "it holds pictures"
-    return Reading("".join(out), "PDF", parts=parts, unread=unread)
+    return Reading("".join(out), "PDF", parts=parts, unread=unread, breaks=parts[1:])
 
 
 def with_pictures(texts: list[str], pictures: dict[int, list[bytes]]) -> Reading:
@@ -179,7 +206,8 @@ def with_pictures(texts: list[str], pictures: dict[int, list[bytes]]) -> Reading
             pieces.append(join_shots(shots, "pictures"))
             shots = []
         if number < len(texts):
-            pieces.append(Reading(text, "text", parts=[(0, f"page {number + 1}")]))
+            pieces.append(Reading(text, "text", parts=[(0, f"page {number + 1}")],
+                                  breaks=[(0, f"page {number + 1}")] if pieces else []))
     reading = concatenate(pieces, "PDF")
     count = sum(map(len, pictures.values()))
     unread = [p.unread or p.problem for p in pieces if p.unread or p.problem]

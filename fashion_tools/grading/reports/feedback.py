@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from fashion_tools.atomic import atomic_write, atomic_write_text, short
 from fashion_tools.grading.check.rubric import DEFAULT_POINTS
-from fashion_tools.grading.platforms.safezip import safe_name
+from fashion_tools.grading.intake.safezip import safe_name
 
 if TYPE_CHECKING:
     from fashion_tools.grading.check.result import Grade

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fashion_tools.grading.check.result import Grade
+from fashion_tools.grading.intake.submissions import MAX_FILES, Submission
 from fashion_tools.grading.parse.matrices import FIGURE
 from fashion_tools.grading.parse.runs import split_runs
 from fashion_tools.grading.parse.table import SECTION_STARTS
@@ -27,7 +28,6 @@ from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES, clean_text
 from fashion_tools.grading.readers.html_export import OUTPUT_CLASSES, has_class
 from fashion_tools.grading.readers.notebook import PICTURE_LINE
 from fashion_tools.grading.readers.word import check_zip
-from fashion_tools.grading.submissions import MAX_FILES, Submission
 
 MAX_SIDE = 720  # pixels, the longer side: a terminal screenshot's text stays legible
 MAX_PIXELS = 40_000_000  # a larger picture is refused before it is decoded (a decompression bomb)

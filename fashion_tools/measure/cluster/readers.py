@@ -17,8 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from fashion_tools.errors import ToolError, first_line
+from fashion_tools.grading.intake.submissions import Submission, find_submissions, read_here
 from fashion_tools.grading.readers import MAX_DOCUMENT_BYTES, Reading, sniff
-from fashion_tools.grading.submissions import Submission, find_submissions, read_here
 from fashion_tools.measure.cluster.connect import in_flight, session
 from fashion_tools.measure.cluster.files import Blob, worker_folder
 
@@ -68,7 +68,7 @@ def as_client_sees(reading: Reading, worker_paths: list[str], paths: list[Path])
 
 
 class ClusterReads:
-    """A Read (grading/submissions.py) that sends the heavy files to the cluster and waits for their
+    """A Read (grading/intake/submissions.py) that sends the heavy files to the cluster and waits for their
     reading; thread-safe, and cancels what is still running when told to."""
 
     def __init__(self, client) -> None:

@@ -24,6 +24,7 @@ from fashion_tools.errors import ToolError, first_line
 MAX_ENTRIES = 10_000
 MAX_ENTRY_BYTES = 200 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+MAX_NESTED_BYTES = 200 * 1024 * 1024  # a student's own zip: a hand-in with a model is a few MB
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024  # a smaller file cannot hurt, and a page of spaces easily compresses 300 times
 CHUNK = 1024 * 1024
@@ -43,17 +44,40 @@ class Entry:
         return bool(self.parts) and (self.parts[0] in JUNK or self.parts[-1] in JUNK)
 
 
-class Budget:
-    """The bytes written for one bundle, against MAX_TOTAL_BYTES."""
+class OverBudget(Exception):
+    """A student's own archive unpacks to more than its share: that student's problem, not the class's."""
 
-    def __init__(self, bundle: Path) -> None:
-        self.bundle, self.total = bundle, 0
+
+class Budget:
+    """The bytes written for one bundle, against MAX_TOTAL_BYTES; a student's own archive gets a share of
+    its own (nested()), whose overflow refuses that archive alone."""
+
+    def __init__(self, bundle: Path, limit: int | None = None, parent: Budget | None = None) -> None:
+        self.bundle, self.total, self.parent = bundle, 0, parent
+        self.limit = MAX_TOTAL_BYTES if limit is None else limit
+
+    def refusal(self) -> str:
+        return (f"unpacks to more than {max(1, self.limit >> 20)} MB (at most {MAX_RATIO} times its packed size, "
+                f"{MAX_NESTED_BYTES >> 20} MB): a zip bomb?")
+
+    def nested(self, archive: Path) -> Budget:
+        """The share of a student's own zip: at most MAX_NESTED_BYTES, and MAX_RATIO times its packed size
+        as a whole (overlapping entries, each under the ratio, add up to a bomb)."""
+        try:
+            packed = archive.stat().st_size
+        except OSError:
+            packed = 0
+        return Budget(archive, min(MAX_NESTED_BYTES, max(RATIO_FLOOR, MAX_RATIO * packed)), self)
 
     def add(self, n: int) -> None:
         self.total += n
-        if self.total > MAX_TOTAL_BYTES:
+        if self.total > self.limit and self.parent is not None:
+            raise OverBudget(self.refusal())
+        if self.total > self.limit:
             raise ToolError(f"{self.bundle}: unpacks to more than {MAX_TOTAL_BYTES >> 30} GB; "
                             "split the download (by group) or unpack it yourself and pass the folder")
+        if self.parent is not None:
+            self.parent.add(n)
 
 
 def shown(name: str) -> str:
@@ -129,6 +153,9 @@ def extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path, name:
                 out.write(chunk)
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
         problem = f"damaged or unsupported ({first_line(exc)})"
+    except BaseException:  # over a budget, or interrupted: nothing half-written stays behind
+        target.unlink(missing_ok=True)
+        raise
     if problem:
         target.unlink(missing_ok=True)
         return None, problem

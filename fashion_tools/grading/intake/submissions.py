@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fashion_tools.grading.parse.pictured import picture_sources
+from fashion_tools.grading.intake.bundles import Student, folder_holds_download, open_bundle
+from fashion_tools.grading.parse.pictured import picture_sources, section_spans
 from fashion_tools.grading.parse.runs import parse_text
 from fashion_tools.grading.parse.values import ParsedLog
-from fashion_tools.grading.platforms.bundles import Student, folder_platform, open_bundle
 from fashion_tools.grading.readers import Reading, read_file
 from fashion_tools.grading.readers.bounded import hand_in_budget
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
@@ -58,6 +58,8 @@ def parse_reading(reading: Reading) -> ParsedLog:
         return ParsedLog(problem=SOURCE_PROBLEM)
     log.source = None if reading.kind == "console log" else reading.kind
     log.unread, log.note = reading.unread, reading.note
+    for check, why in layout_doubts(reading).items():
+        log.uncertain.setdefault(check, why)  # a check that does not pass on it is REVIEW (checks.unsure)
     if reading.pictures:
         log.pictures, log.doubts = picture_sources(reading)
         log.read_by_ocr = True
@@ -65,6 +67,33 @@ def parse_reading(reading: Reading) -> ParsedLog:
             return ParsedLog(problem=f"nothing of the lecture's output could be read in it by OCR ({reading.note}): "
                              "look at it", review=True, source=reading.kind)
     return log
+
+
+# The sections a printout's layout can spoil (the pixel array, the matrix, the table), and where each ends
+LAID_OUT = {"sample": "]]", "confusion_matrix": "]]", "architecture": "Total params"}
+
+
+def layout_doubts(reading: Reading) -> dict[str, str]:
+    """check -> why, for the sections of a printed PDF whose lines the print may have changed: one that runs
+    across a page break (where lines may be lost), or any, as a browser wraps a printout's wide lines at a
+    scale over 100 % (a pixel row broken inside a number reads as two numbers). The text layer does not
+    tell a wrapped line from a printed one, so a check that does not pass on such a section goes to a person,
+    naming the pages; one that passes is not in doubt."""
+    if reading.kind != "PDF" or reading.text is None:
+        return {}
+    out = {}
+    for check, (start, end) in section_spans(reading.text).items():
+        if check not in LAID_OUT or any(a < end and start < b for a, b in reading.pictures):
+            continue
+        last = reading.text.find(LAID_OUT[check], start, end)
+        pages = reading.breaks_within(start, end if last < 0 else last + len(LAID_OUT[check]))
+        if pages:
+            out[check] = (f"printed across a page break ({pages[0]}), where lines may be lost, and a browser's print "
+                          f"may wrap wide lines: look at {pages[0].replace(' to ', ' and ')}")
+        else:
+            out[check] = (f"read from a printed PDF ({reading.where(start) or 'its text'}), whose wide lines a "
+                          "browser's print may wrap or cut: look at it")
+    return out
 
 
 @dataclass
@@ -166,12 +195,18 @@ def student_submission(student: Student, read: Read = read_here) -> Submission:
     sub = files_submission(student.name, [p for p in student.paths if p.is_file()], "this student's files", read)
     sub.identifier, sub.late, sub.platform = student.identifier, student.late, student.platform
     sub.note, sub.names = student.problem, student.names
+    if student.problem and not sub.log.readable:
+        sub.log.problem, sub.log.review = f"{sub.log.problem}; {student.problem}", True
+    elif student.problem:  # a section missing from what was read may be in what could not be: REVIEW, not FAIL
+        not_read = f"some files could not be unpacked ({student.problem})"
+        sub.log.unread = f"{sub.log.unread}; {not_read}" if sub.log.unread else not_read
     return sub
 
 
 def is_platform_folder(folder: Path) -> bool:
-    """A folder unpacked from Moodle's or Canvas' download (its entries follow their naming), not one student's."""
-    return folder_platform(folder) != "plain"
+    """A folder unpacked from Moodle's or Canvas' download (its entries follow their naming), or one that holds
+    such a download (a folder or a zip, wrapped at any depth), not one student's."""
+    return folder_holds_download(folder)
 
 
 def find_submissions(path: str, workdir: Path, read: Read = read_here, each: Each = map) -> list[Submission]:
