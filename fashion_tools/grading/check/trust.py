@@ -15,11 +15,14 @@ from fashion_tools.grading.readers.screen_ocr import WORD_DOUBT
 def unsure(result: CheckResult, log: ParsedLog) -> CheckResult:
     """A check that did not pass on what the grader could not read with confidence goes to a person:
     a section printed in a form it cannot read safely, or not found in a hand-in that also holds
-    pictures (which may show it)."""
+    pictures (which may show it), or in a file that hides text from a person."""
     if result.passed:
         return result
     if result.check in log.uncertain:
         return reviewing(result.check, result.expected, result.found, log.uncertain[result.check])
+    if log.hidden:  # what the file hides may be what was asked for, or meant to mislead: a person reads it
+        return reviewing(result.check, result.expected, result.found,
+                         f"{result.reason}; the file also hides {log.hidden}: look at it")
     if log.unread and result.reason.startswith("section not found"):
         return reviewing(result.check, result.expected, result.found,
                          f"{result.reason[len('section not found: '):]} is not in the text, and {log.unread}, "

@@ -57,7 +57,7 @@ def parse_reading(reading: Reading) -> ParsedLog:
     if reading.kind == "Python source" and log.sections_found == 0 and not log.stopped:
         return ParsedLog(problem=SOURCE_PROBLEM)
     log.source = None if reading.kind == "console log" else reading.kind
-    log.unread, log.note = reading.unread, reading.note
+    log.unread, log.note, log.hidden = reading.unread, reading.note, reading.hidden
     for check, why in layout_doubts(reading).items():
         log.uncertain.setdefault(check, why)  # a check that does not pass on it is REVIEW (checks.unsure)
     if reading.pictures:

@@ -93,6 +93,7 @@ class ParsedLog:
     device: str | None = None  # what trained it, where the log says ('CPU: AMD EPYC, 2 cores, AVX2, oneDNN on')
     uncertain: dict[str, str] = field(default_factory=dict)  # check -> why its section was not read with confidence
     unread: str | None = None  # what of the hand-in was not read ('it holds 2 pictures'): it may show a missing part
+    hidden: str | None = None  # text the file hides from a person (left out of the text), said
     note: str | None = None  # how the output was found, for the report ('output pasted into the source ...')
     read_by_ocr: bool = False  # some of the text was read from pictures by OCR, which may show what it did not read
     pictures: dict[str, str] = field(default_factory=dict)  # check -> the pictures its section was read from by OCR
