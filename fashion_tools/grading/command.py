@@ -222,8 +222,8 @@ def check_inputs(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Grade every submission; 0 when all passed every check, 1 when any failed."""
-    check_inputs(args)
     check_outputs(args)
+    check_inputs(args)
     given = rubric.load_rubric(args.rubric) if args.rubric else {}
     points = rubric.points_for(CHECKS, {**given, **rubric.parse_points(args.points)})
     exp = load_expected(args.expected)

@@ -127,14 +127,20 @@ def check_evaluation(log: ParsedLog, exp: Expected) -> CheckResult:
 
 
 def closest_bar(log: ParsedLog) -> tuple[float | None, float | None]:
-    """Of several evaluate() bars (a notebook that evaluates several models), the one nearest the printed
-    test numbers: the numbers must come from one of them."""
+    """Of several evaluate() bars (a notebook that evaluates several models), the one whose result the run
+    prints: the last bar before the printed test number, as a print follows its evaluate(); where the
+    number comes first, the bar nearest it in value."""
+    bars = log.evaluate_lines or [(log.evaluate_line, 0, True)]
+    at = log.printed_at.get("accuracy", log.printed_at.get("loss"))
+    before = [values for values, end, _ in bars if at is not None and end <= at]
+    if before:
+        return before[-1]
+
     def distance(bar: tuple[float | None, float | None]) -> float:
         pairs = [(b, p) for b, p in zip(bar, (log.accuracy, log.loss), strict=True) if b is not None and p is not None]
         return sum(abs(b - p) for b, p in pairs) if pairs else 0.0
 
-    bars = [values for values, _, _ in log.evaluate_lines] or [log.evaluate_line]
-    return min(reversed(bars), key=distance)
+    return min(reversed([values for values, _, _ in bars]), key=distance)
 
 
 def matrix_problem(m: np.ndarray, counts: list[int]) -> str | None:
@@ -173,7 +179,8 @@ def agreement(check: str, value: float, rounding: float, log: ParsedLog, *withou
         return True, "not compared: the run prints no test accuracy (the accuracy check counts that)"
     what, other, other_rounding = others[0]
     if abs(value - other) > AGREEMENT + rounding + other_rounding + EPS:
-        return False, f"{value:.4f} but {what} is {other:.4f}"
+        said = "the log prints" if what == "the printed accuracy" else f"{what} is"
+        return False, f"{value:.4f} but {said} {other:.4f}"
     return True, f"agrees with {what} {other:.4f}"
 
 

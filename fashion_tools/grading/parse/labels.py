@@ -53,6 +53,7 @@ class Shown:
     rounding: float  # half a unit of its last printed digit: how far it may be from the true number
     how: str  # 'printed as ...' for the reason
     test: bool  # its label names the test set (or is classification_report's / evaluate()'s)
+    at: int = 0  # where in the text it is printed
 
 
 def decimals_rounding(token: str, percent: bool) -> float:
@@ -139,7 +140,7 @@ def labelled(text: str) -> dict[str, list[Shown]]:
             continue
         percent = bool(value.group(2)) or (number != float(value.group(1)))
         found[name].append(Shown(number, decimals_rounding(value.group(1), percent),
-                                 f"printed as {quote(line)}", bool(TEST.search(context))))
+                                 f"printed as {quote(line)}", bool(TEST.search(context)), m.start()))
     return found
 
 
@@ -162,8 +163,8 @@ def evaluate_list(text: str, after: int | None) -> tuple[Shown, Shown] | None:
     if not 0 <= float(accuracy) <= 1:
         return None
     how = f"printed as evaluate()'s list {quote(m.group(0))}"
-    return (Shown(float(loss), decimals_rounding(loss, False), how, True),
-            Shown(float(accuracy), decimals_rounding(accuracy, False), how, True))
+    return (Shown(float(loss), decimals_rounding(loss, False), how, True, m.start()),
+            Shown(float(accuracy), decimals_rounding(accuracy, False), how, True, m.start()))
 
 
 def choose(shown: list[Shown], what: str) -> tuple[Shown | None, str | None]:

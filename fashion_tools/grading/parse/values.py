@@ -99,6 +99,7 @@ class ParsedLog:
     pictures: dict[str, str] = field(default_factory=dict)  # check -> the pictures its section was read from by OCR
     doubts: dict[str, str] = field(default_factory=dict)  # check -> a line of its section OCR is not sure of
     pictured_at: dict[str, int] = field(default_factory=dict)  # check -> where a picture stands in for it
+    printed_at: dict[str, int] = field(default_factory=dict)  # check -> where its value is printed in the run
     printed: dict[str, str] = field(default_factory=dict)  # check -> how its value was printed, when not as the lecture
     rounding: dict[str, float] = field(default_factory=dict)  # check -> half a unit of its value's last printed digit
 
@@ -268,7 +269,7 @@ def by_meaning(log: ParsedLog, text: str) -> None:
             log.uncertain[name] = doubt
         elif chosen:
             setattr(log, name, chosen.value)
-            log.printed[name], log.rounding[name] = chosen.how, chosen.rounding
+            log.printed[name], log.rounding[name], log.printed_at[name] = chosen.how, chosen.rounding, chosen.at
         elif len(bars.get(name, ())) == 1:  # one test number, or several bars that agree on it
             value = bars[name].pop()
             setattr(log, name, value)
@@ -312,6 +313,9 @@ def parse_sections(text: str) -> ParsedLog:
         log.bare_shapes = parse_bare_shapes(text, training.first_header_at)
     if matrix_picture is not None:
         log.pictured_at["confusion_matrix"] = matrix_picture
+    for name, line in (("accuracy", accuracy_at), ("loss", LOSS_LINE.search(text))):
+        if line is not None:
+            log.printed_at[name] = line.start()
     log.printed.update({name: how for name, how in (("shapes", shapes_how), ("confusion_matrix", matrix_how),
                                                         ("prediction", prediction_how)) if how})
     by_meaning(log, text)
