@@ -135,14 +135,14 @@ def test_output_pasted_into_the_source_is_read_from_the_paste():
 
 def test_numpy_array_result_is_the_confusion_matrix():
     """Jupyter shows a cell ending in `cm` as numpy's repr: commas, 'array(' and '])' with no dtype."""
-    from fashion_tools.grading.parse.values import parse_confusion_matrix
+    from fashion_tools.grading.parse.matrices import parse_confusion_matrix
 
     cm = np.random.default_rng(0).integers(0, 999, (10, 10))
     for printed in (repr(cm), repr(cm.astype(np.int32)), repr(cm.astype(np.uint16))):
-        found, doubt = parse_confusion_matrix(f"Keras CNN model accuracy = 0.9\n{printed}\n")
-        assert doubt is None and np.array_equal(found, cm), printed
+        found, doubt, how, _ = parse_confusion_matrix(f"Keras CNN model accuracy = 0.9\n{printed}\n", 0)
+        assert doubt is None and np.array_equal(found, cm) and how == "with no heading", printed
     with np.printoptions(threshold=50):  # abridged with '...': a person reads it
-        found, doubt = parse_confusion_matrix(f"== CONFUSION MATRIX ==\n{cm}\n")
+        found, doubt, _, _ = parse_confusion_matrix(f"== CONFUSION MATRIX ==\n{cm}\n", None)
     assert found is None and "abridged" in doubt
 
 
