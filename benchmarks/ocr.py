@@ -118,7 +118,7 @@ def score(lines: list[str], truth: list[str]) -> tuple[int, int, int, int]:
 
 
 def grader_lines(data: bytes) -> list[str]:
-    from fashion_tools.grading.readers.screen_ocr import read_screenshot
+    from fashion_tools.grading.readers.ocr.screen_ocr import read_screenshot
 
     return read_screenshot(data).lines
 

@@ -15,9 +15,9 @@ import pytest
 from PIL import Image
 from test_real_submissions import ALL_PASS, REAL, grade, reasons, verdicts
 
-from fashion_tools.grading.readers import pictures
-from fashion_tools.grading.readers.pictures import Shot, join_shots, read_pictures
-from fashion_tools.grading.readers.screen_ocr import tesseract_ready
+from fashion_tools.grading.readers.ocr import pictures
+from fashion_tools.grading.readers.ocr.pictures import Shot, join_shots, read_pictures
+from fashion_tools.grading.readers.ocr.screen_ocr import tesseract_ready
 
 pytestmark = pytest.mark.skipif(tesseract_ready() is not None, reason=str(tesseract_ready()))
 SCREENS = REAL / "screens"
@@ -61,7 +61,7 @@ CASES = {
 
 
 READ_SHOT = pictures.read_shot
-READERS = [f"fashion_tools.grading.readers.{module}.read_shot" for module in ("pictures", "word", "pdf")]
+READERS = [f"fashion_tools.grading.readers.{module}.read_shot" for module in ("ocr.pictures", "word", "pdf")]
 
 
 @pytest.fixture(scope="module")

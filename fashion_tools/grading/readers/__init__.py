@@ -6,7 +6,7 @@
   pdf          a PDF's text layer (Print > Save as PDF), page by page
   word         a Word report's paragraphs and tables, in document order
   source       output pasted into a .py (a docstring or # comments)
-  pictures     screenshots of the terminal or of Jupyter, read by OCR (screen_ocr), joined at their overlaps
+  ocr/         screenshots of the terminal or of Jupyter, read by OCR, joined at their overlaps
 Each returns a Reading: the text, how sure it is (a problem that is the student's, or one a person
 must look at), and where each part came from. Nothing in a file is executed or fetched.
 A new format is one module here and one line in READERS.
@@ -57,7 +57,7 @@ MAX_DOCUMENT_BYTES = 50 << 20  # a PDF or Word file; a printed lecture log is un
 
 def sniff(head: bytes, suffix: str) -> str:
     """The format of a file by its first bytes, then its name: a student's 'output.txt' may be a PDF."""
-    from fashion_tools.grading.readers import pictures
+    from fashion_tools.grading.readers.ocr import pictures
 
     if head.startswith(b"%PDF-"):
         return "pdf"
@@ -72,7 +72,8 @@ def sniff(head: bytes, suffix: str) -> str:
 
 def read_file(path: str | Path, limit: int) -> Reading:
     """The text a submitted file shows, by its format; limit bounds a text file's size."""
-    from fashion_tools.grading.readers import console_log, pdf, pictures, word  # each imports its library lazily
+    from fashion_tools.grading.readers import console_log, pdf, word  # each imports its library lazily
+    from fashion_tools.grading.readers.ocr import pictures
 
     path = Path(path)
     try:

@@ -46,7 +46,7 @@ class Shot:
 
 def read_shot(data: bytes, name: str) -> Shot:
     """One picture read by OCR in a bounded child."""
-    from fashion_tools.grading.readers import screen_ocr
+    from fashion_tools.grading.readers.ocr import screen_ocr
 
     missing = screen_ocr.tesseract_ready()
     if missing:
@@ -63,7 +63,7 @@ def read_shot(data: bytes, name: str) -> Shot:
 
 def ocr_child(data: bytes, scratch: str):
     """screen_ocr's reading, its own refusal turned into the bounded child's; Tesseract's files in scratch."""
-    from fashion_tools.grading.readers import screen_ocr
+    from fashion_tools.grading.readers.ocr import screen_ocr
 
     tempfile.tempdir = scratch
     try:
