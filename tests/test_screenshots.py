@@ -17,7 +17,7 @@ from test_real_submissions import ALL_PASS, REAL, grade, reasons, verdicts
 
 from fashion_tools.grading.readers.ocr import pictures
 from fashion_tools.grading.readers.ocr.pictures import Shot, join_shots, read_pictures
-from fashion_tools.grading.readers.ocr.screen_ocr import tesseract_ready
+from fashion_tools.grading.readers.ocr.screen_ocr import read_screenshot, tesseract_ready
 
 pytestmark = pytest.mark.skipif(tesseract_ready() is not None, reason=str(tesseract_ready()))
 SCREENS = REAL / "screens"
@@ -53,6 +53,16 @@ CASES = {
                                         "training": "the pictures show the run up to epoch 4"}, ""),
     # the end of a 5-epoch run: 'Epoch N/5' in every header
     "epochs5_end.png": ({**END, "training": "FAIL"}, {"training": "it trained 5 epochs, expected 10"}, ""),
+    # Held out (issue 31): renders in fonts and themes the reader was not fitted to, made by
+    # tests/data/lecture/make_screen_matrix.py. The issue's purple xterm (Ubuntu's GNOME Terminal colours,
+    # DejaVu Sans Mono 10 pt), seven overlapping shots: the run read once, every check PASS
+    "held_out/ubuntu_dejavu_10": (ALL_PASS, {"confusion_matrix": "read from shot_7.png: rows sum to the class counts",
+                                             "training": "epochs 1 to 10 all appear"}, "read by OCR from 7 pictures"),
+    # end shots: Fira Code at 150 % on the purple, Go Mono on GNOME's dark, Inconsolata on PowerShell's blue as a
+    # JPEG at quality 70
+    "held_out/FiraCode_ubuntu_11pt_150.png": (END, END_WORDS, ""),
+    "held_out/GoMono_gnome_dark_14pt_125.png": (END, END_WORDS, ""),
+    "held_out/Inconsolata_powershell_15pt_100_q70.jpg": (END, END_WORDS, ""),
     # the summary's lower rows, its header cut off by the picture's edge: never 'the table is not printed'
     "dark_11/shot_6.png": ({**dict.fromkeys(ALL_PASS, "REVIEW"), **dict.fromkeys(
         ("training", "accuracy", "loss", "evaluation"), "PASS")},
@@ -217,3 +227,36 @@ def test_a_zero_misread_alike_in_every_epoch_header_is_not_a_plain_failure(ocr_o
     exp = load_expected(str(REAL.parent / "expected.json"))
     training = next(r for r in checks.check_log(log, exp, 0.02, 0.1) if r.check == "training")
     assert training.review and "it trained 18 epochs" in training.reason, training
+
+
+# What a shot of the run's end shows, line for line (runs of spaces squeezed): the numbers the checks read
+KEY_LINES = ["Keras CNN model accuracy = 0.9135000109672546", "Keras CNN model loss = 0.23671013116836548",
+             "F1 score: 0.9135", "Prediction after learning: pullover", "[[840 1 18 12 4 1 117 0 6 1]",
+             "[ 0 983 0 10 1 0 4 0 2 0]", "[ 16 1 891 6 40 0 46 0 0 0]", "[ 9 10 15 920 25 0 19 0 2 0]",
+             "[ 1 1 69 21 865 0 43 0 0 0]", "[ 0 0 0 0 0 976 0 16 0 8]", "[ 75 2 63 26 75 0 749 0 10 0]",
+             "[ 0 0 0 0 0 7 0 972 0 21]", "[ 4 2 0 5 2 1 3 4 979 0]", "[ 0 0 0 0 0 5 1 34 0 960]]"]
+
+
+@pytest.mark.parametrize("name", ["held_out/FiraCode_ubuntu_11pt_150.png", "held_out/GoMono_gnome_dark_14pt_125.png",
+                                  "held_out/Inconsolata_powershell_15pt_100_q70.jpg", "end_dark_14.png"])
+def test_a_held_out_render_shows_every_key_number_read_and_sure(ocr_once, name):
+    """Fonts and themes the reader was not fitted to: every digit of the accuracy, loss, F1, the matrix and
+    the prediction read right, on a line without doubt (Fira Code's lone zeros had read 'Q', its 'F1' 'Fil')."""
+    shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
+    sure = {" ".join(line.split()) for i, line in enumerate(shot.lines) if i not in shot.doubts}
+    assert [key for key in KEY_LINES if key not in sure] == [], shot.lines
+
+
+def test_a_digit_the_picture_does_not_show_plainly_is_a_doubt_never_a_shorter_number():
+    """The loss's '2' half covered (a smudge, a cursor): that cell is '?', its line a doubt, and the number
+    begins with '?' so that no parser reads '0.' before it as the loss (the issue's '0?2564' read as 0)."""
+    from PIL import ImageDraw
+
+    picture = Image.open(SCREENS / "end_dark_14.png").convert("RGB")
+    ImageDraw.Draw(picture).rectangle((290, 428, 301, 436), fill=picture.getpixel((5, 5)))  # the '2' of '0.2367'
+    data = io.BytesIO()
+    picture.save(data, "PNG")
+    text = read_screenshot(data.getvalue())
+    (at,) = [i for i, line in enumerate(text.lines) if line.startswith("Keras CNN model loss")]
+    assert at in text.doubts and "?" in text.doubts[at], text.doubts
+    assert text.lines[at].split("=")[1].split()[0].startswith("?"), text.lines[at]
