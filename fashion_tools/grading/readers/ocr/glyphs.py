@@ -18,7 +18,9 @@ STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: bracket
 LOOK_ALIKES = "lIiO|©®@SBo"  # what Tesseract reads a digit as, in a word
 # A token that reads as a number (look-alikes of digits included): brackets, signs, digits, separators
 NUMERIC = re.compile(r"[\[\]()]*[-+]?[\dO©®@Il|SB][\dO©®@Il|SB.,/%]*[\[\]()]*,?")
+NUMBER_CHARS = "0123456789.,/%[]()-+:es"  # what a number's cells show ('35s', '1e-05'): '?' for any other
 WORD_DOUBT = "Tesseract is unsure of the word"  # a word's doubt, not a number's
+NUMBER_DOUBT = "a number of"  # a number's: 'a number of 6 characters read as ...'
 
 
 def looks_numeric(text: str) -> bool:
@@ -51,7 +53,7 @@ def cell_glyphs(ink, line: tuple[int, int], t: Token, grid: Grid) -> list[np.nda
             for c in range(t.first, t.first + t.cells)]
 
 
-def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid]) -> dict[int, str]:
+def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossless: bool = True) -> dict[int, str]:
     """Every cell named by the reads of the cells that show the same glyph: a screenshot shows each character
     many times in one font, so glyphs that look the same are the same character, and the majority of
     Tesseract's confident reads of them names it (a dotted zero it reads as '8' or 'Q' when it stands alone
@@ -63,7 +65,8 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid]) -> dict
     for i, row in enumerate(tokens):
         for t in row:
             fits = len(t.text) == t.cells
-            among = sum(c.isdigit() for c in t.text) > 1  # a digit read among digits, not '0],' alone
+            # a digit read among digits in a number, not '0],' alone, nor a letter read as a digit in '(MaxPooling2D)'
+            among = looks_numeric(t.text) and sum(c.isdigit() for c in t.text) > 1
             for j, g in enumerate(cell_glyphs(ink, lines[i], t, grids[i])):
                 if g is None:
                     continue
@@ -71,10 +74,10 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid]) -> dict
                 if fits and t.strong and t.text[j] != " ":
                     char = bracket_or_paren(t.text[j], g)
                     voters.append((g, char, CONTEXT_WEIGHT if among and char.isdigit() else 1))
-    labels = cell_labels(cells, voters)
-    # digits the picture shows often: one of them whose glyph looks like none of the others is not that digit
-    # plainly (a smudge, a cell cut by the picture's edge), whatever Tesseract says of it alone
-    common = {c for c, n in Counter(c for _, c, _ in voters).items() if c.isdigit() and n >= 3}
+    labels = cell_labels(cells, voters, lossless)
+    # digits a lossless picture shows often: one of them whose glyph looks like none of the others is not that
+    # digit plainly (a smudge, a cell cut by the picture's edge), whatever Tesseract says of it alone
+    common = {c for c, n in Counter(c for _, c, _ in voters).items() if c.isdigit() and n >= 3} if lossless else set()
     doubts: dict[int, str] = {}
     for i, row in enumerate(tokens):
         named = [t for t in row if name_token(t, labels.get(id(t), {}))]
@@ -82,9 +85,11 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid]) -> dict
             t.numeric = True
             own = t.text if len(t.text) == t.cells and t.strong else "?" * t.cells
             mine = labels.get(id(t), {})
-            t.text = "".join(mine.get(j, "?" if own[j] in common else own[j]) for j in range(t.cells))
+            # a cell no look-alike names keeps Tesseract's read if that is a number's character ('@' is no digit)
+            t.text = "".join(mine.get(j, "?" if own[j] in common or own[j] not in NUMBER_CHARS else own[j])
+                             for j in range(t.cells))
             if "?" in t.text:
-                doubts.setdefault(i, f"a number of {t.cells} characters read as {t.text!r}")
+                doubts.setdefault(i, f"{NUMBER_DOUBT} {t.cells} characters read as {t.text!r}")
                 # a leading '?' so that no parser takes the digits before the doubt for the number ('0?2564'
                 # is not 0)
                 t.text = t.text if t.text.startswith("?") else "?" + t.text
@@ -110,9 +115,11 @@ def conflicts(t: Token, labels: dict[int, dict[int, str]]) -> bool:
         c != t.text[j] and (c.isdigit() or t.text[j].isdigit()) for j, c in mine.items())
 
 
-def cell_labels(cells, voters) -> dict[int, dict[int, str]]:
+def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
     """{id(token): {cell index: the character its glyph's look-alikes name}} for the cells named with a clear
-    majority (more than half the weight of the votes), or by shape (a bracket); '?' where they disagree."""
+    majority (more than half the weight of the votes), or by shape (a bracket); '?' where they disagree. In a
+    lossless picture (PNG: each glyph repeats pixel for pixel) a lone digit only its own read names is not
+    named (a bold '5' in '35s' has Tesseract's context; a '#' read '4' alone has none)."""
     if not voters:
         return {}
     digit_height = float(np.median([v.shape[0] for v, c, _ in voters if c.isdigit()] or [0]))
@@ -121,7 +128,7 @@ def cell_labels(cells, voters) -> dict[int, dict[int, str]]:
         same = [(v, c, w) for v, c, w in voters if v.shape == shape]
         stack = np.stack([v for v, _, _ in same])
         groups[shape] = (stack, [c for _, c, _ in same], np.array([w for _, _, w in same]), glyph_radius(stack))
-    named: dict[tuple, str | None] = {}  # a glyph's name: a PNG shows each glyph many times, pixel for pixel
+    named: dict[tuple, str | None] = {}  # a glyph's name
     out: dict[int, dict[int, str]] = {}
     for _, t, j, g in cells:
         key = (g.shape, g.tobytes())
@@ -134,8 +141,8 @@ def cell_labels(cells, voters) -> dict[int, dict[int, str]]:
                     alike[chars[k]] += weights[k]
                     seen[chars[k]] += 1
             label, count = alike.most_common(1)[0] if alike else (None, 0)
-            if label is not None and label.isdigit() and seen[label] < 2:
-                label, alike = None, Counter()  # a digit only its own read names (a '#' read '4'): not confirmed
+            if label is not None and label.isdigit() and seen[label] < 2 and lossless and t.cells == 1:
+                label, alike = None, Counter()  # a lone digit only its own read names (a '#' read '4'): unsure
             # a bracket by its shape first: Tesseract reads a blurred ']' alike as 'j' or ')' everywhere
             named[key] = bracket_by_shape(g, digit_height) or (
                 bracket_or_paren(label, g) if label and count * 2 > sum(alike.values())
@@ -147,18 +154,20 @@ def cell_labels(cells, voters) -> dict[int, dict[int, str]]:
 
 def name_token(t: Token, mine: dict[int, str]) -> bool:
     """A token's text from its cells' names where Tesseract's read does not fit its cells ('F1' read 'Fil')
-    and every cell is named, or where a digit's look-alike beside a digit is named a digit ('11lms'); True
-    when its text is now its cells' names."""
+    and every cell is named; else a digit named a digit, and a digit's look-alike beside a digit named a
+    digit ('11lms'), but never another letter made a digit ('MaxPooling2D'). True when its text is now its
+    cells' names."""
     if len(mine) == t.cells and "?" not in mine.values():
         t.named = "".join(mine[j] for j in range(t.cells))
-    if t.named and (len(t.text) != t.cells or any(c.isdigit() for c in t.text)):  # '11lms/step', 'conv2d'
+    if t.named and len(t.text) != t.cells:
         t.text, t.strong = t.named, True
         return True
     if len(t.text) == t.cells:
         for j, char in mine.items():
-            if t.text[j] in LOOK_ALIKES and char.isdigit() and digit_beside(t.named or t.text, j):
+            own = t.text[j]
+            if char.isdigit() and (own.isdigit() or own in LOOK_ALIKES and digit_beside(t.named or t.text, j)):
                 t.text = t.text[:j] + char + t.text[j + 1:]
-    return False
+    return bool(t.named) and t.text == t.named
 
 
 def digit_beside(text: str, j: int) -> bool:

@@ -32,11 +32,15 @@ def open_picture(source):
     return image
 
 
-def grey_pixels(data: bytes) -> np.ndarray:
-    """The picture's first frame as greyscale, 0-255 in int16; Unreadable when it cannot be decoded."""
+LOSSLESS = ("PNG", "BMP", "GIF", "TIFF")  # formats that keep a screen's pixels as they were
+
+
+def grey_pixels(data: bytes) -> tuple[np.ndarray, bool]:
+    """The picture's first frame as greyscale, 0-255 in int16, and whether its format is lossless;
+    Unreadable when it cannot be decoded."""
     image = open_picture(data)
     try:
         image.seek(0)
-        return np.asarray(image.convert("L"), dtype=np.int16)
+        return np.asarray(image.convert("L"), dtype=np.int16), image.format in LOSSLESS
     except (OSError, ValueError, SyntaxError) as exc:
         raise Unreadable(f"a damaged picture that cannot be decoded ({type(exc).__name__})") from None

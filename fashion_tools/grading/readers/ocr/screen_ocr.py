@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fashion_tools.grading.readers.ocr.glyphs import WORD_DOUBT, name_cells
+from fashion_tools.grading.readers.ocr.glyphs import NUMBER_DOUBT, WORD_DOUBT, name_cells
 from fashion_tools.grading.readers.ocr.grid import (
     Grid,
     Token,
@@ -36,7 +36,7 @@ from fashion_tools.grading.readers.ocr.grid import (
     without_faint,
 )
 from fashion_tools.grading.readers.ocr.picture import MAX_PIXELS, Unreadable, grey_pixels
-from fashion_tools.grading.readers.ocr.tesseract import TESSERACT, read_page, tesseract_ready
+from fashion_tools.grading.readers.ocr.tesseract import DIGITS, TESSERACT, read_page, tesseract_ready
 
 __all__ = ["MAX_PIXELS", "WORD_DOUBT", "ScreenText", "Unreadable", "read_screenshot", "tesseract_ready"]
 
@@ -71,8 +71,8 @@ def line_text(tokens: list[Token], origin: int) -> str:
     return out
 
 
-def read_lines(ink: np.ndarray) -> ScreenText:
-    """The text lines of a picture's ink and the doubts on them."""
+def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
+    """The text lines of a picture's ink and the doubts on them; lossless: a PNG's, not a JPEG's."""
     mask = ink > INK
     # a window's border or frame: a line across a quarter of the picture, which no text is
     frame = long_runs(mask, max(40, mask.shape[0] // 4), 0) | long_runs(mask, max(40, mask.shape[1] // 4), 1)
@@ -108,13 +108,44 @@ def read_lines(ink: np.ndarray) -> ScreenText:
                 t.text = f"{t.text} {w['text']}" if t.text else w["text"]
                 t.strong = t.strong and w["conf"] >= MIN_CONFIDENCE
         tokens[i] = [piece for t in tokens[i] for piece in split_call(t, grids[i])]
-    doubts = name_cells(ink, lines, tokens, grids)
+    doubts = name_cells(ink, lines, tokens, grids, lossless)
+    for i in read_again(ink, lines, pitch, tokens):
+        if doubts.get(i, "").startswith(NUMBER_DOUBT) and not any("?" in t.text for t in tokens[i] if t.numeric):
+            del doubts[i]
     origin = min((row[0].first for row in tokens if row), default=0)
     texts = [line_text([t for t in row if t.text], origin) for row in tokens]
     for i, why in grid_doubts(texts).items():
         doubts.setdefault(i, why)
     kept = [i for i, text in enumerate(texts) if WORDLIKE.search(text)]  # not a table's leftover strokes
     return ScreenText([texts[i] for i in kept], {n: doubts[i] for n, i in enumerate(kept) if i in doubts})
+
+
+def read_again(ink, lines, pitch, tokens: list[list[Token]]) -> list[int]:
+    """The numbers with a cell no look-alike named ('?'), read again alone with a digit alphabet (a second
+    Tesseract call, only for a picture that has them: a JPEG's glyphs rarely repeat pixel for pixel); a read
+    that fits the number's cells, is confident and agrees with every cell the look-alikes did name fills the
+    others. Returns the lines mended."""
+    doubted = {i: [t for t in row if t.numeric and "?" in t.text] for i, row in enumerate(tokens)}
+    doubted = {i: row for i, row in doubted.items() if row}
+    if not doubted:
+        return []
+    alone = np.zeros_like(ink)
+    for i, row in doubted.items():
+        top, bottom = lines[i]
+        for t in row:
+            alone[top:bottom, t.left:t.right] = ink[top:bottom, t.left:t.right]
+    order = sorted(doubted)
+    mended = []
+    for i, words in zip(order, read_page(alone, [lines[i] for i in order], pitch, DIGITS), strict=True):
+        for t in doubted[i]:
+            got = [w for w in words if best_token([t], w) is t]
+            read = "".join(w["text"] for w in got)
+            cells = t.text[1:] if len(t.text) == t.cells + 1 else t.text  # less the leading '?'
+            if len(read) == t.cells and all(w["conf"] >= MIN_CONFIDENCE for w in got) and all(
+                    c in ("?", r) for c, r in zip(cells, read, strict=True)):
+                t.text = read
+                mended.append(i)
+    return mended
 
 
 def split_call(t: Token, grid: Grid) -> list[Token]:
@@ -155,10 +186,10 @@ def read_screenshot(data: bytes) -> ScreenText:
     """The picture's text; Unreadable when it holds none. Run it in a bounded child (readers.bounded)."""
     started = time.perf_counter()
     os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract's threads only contend on a small CPU: 3x slower with them
-    gray = grey_pixels(data)
+    gray, lossless = grey_pixels(data)
     if min(gray.shape) < 2 * MIN_PITCH:
         raise Unreadable(f"a picture of {gray.shape[1]}x{gray.shape[0]} pixels, too small to show text")
-    result = read_lines(ink_of(gray))
+    result = read_lines(ink_of(gray), lossless)
     if not any(line.strip() for line in result.lines):
         raise Unreadable("no text could be read in it")
     result.seconds = time.perf_counter() - started

@@ -15,6 +15,9 @@ LINE_GAP = 0.6  # of a line's pitch: the blank between two lines on the page Tes
 # time), at a known resolution; no dictionary (it "corrects" numbers, and loading it costs a tenth of the time)
 TESSERACT = os.environ.get("FASHION_TESSERACT", "--psm 6 --dpi 300 -c tessedit_do_invert=0 -c load_system_dawg=0 "
                            "-c load_freq_dawg=0")
+# the numbers no look-alike could name, read again alone with a digit alphabet (the space, or Tesseract runs
+# them together)
+DIGITS = TESSERACT + ' -c tessedit_char_whitelist="0123456789.,/%[]()-+ "'
 
 
 def tesseract_ready() -> str | None:
