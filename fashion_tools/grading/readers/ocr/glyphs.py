@@ -86,8 +86,9 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
             own = t.text if len(t.text) == t.cells and t.strong else "?" * t.cells
             mine = labels.get(id(t), {})
             # a cell no look-alike names keeps Tesseract's read if that is a number's character ('@' is no digit)
-            t.text = "".join(mine.get(j, "?" if own[j] in common or own[j] not in NUMBER_CHARS else own[j])
-                             for j in range(t.cells))
+            t.text = "".join(mine.get(j, "?" if own[j] in common or own[j] not in NUMBER_CHARS or lone(t)
+                                      else own[j]) for j in range(t.cells))  # a lone digit needs look-alikes
+            t.text = "".join(c if c in NUMBER_CHARS else "?" for c in t.text)  # a look-alike's '@' is no digit
             if "?" in t.text:
                 doubts.setdefault(i, f"{NUMBER_DOUBT} {t.cells} characters read as {t.text!r}")
                 # a leading '?' so that no parser takes the digits before the doubt for the number ('0?2564'
@@ -98,6 +99,11 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
         if unsure:  # a word with a digit ('11lms', 'conv2d'): a misread word without one is no keyword
             doubts.setdefault(i, f"{WORD_DOUBT} {unsure[0]!r}")
     return doubts
+
+
+def lone(t: Token) -> bool:
+    """A number of one digit ('0', '0],'): Tesseract reads it without the context of other digits."""
+    return sum(c.isdigit() for c in t.text) <= 1
 
 
 def mostly_digits(t: Token, labels: dict[int, dict[int, str]]) -> bool:
@@ -141,8 +147,11 @@ def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
                     alike[chars[k]] += weights[k]
                     seen[chars[k]] += 1
             label, count = alike.most_common(1)[0] if alike else (None, 0)
-            if label is not None and label.isdigit() and seen[label] < 2 and lossless and t.cells == 1:
+            if label is not None and label.isdigit() and lone(t) and seen[label] < (2 if lossless else 3):
                 label, alike = None, Counter()  # a lone digit only its own read names (a '#' read '4'): unsure
+            digits = sorted((n for c, n in seen.items() if c.isdigit()), reverse=True)  # cells, not weights
+            if not lossless and len(digits) > 1 and digits[1] * 4 >= digits[0]:
+                label = None  # a JPEG's noisy glyph near two digits' ('0' near '6' and '9', low contrast): unsure
             # a bracket by its shape first: Tesseract reads a blurred ']' alike as 'j' or ')' everywhere
             named[key] = bracket_by_shape(g, digit_height) or (
                 bracket_or_paren(label, g) if label and count * 2 > sum(alike.values())
