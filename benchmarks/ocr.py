@@ -4,6 +4,7 @@ grader's OCR (screen_ocr) and, with --rapidocr, by RapidOCR as it comes; with --
 folder and document grades (`fashion_items.py grade --expected tests/data/reference.json --json`).
 
     python benchmarks/ocr.py [--rapidocr] [--grade]
+    python benchmarks/ocr.py --matrix DIR     # DIR made by tests/data/lecture/make_screen_matrix.py
 
 The truth is the text the picture shows. For the terminal: keras3.log as xterm finally showed it
 (clean_text on its bytes, each line wrapped at the window's 120 columns: the same lines tmux's
@@ -118,7 +119,7 @@ def score(lines: list[str], truth: list[str]) -> tuple[int, int, int, int]:
 
 
 def grader_lines(data: bytes) -> list[str]:
-    from fashion_tools.grading.readers.screen_ocr import read_screenshot
+    from fashion_tools.grading.readers.ocr.screen_ocr import read_screenshot
 
     return read_screenshot(data).lines
 
@@ -156,6 +157,65 @@ def grade(path: Path) -> tuple[Counter, list[str], float]:
             [f"{c['check']} {c['verdict']}: {c['reason']}" for c in checks if c["verdict"] != "PASS"], seconds)
 
 
+KEYS = ["Keras CNN model accuracy = 0.9135000109672546", "Keras CNN model loss = 0.23671013116836548",
+        "F1 score: 0.9135", "Prediction after learning: pullover", "[[840 1 18 12 4 1 117 0 6 1]",
+        "[ 0 983 0 10 1 0 4 0 2 0]", "[ 16 1 891 6 40 0 46 0 0 0]", "[ 9 10 15 920 25 0 19 0 2 0]",
+        "[ 1 1 69 21 865 0 43 0 0 0]", "[ 0 0 0 0 0 976 0 16 0 8]", "[ 75 2 63 26 75 0 749 0 10 0]",
+        "[ 0 0 0 0 0 7 0 972 0 21]", "[ 4 2 0 5 2 1 3 4 979 0]", "[ 0 0 0 0 0 5 1 34 0 960]]"]
+
+
+def matrix(folder: Path) -> None:
+    """Each picture of a matrix made by make_screen_matrix.py: digits right of shown, digits wrong, the key
+    lines read exactly and without a doubt (accuracy, loss, F1, prediction, the ten matrix rows), CPU
+    seconds; a folder of overlapping shots also says whether they joined into one run."""
+    from fashion_tools.grading.readers.ocr.pictures import Shot, join_shots
+    from fashion_tools.grading.readers.ocr.screen_ocr import Unreadable, read_screenshot
+
+    truth = truths()["terminal"]
+    rows = json.loads((folder / "index.json").read_text())
+    print("| font | theme | size pt | scale % | format | held out | digits right / shown | wrong "
+          "| key lines sure and right | doubted lines | CPU s per picture |\n" + "|---" * 11 + "|", flush=True)
+    totals: dict[bool, list] = {True: [0, 0, 0, 0, 0, []], False: [0, 0, 0, 0, 0, []]}
+    for row in rows:
+        files = sorted((folder / row["file"]).glob("*.png")) if row["pieces"] else [folder / row["file"]]
+        right = shown = wrong = keys = doubted = 0
+        seconds, shots = [], []
+        for file in files:
+            used = cpu()
+            try:
+                text = read_screenshot(file.read_bytes())
+                lines, doubts = text.lines, text.doubts
+            except Unreadable:
+                lines, doubts = [], {}
+            seconds.append(cpu() - used)
+            shots.append(Shot(file.name, lines, doubts))
+            r, s, w, _ = score(lines, truth)
+            right, shown, wrong, doubted = right + r, shown + s, wrong + w, doubted + len(doubts)
+            if not row["pieces"]:
+                sure = {squeeze(line) for i, line in enumerate(lines) if i not in doubts}
+                keys = sum(k in sure for k in KEYS)
+        joined = ""
+        if row["pieces"]:
+            reading = join_shots(shots, "pictures")
+            joined = "; joined" if not reading.unread else f"; {reading.unread}"
+            sure = {squeeze(line) for line in reading.text.splitlines()} - {
+                squeeze(reading.text[o:].split("\n", 1)[0]) for o, _ in reading.doubts}
+            keys = sum(k in sure for k in KEYS)
+        t = totals[row["held_out"]]
+        t[0], t[1], t[2], t[3], t[4] = t[0] + right, t[1] + shown, t[2] + wrong, t[3] + keys, t[4] + len(KEYS)
+        t[5] += seconds
+        pieces = f" ({row['pieces']} overlapping shots{joined})" if row["pieces"] else ""
+        print(f"| {row['font']} | {row['theme']} | {row['size']} | {round(row['scale'] * 100)} "
+              f"| {row['format']}{pieces} "
+              f"| {'yes' if row['held_out'] else 'fitted'} | {right}/{shown} ({right / max(shown, 1):.2%}) | {wrong} "
+              f"| {keys}/{len(KEYS)} | {doubted} | {statistics.median(seconds):.2f} |", flush=True)
+    for held, (right, shown, wrong, keys, nkeys, seconds) in totals.items():
+        if seconds:
+            print(f"\n{'held out' if held else 'fitted'}: {len(seconds)} pictures, digits {right}/{shown} "
+                  f"({right / max(shown, 1):.2%}), {wrong} wrong, key lines {keys}/{nkeys}, CPU s per picture median "
+                  f"{statistics.median(seconds):.2f}, max {max(seconds):.2f}")
+
+
 def verdicts(counts: Counter) -> str:
     return " / ".join(str(counts[v]) for v in ("PASS", "REVIEW", "FAIL"))
 
@@ -165,8 +225,11 @@ def main() -> None:
     parser.add_argument("--rapidocr", action="store_true", help="measure RapidOCR too")
     parser.add_argument("--grade", action="store_true", help="grade each picture alone, and the folders and "
                         "documents of them, with the CLI")
+    parser.add_argument("--matrix", type=Path, help="score a matrix made by make_screen_matrix.py instead")
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if args.matrix:
+        return matrix(args.matrix)
     truth = truths()
     readers = {"grader": grader_lines, **({"rapidocr": rapid_lines} if args.rapidocr else {})}
     details, summary = [], []

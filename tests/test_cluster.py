@@ -29,7 +29,7 @@ from doc_cluster import cluster_from_docs, doc_commands, free_port, start, stop
 pytest.importorskip("distributed", reason="the cluster tests need requirements-cluster.txt")
 import psutil  # noqa: E402  (distributed's own dependency)
 
-from fashion_tools.grading.readers.screen_ocr import tesseract_ready  # noqa: E402
+from fashion_tools.grading.readers.ocr.screen_ocr import tesseract_ready  # noqa: E402
 
 SEEDS = ["--seeds", "2", "--seed", "7", "--epochs", "1", "--no-figures"]
 

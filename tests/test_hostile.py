@@ -29,7 +29,7 @@ PEAK = 600 << 20  # the resident memory of the grader and all its processes toge
 
 
 def tesseract() -> bool:
-    from fashion_tools.grading.readers.screen_ocr import tesseract_ready
+    from fashion_tools.grading.readers.ocr.screen_ocr import tesseract_ready
 
     return tesseract_ready() is None
 

@@ -9,7 +9,7 @@ import dataclasses
 from fashion_tools.grading.check.expected import KERAS_LAYERS, normal_kind
 from fashion_tools.grading.check.result import CheckResult, reviewing
 from fashion_tools.grading.parse.values import ParsedLog, same_name
-from fashion_tools.grading.readers.screen_ocr import WORD_DOUBT
+from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
 
 
 def unsure(result: CheckResult, log: ParsedLog) -> CheckResult:
@@ -30,7 +30,7 @@ def unsure(result: CheckResult, log: ParsedLog) -> CheckResult:
     return result
 
 
-# Numbers read from a picture (readers/pictures.py): said so, and a misread never a FAIL
+# Numbers read from a picture (readers/ocr/pictures.py): said so, and a misread never a FAIL
 
 def plainly_failed(result: CheckResult, log: ParsedLog) -> bool:
     """Whether a check that failed on numbers read from a picture failed on what the picture shows plainly,

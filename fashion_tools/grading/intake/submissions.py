@@ -20,7 +20,7 @@ from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.readers import Reading, read_file
 from fashion_tools.grading.readers.bounded import hand_in_budget
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
-from fashion_tools.grading.readers.pictures import PICTURE_SUFFIXES, picture_kind, read_pictures
+from fashion_tools.grading.readers.ocr.pictures import PICTURE_SUFFIXES, picture_kind, read_pictures
 from fashion_tools.grading.readers.source import SOURCE_PROBLEM, looks_like_source, read_source
 
 MODEL_SUFFIXES = (".h5", ".keras")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fashion_tools.grading.parse.table import SECTION_STARTS
-from fashion_tools.grading.readers.screen_ocr import WORD_DOUBT
+from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
 
 
 def section_spans(text: str) -> dict[str, tuple[int, int]]:

@@ -6,7 +6,7 @@
   pdf          a PDF's text layer (Print > Save as PDF), page by page
   word         a Word report's paragraphs and tables, in document order
   source       output pasted into a .py (a docstring or # comments)
-  pictures     screenshots of the terminal or of Jupyter, read by OCR (screen_ocr), joined at their overlaps
+  ocr/         screenshots of the terminal or of Jupyter, read by OCR, joined at their overlaps
 Each returns a Reading: the text, how sure it is (a problem that is the student's, or one a person
 must look at), and where each part came from. Nothing in a file is executed or fetched.
 A new format is one module here and one line in FILE_READERS (by its first bytes, sniff()) or TEXT_READERS.
@@ -68,7 +68,7 @@ MAX_DOCUMENT_BYTES = 50 << 20  # a PDF or Word file; a printed lecture log is un
 
 def sniff(head: bytes, suffix: str) -> str:
     """The format of a file by its first bytes, then its name: a student's 'output.txt' may be a PDF."""
-    from fashion_tools.grading.readers import pictures
+    from fashion_tools.grading.readers.ocr import pictures
 
     if head.startswith(b"%PDF-"):
         return "pdf"
@@ -91,7 +91,7 @@ def module(name: str):
 FILE_READERS: dict[str, Callable[[Path, bytes], Reading]] = {
     "pdf": lambda path, head: module("pdf").read_pdf(str(path)),
     "docx": lambda path, head: module("word").read_docx(str(path)),
-    "picture": lambda path, head: module("pictures").read_picture(path, head),
+    "picture": lambda path, head: module("ocr.pictures").read_picture(path, head),
     "zip": lambda path, head: Reading(None, "zip-based file", review=True, problem="a zip-based file (.odt, .pages, "
                                       "an archive) of a format the grader does not read: look at it"),
 }

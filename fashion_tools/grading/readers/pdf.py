@@ -16,8 +16,8 @@ from collections import Counter
 
 from fashion_tools.grading.readers import Reading, concatenate
 from fashion_tools.grading.readers.bounded import Refused, run_bounded
-from fashion_tools.grading.readers.pictures import MAX_PICTURES, join_shots, read_shot
-from fashion_tools.grading.readers.screen_ocr import MAX_PIXELS as MAX_PICTURE_PIXELS
+from fashion_tools.grading.readers.ocr.picture import MAX_PIXELS as MAX_PICTURE_PIXELS
+from fashion_tools.grading.readers.ocr.pictures import MAX_PICTURES, join_shots, read_shot
 
 MAX_PAGES = 1000  # a printed log with every progress-bar step is about 150 pages
 EDGE = 3  # lines at each end of a page that may be the browser's header or footer

@@ -23,7 +23,7 @@ import zipfile
 
 from fashion_tools.grading.readers import Reading, concatenate
 from fashion_tools.grading.readers.bounded import Refused, run_bounded
-from fashion_tools.grading.readers.pictures import MAX_PICTURES, join_shots, read_shot
+from fashion_tools.grading.readers.ocr.pictures import MAX_PICTURES, join_shots, read_shot
 
 MAX_ENTRIES = 2000
 MAX_PART_BYTES = 64 << 20  # word/document.xml of a long report is a few MB

@@ -30,7 +30,6 @@ from fashion_tools.grading.readers.notebook import PICTURE_LINE
 from fashion_tools.grading.readers.word import check_zip
 
 MAX_SIDE = 720  # pixels, the longer side: a terminal screenshot's text stays legible
-MAX_PIXELS = 40_000_000  # a larger picture is refused before it is decoded (a decompression bomb)
 # Bytes of one preview (JPEG or PNG, whichever is smaller): the page's budget shared among the pictures to
 # show, each between the least and the most; past the budget a caption names the file to open instead.
 PAGE_BUDGET, MOST_BYTES, LEAST_BYTES = 300_000, 64_000, 6_000  # 400 kB in the page, as base64
@@ -126,13 +125,15 @@ def thumbnail(path: str, kind: str, most: int, whole: bool) -> tuple[bytes | Non
 
 
 def open_picture(source):
-    """A picture opened for decoding, refused past MAX_PIXELS before any pixel is decoded."""
-    from PIL import Image
+    """A picture opened for decoding by the readers' one opener (refused past its pixel cap before any pixel
+    is decoded)."""
+    from fashion_tools.grading.readers.ocr.picture import Unreadable
+    from fashion_tools.grading.readers.ocr.picture import open_picture as open_one
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # in the child only: past twice this Pillow refuses, past it warns
-    picture = Image.open(source)
-    if picture.width * picture.height > MAX_PIXELS:
-        raise Refused(f"a picture of {picture.width}x{picture.height} pixels, more than a screenshot")
+    try:
+        picture = open_one(source)
+    except Unreadable as exc:
+        raise Refused(str(exc)) from None
     picture.draft("RGB", (MAX_SIDE, MAX_SIDE))  # a JPEG decodes at a fraction of its size: faster
     return picture
 

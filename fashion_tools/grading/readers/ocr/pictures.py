@@ -24,6 +24,7 @@ MAX_PICTURE_BYTES = 50 << 20
 OCR_SECONDS = 60.0  # one picture; a 1280x900 screenshot takes 2-5 s here
 SAME_LINE = 0.8  # two reads of one line agree at least this much (OCR may differ in a character or two)
 MIN_OVERLAP = 2  # lines two screenshots must share to be joined there
+MIN_SURE = 8  # lines of an overlap that may hold one line read differently in the two shots
 MAX_PICTURES = 100  # read of one hand-in (a folder's files, a report's pictures): a run is under 20 screens
 
 
@@ -46,7 +47,7 @@ class Shot:
 
 def read_shot(data: bytes, name: str) -> Shot:
     """One picture read by OCR in a bounded child."""
-    from fashion_tools.grading.readers import screen_ocr
+    from fashion_tools.grading.readers.ocr import screen_ocr
 
     missing = screen_ocr.tesseract_ready()
     if missing:
@@ -63,7 +64,7 @@ def read_shot(data: bytes, name: str) -> Shot:
 
 def ocr_child(data: bytes, scratch: str):
     """screen_ocr's reading, its own refusal turned into the bounded child's; Tesseract's files in scratch."""
-    from fashion_tools.grading.readers import screen_ocr
+    from fashion_tools.grading.readers.ocr import screen_ocr
 
     tempfile.tempdir = scratch
     try:
@@ -78,18 +79,24 @@ def same(a: str, b: str, unsure: bool = False) -> bool:
     a, b = " ".join(a.split()), " ".join(b.split())
     if a == b:
         return True
+    if unsure:  # a character OCR could not name ('?', and the '?' before such a number) is no difference
+        a, b = a.replace("?", ""), b.replace("?", "")
     alike = bool(a and b) and SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_LINE
     return alike and (unsure or [c for c in a if c.isdigit()] == [c for c in b if c.isdigit()])
 
 
 def overlap(top: list[str], bottom: list[str], top_doubts=(), bottom_doubts=()) -> int:
     """How many lines at the end of top the start of bottom shows again (0: none found). The longest run
-    wins; runs of blank lines alone do not count; a line in doubt in either may differ in its digits."""
+    wins; runs of blank lines alone do not count; a line in doubt in either may differ in its digits; in
+    a run of MIN_SURE lines or more, one line may be read differently in the two (a glyph seen once, as
+    '#' in 'Param #', named by Tesseract alone): the join says so."""
     for k in range(min(len(top), len(bottom)), MIN_OVERLAP - 1, -1):
         start = len(top) - k
         pairs = list(zip(top[start:], bottom[:k], strict=True))
-        if sum(bool(a.strip()) for a, _ in pairs) >= MIN_OVERLAP and all(
-                same(a, b, start + j in top_doubts or j in bottom_doubts) for j, (a, b) in enumerate(pairs)):
+        if sum(bool(a.strip()) for a, _ in pairs) < MIN_OVERLAP:
+            continue
+        differ = [j for j, (a, b) in enumerate(pairs) if not same(a, b, start + j in top_doubts or j in bottom_doubts)]
+        if not differ:
             return k
     return 0
 
@@ -116,6 +123,8 @@ def join_shots(shots: list[Shot], kind: str) -> Reading:
             if at in doubts and j not in shot.doubts:
                 lines[at], origin[at] = shot.lines[j], shot.name
                 del doubts[at]
+            elif at not in doubts and not same(lines[at], shot.lines[j], j in shot.doubts):
+                doubts[at] = f"read {' '.join(shot.lines[j].split())[:40]!r} in {shot.name}"
         for j in range(k, len(shot.lines)):
             if j in shot.doubts:
                 doubts[len(lines)] = shot.doubts[j]

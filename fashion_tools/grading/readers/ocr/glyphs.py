@@ -1,0 +1,223 @@
+"""Each cell of a screenshot named by its glyph: a screenshot shows each character many times in one font,
+so cells whose glyphs look the same show the same character, and the majority of Tesseract's confident
+reads of them names it. A number's cell that cannot be named so is a doubt."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from fashion_tools.grading.readers.ocr.grid import Grid, Token
+
+GLYPH_NOISE = 0.01  # mean difference (0-1) of two images of one glyph: a PNG's are identical, a JPEG's not quite
+GLYPH_EDGE = 96  # ink that bounds a glyph for comparison: JPEG's ringing stays below it, so one glyph keeps one size
+CONTEXT_WEIGHT = 10  # a digit read among others counts this many lone ones: alone, a dotted zero reads as '8'
+STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
+LOOK_ALIKES = "lIiO|©®@SBo"  # what Tesseract reads a digit as, in a word
+# A token that reads as a number (look-alikes of digits included): brackets, signs, digits, separators
+NUMERIC = re.compile(r"[\[\]()]*[-+]?[\dO©®@Il|SB][\dO©®@Il|SB.,/%]*[\[\]()]*,?")
+NUMBER_CHARS = "0123456789.,/%[]()-+:es"  # what a number's cells show ('35s', '1e-05'): '?' for any other
+WORD_DOUBT = "Tesseract is unsure of the word"  # a word's doubt, not a number's
+NUMBER_DOUBT = "a number of"  # a number's: 'a number of 6 characters read as ...'
+
+
+def looks_numeric(text: str) -> bool:
+    return NUMERIC.fullmatch(text) is not None and any(c.isdigit() for c in text)
+
+
+def numeric_tokens(row: list[Token]) -> list[Token]:
+    """The tokens of a line to read again as numbers: those that read as one, or were not read; on a line
+    mostly of numbers (a matrix row: most of its tokens, and at most one word), every token but a word."""
+    numeric = [t for t in row if not t.text or looks_numeric(t.text) or looks_numeric(t.named)]
+    words = [t for t in row if len(t.text) == t.cells and re.search(r"[^\W\d_]{3}", t.text)]
+    if len(numeric) * 2 <= len(row) or len(words) > 1:
+        return numeric  # words with numbers: 'X train shape: (60000, 28, 28)', a summary's row
+    return [t for t in row if t not in words]  # 'array([[' stays a word; '117' read as 'LUZ.' does not
+
+
+def glyph(ink: np.ndarray) -> np.ndarray | None:
+    """A cell's glyph for comparison: its ink's bounding box at the picture's own pixels, 0 to 1 (glyphs of
+    another size are other glyphs; resampled, a dotted zero and an eight come too close)."""
+    ys, xs = np.nonzero(ink > GLYPH_EDGE)
+    if len(ys) == 0:
+        return None
+    return ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32) / 255
+
+
+def cell_glyphs(ink, line: tuple[int, int], t: Token, grid: Grid) -> list[np.ndarray | None]:
+    """The glyph in each of a token's cells."""
+    top, bottom = line
+    return [glyph(ink[top:bottom, max(0, round(grid.edge(c))):max(0, round(grid.edge(c + 1)))])
+            for c in range(t.first, t.first + t.cells)]
+
+
+def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossless: bool = True) -> dict[int, str]:
+    """Every cell named by the reads of the cells that show the same glyph: a screenshot shows each character
+    many times in one font, so glyphs that look the same are the same character, and the majority of
+    Tesseract's confident reads of them names it (a dotted zero it reads as '8' or 'Q' when it stands alone
+    is '0' as it reads in '840'; a '.' it drops in one number it reads in the others; a cell it dropped is
+    named all the same). A number's cell whose look-alikes read differently, or that has none and no
+    confident read of its own, is a doubt (and shows as '?'); a word keeps its own letters but for a digit's
+    look-alike beside a digit. Returns the doubts by line."""
+    cells, voters = [], []  # (line, token, index, glyph) to name; (glyph, char, weight) of confident reads
+    for i, row in enumerate(tokens):
+        for t in row:
+            fits = len(t.text) == t.cells
+            # a digit read among digits in a number, not '0],' alone, nor a letter read as a digit in '(MaxPooling2D)'
+            among = looks_numeric(t.text) and sum(c.isdigit() for c in t.text) > 1
+            for j, g in enumerate(cell_glyphs(ink, lines[i], t, grids[i])):
+                if g is None:
+                    continue
+                cells.append((i, t, j, g))
+                if fits and t.strong and t.text[j] != " ":
+                    char = bracket_or_paren(t.text[j], g)
+                    voters.append((g, char, CONTEXT_WEIGHT if among and char.isdigit() else 1))
+    labels = cell_labels(cells, voters, lossless)
+    # digits a lossless picture shows often: one of them whose glyph looks like none of the others is not that
+    # digit plainly (a smudge, a cell cut by the picture's edge), whatever Tesseract says of it alone
+    common = {c for c, n in Counter(c for _, c, _ in voters).items() if c.isdigit() and n >= 3} if lossless else set()
+    doubts: dict[int, str] = {}
+    for i, row in enumerate(tokens):
+        named = [t for t in row if name_token(t, labels.get(id(t), {}))]
+        for t in {id(t): t for t in numeric_tokens(row) + [t for t in row if mostly_digits(t, labels)]}.values():
+            t.numeric = True
+            own = t.text if len(t.text) == t.cells and t.strong else "?" * t.cells
+            mine = labels.get(id(t), {})
+            # a cell no look-alike names keeps Tesseract's read if that is a number's character ('@' is no digit)
+            t.text = "".join(mine.get(j, "?" if own[j] in common or own[j] not in NUMBER_CHARS or lone(t)
+                                      else own[j]) for j in range(t.cells))  # a lone digit needs look-alikes
+            t.text = "".join(c if c in NUMBER_CHARS else "?" for c in t.text)  # a look-alike's '@' is no digit
+            if "?" in t.text:
+                doubts.setdefault(i, f"{NUMBER_DOUBT} {t.cells} characters read as {t.text!r}")
+                # a leading '?' so that no parser takes the digits before the doubt for the number ('0?2564'
+                # is not 0)
+                t.text = t.text if t.text.startswith("?") else "?" + t.text
+        unsure = [t.text for t in row if not (t.strong or t.numeric or t in named) and any(map(str.isdigit, t.text))]
+        unsure += [t.text for t in row if not t.numeric and t not in named and conflicts(t, labels)]
+        if unsure:  # a word with a digit ('11lms', 'conv2d'): a misread word without one is no keyword
+            doubts.setdefault(i, f"{WORD_DOUBT} {unsure[0]!r}")
+    return doubts
+
+
+def lone(t: Token) -> bool:
+    """A number of one digit ('0', '0],'): Tesseract reads it without the context of other digits."""
+    return sum(c.isdigit() for c in t.text) <= 1
+
+
+def mostly_digits(t: Token, labels: dict[int, dict[int, str]]) -> bool:
+    """More than half its cells are digits, by their names or else Tesseract's read: a number however
+    misread ('0.2367101211AR26548')."""
+    mine, own = labels.get(id(t), {}), t.text if len(t.text) == t.cells else ""
+    guesses = [mine.get(j) or (own[j] if own else "") for j in range(t.cells)]
+    return sum(c.isdigit() for c in guesses) * 2 > t.cells
+
+
+def conflicts(t: Token, labels: dict[int, dict[int, str]]) -> bool:
+    """A word's cell read as one character and named another, one of them a digit: a doubt on its digits."""
+    mine = labels.get(id(t), {})
+    return len(t.text) == t.cells and any(
+        c != t.text[j] and (c.isdigit() or t.text[j].isdigit()) for j, c in mine.items())
+
+
+def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
+    """{id(token): {cell index: the character its glyph's look-alikes name}} for the cells named with a clear
+    majority (more than half the weight of the votes), or by shape (a bracket); '?' where they disagree. In a
+    lossless picture (PNG: each glyph repeats pixel for pixel) a lone digit only its own read names is not
+    named (a bold '5' in '35s' has Tesseract's context; a '#' read '4' alone has none)."""
+    if not voters:
+        return {}
+    digit_height = float(np.median([v.shape[0] for v, c, _ in voters if c.isdigit()] or [0]))
+    groups: dict[tuple, tuple] = {}  # glyph size -> (the voters' glyphs stacked, their chars, weights, radius)
+    for shape in {v.shape for v, _, _ in voters}:
+        same = [(v, c, w) for v, c, w in voters if v.shape == shape]
+        stack = np.stack([v for v, _, _ in same])
+        groups[shape] = (stack, [c for _, c, _ in same], np.array([w for _, _, w in same]), glyph_radius(stack))
+    named: dict[tuple, str | None] = {}  # a glyph's name
+    out: dict[int, dict[int, str]] = {}
+    for _, t, j, g in cells:
+        key = (g.shape, g.tobytes())
+        if key not in named:
+            alike: Counter[str] = Counter()
+            seen: Counter[str] = Counter()  # how many cells vote each way
+            if g.shape in groups:
+                stack, chars, weights, radius = groups[g.shape]
+                for k in np.flatnonzero(np.abs(stack - g).mean(axis=(1, 2)) <= radius):
+                    alike[chars[k]] += weights[k]
+                    seen[chars[k]] += 1
+            label, count = alike.most_common(1)[0] if alike else (None, 0)
+            if label is not None and label.isdigit() and lone(t) and seen[label] < (2 if lossless else 3):
+                label, alike = None, Counter()  # a lone digit only its own read names (a '#' read '4'): unsure
+            digits = sorted((n for c, n in seen.items() if c.isdigit()), reverse=True)  # cells, not weights
+            if not lossless and len(digits) > 1 and digits[1] * 4 >= digits[0]:
+                label = None  # a JPEG's noisy glyph near two digits' ('0' near '6' and '9', low contrast): unsure
+            # a bracket by its shape first: Tesseract reads a blurred ']' alike as 'j' or ')' everywhere
+            named[key] = bracket_by_shape(g, digit_height) or (
+                bracket_or_paren(label, g) if label and count * 2 > sum(alike.values())
+                else "?" if alike else None)  # '?': its look-alikes disagree
+        if named[key] is not None:
+            out.setdefault(id(t), {})[j] = named[key]
+    return out
+
+
+def name_token(t: Token, mine: dict[int, str]) -> bool:
+    """A token's text from its cells' names where Tesseract's read does not fit its cells ('F1' read 'Fil')
+    and every cell is named; else a digit named a digit, and a digit's look-alike beside a digit named a
+    digit ('11lms'), but never another letter made a digit ('MaxPooling2D'). True when its text is now its
+    cells' names."""
+    if len(mine) == t.cells and "?" not in mine.values():
+        t.named = "".join(mine[j] for j in range(t.cells))
+    if t.named and len(t.text) != t.cells:
+        t.text, t.strong = t.named, True
+        return True
+    if len(t.text) == t.cells:
+        for j, char in mine.items():
+            own = t.text[j]
+            if char.isdigit() and (own.isdigit() or own in LOOK_ALIKES and digit_beside(t.named or t.text, j)):
+                t.text = t.text[:j] + char + t.text[j + 1:]
+    return bool(t.named) and t.text == t.named
+
+
+def digit_beside(text: str, j: int) -> bool:
+    """A word's letter may be a misread digit beside a digit or in a word of two ('11lms', 'Fl', 'Os'), not
+    in a longer word ('INFO')."""
+    return len(text) <= 2 or any(0 <= k < len(text) and text[k].isdigit() for k in (j - 1, j + 1))
+
+
+def bracket_or_paren(char: str, g: np.ndarray) -> str:
+    """A bracket's stroke is straight from top to bottom, a parenthesis's is not: Tesseract reads a light
+    theme's ']' as ')' (numpy's rows would lose their ends)."""
+    if char not in "()[]":
+        return char
+    straight = float((g > 0.5 * g.max()).mean(axis=0).max()) >= STRAIGHT
+    return ("[" if straight else "(") if char in "([" else ("]" if straight else ")")
+
+
+def bracket_by_shape(g: np.ndarray, digit_height: float) -> str | None:
+    """'[' or ']' when the glyph is one, whatever Tesseract read: taller than the digits (a bracket reaches
+    below the line), one straight stroke, serifs at both ends on the side the bracket opens to."""
+    m = g > 0.5 * g.max()
+    rows = np.flatnonzero(m.any(axis=1))
+    m = m[rows[0]:rows[-1] + 1]
+    columns = m.mean(axis=0)
+    if not digit_height or g.shape[0] < 1.15 * digit_height or columns.max() < STRAIGHT:
+        return None
+    if min(m[0].sum(), m[-1].sum()) < 2 or m[len(m) // 2].sum() >= min(m[0].sum(), m[-1].sum()):
+        return None  # no serifs: '|', 'l'
+    stroke = np.flatnonzero(columns >= STRAIGHT).mean()
+    serifs = np.flatnonzero(m[0] | m[-1]).mean()
+    return "[" if serifs > stroke else "]"
+
+
+def glyph_radius(stack: np.ndarray) -> float:
+    """How far two images of one glyph may differ here: twice the typical distance of a glyph to its nearest
+    look-alike (none for a PNG's pixel-identical cells, JPEG's noise for a JPEG), of glyphs of one size."""
+    if len(stack) < 2:
+        return GLYPH_NOISE
+    nearest = []
+    for k in range(min(64, len(stack))):
+        distance = np.abs(stack - stack[k]).mean(axis=(1, 2))
+        distance[k] = np.inf
+        nearest.append(float(distance.min()))
+    return max(GLYPH_NOISE, 2 * float(np.median(nearest)))

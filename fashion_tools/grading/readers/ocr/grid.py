@@ -1,0 +1,166 @@
+"""Where a screenshot's characters are: its ink against the background, the window's frame and a table's
+rules erased, the text lines and their pitch, the monospace cells (their width from the columns' period,
+their places from its phase, line by line) and the runs of inked cells that are its tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MIN_GLYPH_PIXELS = 3  # of ink in a cell's middle for it to hold a glyph ('.' at 11 pt is 4)
+FAINT = 0.45  # of the picture's usual ink: text this faint is a UI's label (a prompt), not output
+CELL_MARGIN = 0.15  # of a cell's width at each side, where a neighbour's ink may reach: not its own
+
+
+@dataclass
+class Grid:
+    """The monospace grid: cell c spans x from edge(c) to edge(c + 1), px in the picture."""
+
+    width: float
+    centre0: float  # the centre of cell 0, in [0, width)
+
+    def cell(self, x: float) -> int:
+        return int(np.floor((x - self.centre0) / self.width + 0.5))
+
+    def edge(self, c: int) -> float:
+        return self.centre0 + (c - 0.5) * self.width
+
+
+@dataclass
+class Token:
+    left: int  # px in the original picture
+    right: int
+    first: int  # its first cell on the grid
+    cells: int  # how many character cells it spans
+    text: str = ""
+    strong: bool = True  # Tesseract was confident of its read
+    numeric: bool = False  # read as a number: its cells named by their glyphs, a doubt where one is not
+    named: str = ""  # its cells' names, where every cell is named
+
+
+def ink_of(gray: np.ndarray) -> np.ndarray:
+    """Each pixel's distance from the background (the commonest grey): text of any colour on a dark or a
+    light theme alike."""
+    background = int(np.bincount(gray.ravel(), minlength=256).argmax())
+    return np.abs(gray - background).astype(np.uint8)
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in a 1-D mask."""
+    padded = np.concatenate([[False], mask, [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def long_runs(mask: np.ndarray, length: int, axis: int, bridge: int = 0, thin: float = 0.0) -> np.ndarray:
+    """Pixels in straight runs of ink longer than length along axis (0: vertical, 1: horizontal), gaps of up
+    to bridge pixels bridged (xterm draws a table's box characters one cell at a time, a pixel apart). With
+    thin, only runs that thin across: most of their pixels with at most that many inked beside them within
+    twice that (a rule or a progress bar; the tops of a row of small digits a pixel apart are not, their
+    stems go on down)."""
+    m = mask if axis == 1 else mask.T
+    out = np.zeros_like(m)
+    reach = max(2, round(2 * thin))
+    for y in np.flatnonzero(m.sum(axis=1) > length):
+        merged: list[list[int]] = []
+        for a, b in runs(m[y]):
+            if merged and a - merged[-1][1] <= bridge:
+                merged[-1][1] = b
+            else:
+                merged.append([a, b])
+        for a, b in merged:
+            if b - a <= length:
+                continue
+            if thin:
+                across = m[max(0, y - reach):y + reach + 1, a:b].sum(axis=0)
+                if np.percentile(across[m[y, a:b]], 80) > max(2.0, thin):
+                    continue
+            out[y, a:b] = m[y, a:b]
+    return out if axis == 1 else out.T
+
+
+def with_edges(mask: np.ndarray) -> np.ndarray:
+    """The mask and the pixels beside it: a line's anti-aliased edges."""
+    return mask | np.roll(mask, 1, 0) | np.roll(mask, -1, 0) | np.roll(mask, 1, 1) | np.roll(mask, -1, 1)
+
+
+def line_pitch(mask: np.ndarray) -> tuple[list[tuple[int, int]], float]:
+    """The rows of text (top, bottom) and the line pitch: the commonest distance between line tops."""
+    lines = [(a, b) for a, b in runs(mask.any(axis=1)) if b - a >= 3]
+    if len(lines) < 2:
+        return lines, float(lines[0][1] - lines[0][0]) * 1.2 if lines else 0.0
+    heights = np.array([b - a for a, b in lines])
+    typical = [i for i, h in enumerate(heights) if 0.6 * np.median(heights) <= h <= 1.4 * np.median(heights)]
+    steps = [lines[j][0] - lines[i][0] for i, j in zip(typical, typical[1:], strict=False)]
+    steps = [s for s in steps if s <= 2 * np.median(heights)]
+    pitch = float(np.median(steps)) if steps else float(np.median(heights)) * 1.2
+    return lines, pitch
+
+
+def cell_grid(mask: np.ndarray, pitch: float) -> Grid:
+    """The character cells: their width is the period of the columns' ink, searched between 0.35 and 0.8 of
+    the line pitch (monospace fonts are about half as wide as their lines are tall), and their centres lie
+    where that period's wave peaks (glyphs sit in the middle of their cells)."""
+    profile = mask.sum(axis=0).astype(float)
+    profile -= profile.mean()
+    best = 0.0
+    for step, widths in ((0.05, np.arange(max(3.0, 0.35 * pitch), 0.8 * pitch, 0.05)), (0.005, None)):
+        if widths is None:  # then finely about the best of the coarse search (the peak is ~0.1 px wide at 0.05)
+            widths = np.arange(best - 0.06, best + 0.06, step)
+        waves = [(*wave(profile, float(w)), float(w)) for w in widths]
+        _, centre, best = max(waves, key=lambda strength_centre_width: strength_centre_width[0])
+    return Grid(best, centre)
+
+
+def wave(profile: np.ndarray, period: float) -> tuple[float, float]:
+    """(strength, where it peaks in [0, period)) of the columns' ink at this period."""
+    component = np.dot(profile, np.exp(-2j * np.pi * np.arange(len(profile)) / period))
+    return float(abs(component)), (-float(np.angle(component)) * period / (2 * np.pi)) % period
+
+
+def line_grid(mask_line: np.ndarray, grid: Grid) -> Grid:
+    """The grid of one line: the picture's cell width, its own phase (Jupyter indents its outputs from its
+    code by a part of a cell), the nearest to the picture's so that cells keep their columns across lines."""
+    profile = mask_line.sum(axis=0).astype(float)
+    if np.count_nonzero(profile) < 3 * grid.width:  # too few glyphs to place the grid by
+        return grid
+    profile -= profile.mean()
+    _, centre = wave(profile, grid.width)
+    shift = (centre - grid.centre0 + grid.width / 2) % grid.width - grid.width / 2
+    return Grid(grid.width, grid.centre0 + shift)
+
+
+def tokens_of(mask_line: np.ndarray, grid: Grid) -> list[Token]:
+    """The runs of inked cells on a line: a space is a cell whose middle holds no ink."""
+    inked = mask_line.any(axis=0)
+    cells = np.unique(np.floor((np.flatnonzero(inked) - grid.centre0) / grid.width + 0.5).astype(int)).tolist()
+    out: list[Token] = []
+    for c in cells:
+        margin = CELL_MARGIN * grid.width
+        a, b = max(0, round(grid.edge(c) + margin)), round(grid.edge(c + 1) - margin)
+        if mask_line[:, a:max(a + 1, b)].sum() < MIN_GLYPH_PIXELS:  # a neighbour's edge or JPEG's ringing
+            continue
+        if out and out[-1].first + out[-1].cells == c:
+            out[-1].cells += 1
+        else:
+            out.append(Token(0, 0, c, 1))
+    for t in out:
+        xs = np.flatnonzero(inked[max(0, round(grid.edge(t.first))):round(grid.edge(t.first + t.cells))])
+        start = max(0, round(grid.edge(t.first)))
+        t.left, t.right = (start + int(xs[0]), start + int(xs[-1]) + 1) if len(xs) else (start, start + 1)
+    return out
+
+
+def without_faint(ink: np.ndarray, lines, tokens: list[list[Token]]) -> list[list[Token]]:
+    """The tokens less the faint ones, whose ink is erased: Jupyter's grey 'Out[14]:' prompt, at a third of
+    the output's contrast, reads as a stray '0' before the 'array([[' it stands beside."""
+    peaks = [[int(ink[a:b, t.left:t.right].max()) for t in row] for (a, b), row in zip(lines, tokens, strict=True)]
+    usual = float(np.median([p for row in peaks for p in row] or [0]))
+    kept = []
+    for (a, b), row, row_peaks in zip(lines, tokens, peaks, strict=True):
+        for t, peak in zip(row, row_peaks, strict=True):
+            if peak < FAINT * usual:
+                ink[a:b, t.left:t.right] = 0
+        kept.append([t for t, peak in zip(row, row_peaks, strict=True) if peak >= FAINT * usual])
+    return kept

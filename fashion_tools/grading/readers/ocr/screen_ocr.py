@@ -1,0 +1,196 @@
+"""The text of a screenshot of a terminal or of Jupyter, read by Tesseract the way that kind of picture allows.
+
+Such a picture is a grid of monospace character cells on a plain background, dark or light. Read
+naively, Tesseract takes a dark terminal's zeros for '©' and runs columns together ('1 117' as
+'1117'). So (grid.py) the background is found and every pixel becomes its distance from it, dark on white
+whatever the theme; the window's frame, table rules and progress bars are erased, and so is faint text
+(Jupyter's grey prompts); the text lines, the cell width and the cells' places are found. Tesseract reads
+the lines once, stacked into one regular page (tesseract.py). Then every cell is named by its glyph
+(glyphs.py): cells that show the same glyph show the same character, named by the majority of Tesseract's
+confident reads of them, so a zero it misread alone is a zero, a dropped cell is named all the same. A
+number with a cell that cannot be named so (shown '?'), a word with a digit Tesseract is unsure of, or a
+matrix row with another count of numbers than its neighbours, is a doubt on its line: the caller's checks
+neither fail nor pass on it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fashion_tools.grading.readers.ocr.glyphs import NUMBER_DOUBT, WORD_DOUBT, name_cells
+from fashion_tools.grading.readers.ocr.grid import (
+    Grid,
+    Token,
+    cell_grid,
+    ink_of,
+    line_grid,
+    line_pitch,
+    long_runs,
+    tokens_of,
+    with_edges,
+    without_faint,
+)
+from fashion_tools.grading.readers.ocr.picture import MAX_PIXELS, Unreadable, grey_pixels
+from fashion_tools.grading.readers.ocr.tesseract import DIGITS, TESSERACT, read_page, tesseract_ready
+
+__all__ = ["MAX_PIXELS", "WORD_DOUBT", "ScreenText", "Unreadable", "read_screenshot", "tesseract_ready"]
+
+MIN_PITCH = 7  # px: text lines closer than this are too small to read (a thumbnail)
+INK = 48  # a pixel this far from the background (of 255) is ink: JPEG's noise stays well below it
+MIN_CONFIDENCE = 60  # Tesseract's word confidence (0-100) below which a read is not confident
+WORDLIKE = re.compile(r"\d|[^\W\d_]{2}")  # a digit or two letters: a line of text, not a table's strokes
+NUMBER_LINE = re.compile(r"(?:array\()?[\[\]\d\s.,()]*")  # a line of a printed matrix
+
+
+@dataclass
+class ScreenText:
+    lines: list[str]  # the picture's text lines, top to bottom
+    doubts: dict[int, str] = field(default_factory=dict)  # line index -> why it was not read with confidence
+    seconds: float = 0.0
+
+
+def best_token(tokens: list[Token], word: dict) -> Token | None:
+    """The token a word overlaps most (a word Tesseract ran over a space goes to one token only)."""
+    overlaps = [min(word["x1"], t.right) - max(word["x0"], t.left) for t in tokens]
+    return tokens[overlaps.index(max(overlaps))] if overlaps and max(overlaps) > 0 else None
+
+
+def line_text(tokens: list[Token], origin: int) -> str:
+    """The tokens at their columns: monospace spacing as the screen showed it."""
+    out, col, end = "", 0, None
+    for t in tokens:
+        gap = 0 if t.first == end else 1 if out else 0  # a call's name and its matrix touch: 'array([['
+        at = max(col + gap, t.first - origin)
+        out += " " * (at - col) + t.text
+        col, end = at + len(t.text), t.first + t.cells
+    return out
+
+
+def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
+    """The text lines of a picture's ink and the doubts on them; lossless: a PNG's, not a JPEG's."""
+    mask = ink > INK
+    # a window's border or frame: a line across a quarter of the picture, which no text is
+    frame = long_runs(mask, max(40, mask.shape[0] // 4), 0) | long_runs(mask, max(40, mask.shape[1] // 4), 1)
+    frame = with_edges(frame)
+    mask &= ~frame
+    _, pitch0 = line_pitch(mask)
+    if pitch0 < MIN_PITCH:
+        raise Unreadable("no text large enough to read")
+    # table rules, borders and progress bars: straight runs longer than a glyph, erased before reading
+    bridge = max(1, round(0.1 * pitch0))
+    thin = 0.2 * pitch0  # a rule's or a bar's thickness, at most (a table's '|' has text a cell beside it)
+    rules = long_runs(mask, int(1.5 * pitch0), 0, bridge) | long_runs(mask, int(2.5 * pitch0), 1, bridge, thin)
+    rules = with_edges(rules)
+    # the frame, the rules and the pale (borders, JPEG's noise) are not read
+    ink = np.where(frame | rules | (ink < INK // 2), 0, ink).astype(np.uint8)
+    mask &= ~rules
+    lines, pitch = line_pitch(mask)
+    # a line cut by the picture's edge is left to the picture that shows it whole
+    # (or by a rule at it: the stubs of a table's strokes below its last rule); within a quarter line of it
+    edge = 0.25 * pitch
+    lines = [(a, b) for a, b in lines
+             if b - a >= (0.75 if a <= edge or b >= mask.shape[0] - edge else 0.35) * pitch]
+    if not lines or pitch < MIN_PITCH:
+        raise Unreadable("no text large enough to read")
+    grid = cell_grid(mask[np.concatenate([np.arange(a, b) for a, b in lines])], pitch)
+    grids = [line_grid(mask[a:b], grid) for a, b in lines]
+    tokens = [tokens_of(mask[a:b], g) for (a, b), g in zip(lines, grids, strict=True)]
+    tokens = without_faint(ink, lines, tokens)
+    for i, words in enumerate(read_page(ink, lines, pitch, TESSERACT)):
+        for w in words:
+            t = best_token(tokens[i], w)
+            if t is not None:
+                t.text = f"{t.text} {w['text']}" if t.text else w["text"]
+                t.strong = t.strong and w["conf"] >= MIN_CONFIDENCE
+        tokens[i] = [piece for t in tokens[i] for piece in split_call(t, grids[i])]
+    doubts = name_cells(ink, lines, tokens, grids, lossless)
+    for i in read_again(ink, lines, pitch, tokens):
+        if doubts.get(i, "").startswith(NUMBER_DOUBT) and not any("?" in t.text for t in tokens[i] if t.numeric):
+            del doubts[i]
+    origin = min((row[0].first for row in tokens if row), default=0)
+    texts = [line_text([t for t in row if t.text], origin) for row in tokens]
+    for i, why in grid_doubts(texts).items():
+        doubts.setdefault(i, why)
+    kept = [i for i, text in enumerate(texts) if WORDLIKE.search(text)]  # not a table's leftover strokes
+    return ScreenText([texts[i] for i in kept], {n: doubts[i] for n, i in enumerate(kept) if i in doubts})
+
+
+def read_again(ink, lines, pitch, tokens: list[list[Token]]) -> list[int]:
+    """The numbers with a cell no look-alike named ('?'), read again alone with a digit alphabet (a second
+    Tesseract call, only for a picture that has them: a JPEG's glyphs rarely repeat pixel for pixel); a read
+    that fits the number's cells, is confident and agrees with every cell the look-alikes did name fills the
+    others. Returns the lines mended."""
+    doubted = {i: [t for t in row if t.numeric and "?" in t.text] for i, row in enumerate(tokens)}
+    doubted = {i: row for i, row in doubted.items() if row}
+    if not doubted:
+        return []
+    alone = np.zeros_like(ink)
+    for i, row in doubted.items():
+        top, bottom = lines[i]
+        for t in row:
+            alone[top:bottom, t.left:t.right] = ink[top:bottom, t.left:t.right]
+    order = sorted(doubted)
+    mended = []
+    for i, words in zip(order, read_page(alone, [lines[i] for i in order], pitch, DIGITS), strict=True):
+        for t in doubted[i]:
+            got = [w for w in words if best_token([t], w) is t]
+            read = "".join(w["text"] for w in got)
+            cells = t.text[1:] if len(t.text) == t.cells + 1 else t.text  # less the leading '?'
+            if len(read) == t.cells and all(w["conf"] >= MIN_CONFIDENCE for w in got) and all(
+                    c in ("?", r) for c, r in zip(cells, read, strict=True)):
+                t.text = read
+                mended.append(i)
+    return mended
+
+
+def split_call(t: Token, grid: Grid) -> list[Token]:
+    """'array([[898,' as Jupyter shows a matrix: the call's name a word, the matrix's first row a number."""
+    name = re.match(r"[A-Za-z_]\w*\(", t.text)
+    if not name or len(t.text) != t.cells or name.end() == len(t.text):
+        return [t]
+    k, cut = name.end(), round(grid.edge(t.first + name.end()))
+    return [Token(t.left, cut, t.first, k, t.text[:k], t.strong),
+            Token(cut, t.right, t.first + k, t.cells - k, t.text[k:], t.strong)]
+
+
+def grid_doubts(texts: list[str]) -> dict[int, str]:
+    """Rows of a printed matrix whose count of numbers differs from the rest of its block (numpy prints
+    every row alike: ten counts, or 28 pixels wrapped over two lines): a number lost or split in reading."""
+    doubts: dict[int, str] = {}
+    rows: list[tuple[int, int]] = []  # (first line, numbers) of the block's rows
+    open_row = False
+    for i, text in enumerate([*texts, ""]):
+        s = text.strip()
+        if not NUMBER_LINE.fullmatch(s) or not any(c.isdigit() for c in s):
+            if len(rows) >= 3:
+                counts = [n for _, n in rows]
+                usual = max(set(counts), key=counts.count)
+                doubts.update({j: f"a row of {n} numbers among rows of {usual}" for j, n in rows if n != usual})
+            rows, open_row = [], False
+            continue
+        count = len(re.findall(r"\d+(?:\.\d*)?", s))
+        if open_row and not s.removeprefix("array(").startswith("["):
+            rows[-1] = (rows[-1][0], rows[-1][1] + count)
+        else:
+            rows.append((i, count))
+        open_row = not s.rstrip("),").endswith("]")
+    return doubts
+
+
+def read_screenshot(data: bytes) -> ScreenText:
+    """The picture's text; Unreadable when it holds none. Run it in a bounded child (readers.bounded)."""
+    started = time.perf_counter()
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract's threads only contend on a small CPU: 3x slower with them
+    gray, lossless = grey_pixels(data)
+    if min(gray.shape) < 2 * MIN_PITCH:
+        raise Unreadable(f"a picture of {gray.shape[1]}x{gray.shape[0]} pixels, too small to show text")
+    result = read_lines(ink_of(gray), lossless)
+    if not any(line.strip() for line in result.lines):
+        raise Unreadable("no text could be read in it")
+    result.seconds = time.perf_counter() - started
+    return result
