@@ -64,6 +64,12 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
     where = log.pictures.get(result.check)
     if result.review:
         return result
+    if result.passed and log.read_by_ocr:
+        unsure_of = doubted_pass(result, log)
+        if unsure_of:
+            shown = f"read from {where}: " if where else "read from the pictures: "
+            return reviewing(result.check, result.expected, result.found,
+                             f"{shown}{result.reason}; {unsure_of}: look at it")
     if where is None:
         if log.read_by_ocr and result.passed and result.check in log.printed:  # a label read by OCR, not the lecture's
             return reviewing(result.check, result.expected, result.found, f"read from the pictures: {result.reason}; a "
@@ -85,6 +91,23 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
     why = f"{doubt} could not be read with confidence" if doubt else \
         cut_off(result, log) or "a digit misread in the picture would give the same"
     return reviewing(result.check, result.expected, result.found, f"{reason}; {why}: look at it")
+
+
+# The numbers a check's pass rests on besides its own: the test accuracy (and loss) it must agree with
+AGREES_WITH = {"evaluation": ("accuracy", "loss"), "confusion_matrix": ("accuracy",), "f1": ("accuracy",)}
+
+
+def doubted_pass(result: CheckResult, log: ParsedLog) -> str | None:
+    """Why a check that passed on text read by OCR is not sure: a number in its section, or in a number it
+    agrees with, read with a doubted digit (two doubted numbers never agree), or a pass on the absence of
+    an evaluate line, which a misread bar gives too. None when the pass stands."""
+    numbers = [doubt for check in (result.check, *AGREES_WITH.get(result.check, ()))
+               if (doubt := log.doubts.get(check)) and WORD_DOUBT not in doubt]
+    if numbers:
+        return f"{numbers[0]} could not be read with confidence, and a misread digit would pass the same"
+    if result.check == "evaluation" and log.evaluate_line is None:
+        return "no evaluate line was read from the pictures, which a misread progress bar gives too"
+    return None
 
 
 def epoch_run(log: ParsedLog) -> list[int]:

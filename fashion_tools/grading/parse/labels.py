@@ -32,8 +32,9 @@ TEST = re.compile(r"test|eval|테스트|시험|prueba|teste|测试|測試|テス
 NOT_TEST = re.compile(r"(?<![a-z])(?:val|train|fit|epoch|batch)|훈련|학습|검증|entrenamiento|validaci|macro|weighted|"
                       r"avg|precision|recall", re.IGNORECASE)
 # Between a label's word and its number: a few words, a colon or '=', maybe a tensor's or numpy's name
-VALUE = re.compile(r"[^\d\n\[\]{}()'\"=:]{0,24}?[:=]?[ \t]*+(?:[\w.]{1,20}\()?[ \t]*+"
-                   r"([-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)([ \t]*%)?(?![\d.]*[ \t]*[:=])")
+# (a '?' is a digit OCR doubted: '?0.?367' is no number, and never its prefix 0.)
+VALUE = re.compile(r"[^\d\n\[\]{}()'\"=:?]{0,24}?[:=]?[ \t]*+(?:[\w.]{1,20}\()?[ \t]*+"
+                   r"((?>[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?))(?![?\w])([ \t]*%)?(?![\d.]*[ \t]*[:=])")
 BAR = re.compile(r"^[ ]*\d{1,9}/\d{1,9}\b|━|\[=|ETA:|/step|Epoch \d|^[ ]*- \d+m?s - ")
 LIST = re.compile(r"^[ ]*\[[ ]*([-+]?\d+\.\d+(?:[eE][-+]?\d+)?)[ ]*,[ ]*([-+]?\d+\.\d+(?:[eE][-+]?\d+)?)[ ]*\][ ]*$",
                   re.MULTILINE)
@@ -57,8 +58,10 @@ class Shown:
 
 
 def decimals_rounding(token: str, percent: bool) -> float:
-    digits = len(token.split(".")[1].split("e")[0].split("E")[0]) if "." in token else 0
-    return 0.5 * 10 ** -(digits + (2 if percent else 0))
+    """Half a unit of a printed number's last digit: '0.91' 0.005, '91.3%' 0.0005, '2.5e-01' 0.005."""
+    mantissa, _, exponent = token.lower().partition("e")
+    digits = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return 0.5 * 10 ** -(digits + (2 if percent else 0) - int(exponent or 0))
 
 
 def as_value(token: str, percent: bool, name: str) -> float | None:
