@@ -124,6 +124,11 @@ ADVERSARIAL = {  # name: (start, repeated piece, end); the piece is repeated to 
     "newlines": ("", "\n", ""),
     "epoch-lines": ("", "Epoch 1/10\n", ""),
     "sample-lines": ("", "This is a pullover 2\n[[1 2]\n", ""),
+    # issue 33: runs packed with matrix headings had cost runs x headings x run length
+    "matrix-headings": ("", "== CONFUSION MATRIX ==\n", ""),
+    "runs-of-headings": ("", "X train shape: (60000, 28, 28)\nThis is a coat 4\n== CONFUSION MATRIX ==\n[[1 2\n", ""),
+    # issue 30's readings by meaning: metric words on one long line, report headers, bare tuples
+    "metric-words": ("", "Test accuracy loss F1 ", ""),
 }
 
 
