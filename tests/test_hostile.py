@@ -310,3 +310,25 @@ def test_names_that_are_no_file_names_get_safe_unique_files(corpus, tmp_path):
     raw = (tmp_path / "r.csv").read_text(encoding="utf-8")
     assert "\x1b" not in raw and "\r" not in raw.replace("\r\n", "\n"), repr(raw[:500])
     assert "Eve [31m Red" in raw
+
+
+def test_a_budget_travels_with_a_read_sent_elsewhere():
+    """A hand-in read on a cluster's worker keeps to what its budget had left on the client, and what the
+    worker left unread counts against the client's budgets as a read here would (measure/cluster/readers)."""
+    limits = bounded.Limits(hand_in_seconds=30, class_seconds=100, memory=256 << 20)
+    with bounded.class_limits(limits), bounded.hand_in_budget() as hand_in:
+        carried, seconds, what = bounded.in_force()
+        assert carried == limits and 29 < seconds <= 30 and what == "hand-in"
+
+        def on_worker() -> list[str]:  # a worker's process knows none of the client's budgets
+            with bounded.kept(carried, 0.0, what) as worker:  # what the client's budget had left: nothing
+                with pytest.raises(bounded.Refused, match="budget"):
+                    bounded.run_bounded(time.sleep, 0)
+            return worker.spent
+
+        import contextvars
+
+        spent = contextvars.Context().run(on_worker)
+        assert spent and not hand_in.spent
+        bounded.spent_elsewhere(spent)
+        assert hand_in.spent == spent

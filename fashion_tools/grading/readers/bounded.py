@@ -104,6 +104,30 @@ def hand_in_budget() -> contextlib.AbstractContextManager[Budget]:
     return budget((_limits.get() or Limits()).hand_in_seconds, "hand-in")
 
 
+def in_force() -> tuple[Limits, float, str]:
+    """What a read elsewhere (a cluster's worker) must keep to: the limits, and the seconds left of the
+    tightest budget around this one with its name."""
+    allowed, spent = _binding_limit(float("inf"))
+    return (_limits.get() or Limits()), allowed, (spent.what if spent else "class")
+
+
+@contextlib.contextmanager
+def kept(limits: Limits, seconds: float, what: str) -> Iterator[Budget]:
+    """On a worker: reads inside keep to the limits and the seconds a client's budget had left."""
+    token = _limits.set(limits)
+    try:
+        with budget(seconds, what) as left:
+            yield left
+    finally:
+        _limits.reset(token)
+
+
+def spent_elsewhere(reasons: list[str]) -> None:
+    """What a worker's reads left unread for the budgets in force here: said as if read here."""
+    for each in _budgets.get():
+        each.spent.extend(reasons)
+
+
 def mapped_bytes() -> int:
     """The virtual memory this process maps now (what a forked child starts with)."""
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from fashion_tools.errors import ToolError, first_line
 from fashion_tools.grading.intake.submissions import Submission, find_submissions, read_here
-from fashion_tools.grading.readers import MAX_DOCUMENT_BYTES, Reading, sniff
+from fashion_tools.grading.readers import MAX_DOCUMENT_BYTES, Reading, bounded, sniff
 from fashion_tools.measure.cluster.connect import in_flight, session
 from fashion_tools.measure.cluster.files import Blob, worker_folder
 
@@ -36,9 +36,11 @@ def heavy(path: Path) -> bool:
         return False
 
 
-def read_on_worker(files: list[Blob]) -> tuple[Reading, list[str]]:
+def read_on_worker(files: list[Blob], limits: bounded.Limits, seconds: float,
+                   what: str) -> tuple[Reading, list[str], list[str]]:
     """On a worker: the files, each checked and written under its own name, read as read_here reads them
-    here; the Reading and the folders it was read from (for the client to put its own names back)."""
+    here, within the limits and the seconds the client's budget had left; the Reading, the folders it was
+    read from (for the client to put its own names back) and what the budget left unread."""
     allow_children()
     with tempfile.TemporaryDirectory(prefix="read-", dir=worker_folder()) as tmp:
         paths = []
@@ -47,7 +49,9 @@ def read_on_worker(files: list[Blob]) -> tuple[Reading, list[str]]:
             folder.mkdir()
             (folder / blob.name).write_bytes(blob.checked())
             paths.append(folder / blob.name)
-        return read_here(paths), [str(p) for p in paths]
+        with bounded.kept(limits, seconds, what) as left:
+            reading = read_here(paths)
+        return reading, [str(p) for p in paths], left.spent
 
 
 def allow_children() -> None:
@@ -86,11 +90,12 @@ class ClusterReads:
             files = [Blob.read(p) for p in paths]
         except OSError:
             return read_here(paths)  # which says why it cannot be read, as locally
-        future = self.client.submit(read_on_worker, files, key=f"fashion-read-{uuid.uuid4().hex[:8]}", pure=False)
+        future = self.client.submit(read_on_worker, files, *bounded.in_force(),
+                                    key=f"fashion-read-{uuid.uuid4().hex[:8]}", pure=False)
         with self.lock:
             self.running.add(future)
         try:
-            reading, worker_paths = future.result()
+            reading, worker_paths, unread = future.result()
         except KilledWorker as exc:
             raise ToolError(f"{paths[0]}: its worker died on every try of reading it ({first_line(exc)})", 1) \
                 from None
@@ -99,6 +104,7 @@ class ClusterReads:
         finally:
             with self.lock:
                 self.running.discard(future)
+        bounded.spent_elsewhere(unread)
         return as_client_sees(reading, worker_paths, paths)
 
     def cancel(self) -> None:
