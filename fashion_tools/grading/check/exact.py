@@ -147,7 +147,8 @@ def check_training(log: ParsedLog, exp: Expected) -> CheckResult:
                                                 f"trains {exp.epochs} epochs without stopping early")
     if seen == expected and fit.declared == exp.epochs:
         return passing("training", want, found, f"epochs 1 to {exp.epochs} all appear")
-    ran = f"epochs {seen[0]} to {seen[-1]}" if len(seen) > 1 else f"epoch {seen[0]}"
+    ran = f"epoch {seen[0]}" if len(seen) == 1 else f"epochs {seen[0]} to {seen[-1]}" \
+        if seen == list(range(seen[0], seen[-1] + 1)) else f"{len(seen)} epochs"
     if seen[-1] < fit.declared and seen == list(range(1, seen[-1] + 1)):
         why = f"the run stopped with {log.stopped.split(':', 1)[0]}" if log.stopped else "the log ends during training"
         return failing("training", want, found, f"the progress stops at epoch {seen[-1]} of {fit.declared}: {why}"

@@ -21,7 +21,7 @@ from fashion_tools.grading.parse.matrices import matrix_after, parse_confusion_m
 from fashion_tools.grading.parse.summary import SummaryLayer, parse_layers, parse_total_params
 from fashion_tools.grading.parse.table import BY_NAME, TABLE
 from fashion_tools.grading.parse.textscan import MAX_TRIES, ascii_int, line_at, matches, starting_line
-from fashion_tools.grading.parse.training import EpochNumbers, Fit, parse_training
+from fashion_tools.grading.parse.training import EPOCH_LINE, EpochNumbers, Fit, parse_training
 from fashion_tools.network import LABELS
 
 # What a line reads after its prefix is at most 200 characters; runs of spaces are possessive
@@ -38,6 +38,10 @@ LOSS_LINE = starting_line(BY_NAME["loss"].starts[0], r"[ ]*+[=:]([^\n]{0,200})")
 ACCURACY_LINE = starting_line(BY_NAME["accuracy"].starts[0], r"[ ]*+[=:]([^\n]{0,200})")
 F1_LINE = starting_line(BY_NAME["f1"].starts[0], r"[ ]*+[=:]?([^\n]{0,200})")
 PREDICTION_LINE = starting_line(BY_NAME["prediction"].starts[0], r"[ ]*+[=:]?([^\n]{0,200})")
+SQUEEZED = {line: starting_line(BY_NAME[name].starts[0].replace(" ", ""), rest)
+            for name, line, rest in (("loss", LOSS_LINE, r"[ ]*+[=:]([^\n]{0,200})"),
+                                     ("accuracy", ACCURACY_LINE, r"[ ]*+[=:]([^\n]{0,200})"),
+                                     ("f1", F1_LINE, r"[ ]*+[=:]?([^\n]{0,200})"))}
 # The prediction in other words or languages: read only where it names a class ('Predicción: pullover')
 PREDICTION_WORD = re.compile(r"predict|predicci|prédiction|vorhersage|예측|预测|予測", re.IGNORECASE)
 PREDICTION_OTHER = re.compile(r"[^\n:=\d]{0,40}[:=][ \t]*+([^\n]{1,100})$")  # after the word, to the line's end
@@ -130,10 +134,13 @@ def number_at(text: str) -> float | None:
 
 
 def first_number(text: str, line: re.Pattern) -> float | None:
-    for m in matches(line, text):
-        value = number_at(m.group(1))
-        if value is not None:
-            return value
+    """The number the first such line prints; the line without its spaces too, as a small print's PDF text
+    layer gives it ('KerasCNNmodelaccuracy=0.9135')."""
+    for pattern in (line, SQUEEZED[line]):
+        for m in matches(pattern, text):
+            value = number_at(m.group(1))
+            if value is not None:
+                return value
     return None
 
 
@@ -227,7 +234,7 @@ def parse_evaluate_lines(text: str, epochs_at: int | None) -> list[tuple[Bar, in
     previous_end = epochs_at
 
     def close() -> None:
-        if group and (not has_epochs or "Epoch " not in text[previous_end:group[0].start()]):
+        if group and (not has_epochs or not EPOCH_LINE.search(text, previous_end, group[0].start())):
             values = {k: float(v) for k, v in METRIC.findall(group[-1].group(0))}
             accuracy = values.get("accuracy", values.get("acc"))
             if accuracy is not None or "loss" in values:
@@ -237,7 +244,7 @@ def parse_evaluate_lines(text: str, epochs_at: int | None) -> list[tuple[Bar, in
     for m in itertools.islice(BAR_LINE.finditer(text, epochs_at, end_at), MAX_TRIES):
         step, total = int(m.group(1)), int(m.group(2))
         if group and (int(group[-1].group(2)) != total or int(group[-1].group(1)) > step
-                      or "Epoch " in text[group[-1].end():m.start()]):
+                      or EPOCH_LINE.search(text, group[-1].end(), m.start())):
             close()
             previous_end = group[-1].end()
             group = []
