@@ -47,4 +47,21 @@ def check_log(log: ParsedLog, exp: Expected, tolerance: float, loss_tolerance: f
                check_training(log, exp), check_accuracy(log, exp, tolerance), check_loss(log, exp, loss_tolerance),
                check_evaluation(log, exp),
                check_confusion_matrix(log, exp), check_f1(log, exp), check_prediction(log, exp)]
-    return [pictured(unsure(said_how(r, log, lecture_lines), log), log) for r in results]
+    return said_once([pictured(unsure(said_how(r, log, lecture_lines), log), log) for r in results])
+
+
+def said_once(results: list[CheckResult]) -> list[CheckResult]:
+    """A long clause that several checks' reasons share (why a picture is not sure, what was not read) is
+    said in full once, at the first check; the others point to it, so a hand-in's reasons stay short."""
+    first: dict[str, str] = {}
+    out = []
+    for result in results:
+        clauses = result.reason.split("; ")
+        for i, clause in enumerate(clauses[1:], 1):  # a reason's first clause is its own finding
+            if len(clause) >= LONG_CLAUSE and first.setdefault(clause, result.check) != result.check:
+                clauses[i] = f"as said for {first[clause]}"
+        out.append(dataclasses.replace(result, reason="; ".join(clauses)))
+    return out
+
+
+LONG_CLAUSE = 40  # characters of a shared clause worth saying once

@@ -25,7 +25,7 @@ def unsure(result: CheckResult, log: ParsedLog) -> CheckResult:
                          f"{result.reason}; the file also hides {log.hidden}: look at it")
     if log.unread and result.reason.startswith("section not found"):
         return reviewing(result.check, result.expected, result.found,
-                         f"{result.reason[len('section not found: '):]} is not in the text, and {log.unread}, "
+                         f"{result.reason[len('section not found: '):]} is not in the text; {log.unread}, "
                          "which may show it: look at them")
     return result
 
@@ -79,7 +79,7 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
         if result.reason.startswith("section not found"):
             return reviewing(result.check, result.expected, result.found,
                              f"{result.reason[len('section not found: '):]} is not in the text read from the "
-                             "pictures, which may show it where OCR could not read it: look at them")
+                             "pictures; they may show it where OCR could not read it: look at them")
         # a section whose start the picture's edge cut off ('the layer table is not printed'): never a FAIL
         return reviewing(result.check, result.expected, result.found,
                          f"read from the pictures: {result.reason}; a picture may show more than OCR read: look "
