@@ -171,7 +171,8 @@ def accuracies(log: ParsedLog, *without: str) -> list[tuple[str, float, float]]:
     return found
 
 
-def agreement(check: str, value: float, rounding: float, log: ParsedLog, *without: str) -> tuple[bool, str]:
+def agreement(check: str, value: float, rounding: float, log: ParsedLog, *without: str,
+              verb: str = "agrees with") -> tuple[bool, str]:
     """(agrees, words) of a number that must equal the test accuracy, against the first other reading the
     run shows; agrees with nothing to compare when the run shows none (the accuracy check counts that)."""
     others = accuracies(log, *without)
@@ -181,7 +182,7 @@ def agreement(check: str, value: float, rounding: float, log: ParsedLog, *withou
     if abs(value - other) > AGREEMENT + rounding + other_rounding + EPS:
         said = "the log prints" if what == "the printed accuracy" else f"{what} is"
         return False, f"{value:.4f} but {said} {other:.4f}"
-    return True, f"agrees with {what} {other:.4f}"
+    return True, f"{verb} {what} {other:.4f}"
 
 
 def disagreeing(check: str, want: str, found: str, words: str, log: ParsedLog) -> CheckResult:
@@ -216,7 +217,7 @@ def check_f1(log: ParsedLog, exp: Expected) -> CheckResult:
     if log.f1 is None:
         return not_found("f1", want, "no F1 score printed, under any label", log)
     found = f"{log.f1:.4f}"
-    agrees, words = agreement("f1", log.f1, log.rounding.get("f1", 0), log, "f1")
+    agrees, words = agreement("f1", log.f1, log.rounding.get("f1", 0), log, "f1", verb="equals")
     if not agrees:
         return disagreeing("f1", want, found, f"micro F1 {words}; for one label per image they are equal", log)
     return passing("f1", want, found, f"micro F1 {words}")

@@ -112,10 +112,12 @@ def frame_after(text: str, pos: int) -> np.ndarray | None:
     name, or the row number) and counts, maybe wrapped into several blocks of columns, as pandas
     prints a wide frame. None unless n rows of n counts come out."""
     rows: dict[str, list[int]] = {}
-    for number, line in enumerate(itertools.islice(iter_lines(text, pos), FRAME_LINES)):
+    before = 0  # lines with something on them before the frame's first row
+    for line in itertools.islice(iter_lines(text, pos), FRAME_LINES):
         m = FRAME_ROW.match(line)
         if m is None:
-            if rows and any(c.isdigit() for c in line) or not rows and number >= MATRIX_LOOKAHEAD:
+            before += not rows and bool(line.strip())
+            if rows and any(c.isdigit() for c in line) or before > MATRIX_LOOKAHEAD:
                 break  # the frame has ended (its headers and blank lines hold no digits), or never began
             continue
         counts = [int(t) for t in m["counts"].split()]
