@@ -16,7 +16,20 @@ Each picture is the end of the run as the window shows it (the last 40 lines: ep
 the matrix, F1, the prediction); --pieces also scrolls back through the whole run (Shift+PageUp, half a
 window each) in a few themes, as a student takes overlapping shots. A display scale is the font drawn
 that much larger in pixels (xterm's -fs at size x scale, 96 dpi): what a HiDPI screen's screenshot holds.
-Cascadia Mono (Windows Terminal's font) is not packaged by Debian 12; no Windows or macOS font is used.
+Cascadia Mono (Windows Terminal's and cmd's font since Windows 11) is not packaged by Debian 12 (no
+fonts-cascadia-code in bookworm): it comes from npm, Fontsource's copy of Microsoft's release 2407.24 (SIL
+OFL 1.1, its LICENSE in the package; 'Copyright 2021 Microsoft Corporation' in the font), as web subsets;
+--fontsource merges the two subsets the log needs (latin, and symbols2 for the progress bars' and tables'
+box characters) into one TrueType font with fontTools and shows it to fontconfig for this run only (a
+fonts.conf in a temporary folder: FONTCONFIG_FILE), nothing installed:
+
+    cd /tmp && npm pack @fontsource/cascadia-mono@5.3.0 && tar xzf fontsource-cascadia-mono-5.3.0.tgz
+    python tests/data/lecture/make_screen_matrix.py OUT_DIR --fontsource /tmp/package
+
+Without it (or with Cascadia Mono installed by hand, e.g. its TTF in ~/.local/share/fonts and fc-cache) its
+rows are rendered if fontconfig has the font and skipped, with a message, if not: xterm would silently draw
+another font. Its rows are held out, in the two Windows themes (cmd, PowerShell). No other Windows or macOS
+font is used. Notebook pages (Jupyter, Colab) in Chromium: make_notebook_shots.py.
 """
 
 from __future__ import annotations
@@ -55,7 +68,9 @@ SCALES = [1.0, 1.25, 1.5, 2.0]
 QUALITIES = [70, 80, 90, 95]
 PIECES = [("DejaVu Sans Mono", "ubuntu", 10), ("Hack", "powershell", 12), ("Fira Code", "solarized", 11),
           ("Inconsolata", "gnome_light", 13)]  # overlapping shots of the whole run: the issue's purple xterm first
-DISPLAY = ":93"
+DISPLAY = ":93"  # or the next display whose lock file is not there (another render running)
+CASCADIA = "Cascadia Mono"  # held out: Windows Terminal's font, in the Windows themes only (cascadia_rows)
+SUBSETS = ["latin", "symbols2"]  # Fontsource's subsets the log needs: ASCII, and U+2500-259F (box characters)
 
 
 def matrix() -> list[dict]:
@@ -72,6 +87,37 @@ def matrix() -> list[dict]:
             rows.append({"font": font, "theme": theme, "size": size, "scale": scale,
                          "quality": QUALITIES[(i + k) % len(QUALITIES)]})
     return rows
+
+
+def cascadia_rows() -> list[dict]:
+    """Cascadia Mono in cmd and PowerShell: each size 9-16 pt once, the scales and JPEG qualities in turn."""
+    rows = []
+    for k, size in enumerate(SIZES):
+        scale = SCALES[k % len(SCALES)] if size * SCALES[k % len(SCALES)] <= 24 else 1.0
+        rows.append({"font": CASCADIA, "theme": ("cmd", "powershell")[k % 2], "size": size, "scale": scale,
+                     "quality": QUALITIES[(k + k // 2) % len(QUALITIES)]})
+    return rows
+
+
+def fontsource(package: Path, folder: Path) -> str:
+    """Fontsource's Cascadia Mono (its npm package, unpacked) merged into one TrueType font in folder, and
+    fontconfig (for this process and the xterms it starts) pointed at the system's fonts and folder.
+    Returns the package's version."""
+    from fontTools.merge import Merger
+
+    font = Merger().merge([str(package / "files" / f"cascadia-mono-{s}-400-normal.woff") for s in SUBSETS])
+    font.flavor = None
+    font.save(folder / "CascadiaMono-Regular.ttf")
+    (folder / "fonts.conf").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>'
+        f'<cachedir>{folder}/cache</cachedir><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f'<dir>{folder}</dir></fontconfig>\n')
+    os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
+    return json.loads((package / "package.json").read_text())["version"]
+
+
+def installed(font: str) -> bool:
+    return bool(subprocess.run(["fc-list", font, "file"], capture_output=True, text=True).stdout.strip())
 
 
 def name_of(row: dict) -> str:
@@ -120,11 +166,24 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--pieces", action="store_true", help="also the overlapping shots of the whole run")
     parser.add_argument("--only", nargs="*", help="only these rows (names as index.json gives them)")
+    parser.add_argument("--fontsource", type=Path, help="the unpacked npm package @fontsource/cascadia-mono "
+                        "(its folder 'package'): Cascadia Mono for this run")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    global DISPLAY
+    DISPLAY = next(f":{n}" for n in range(93, 200) if not Path(f"/tmp/.X{n}-lock").exists())
+    fonts = tempfile.TemporaryDirectory()
+    version = fontsource(args.fontsource, Path(fonts.name)) if args.fontsource else None
+    rows = matrix()
+    if installed(CASCADIA):
+        rows += cascadia_rows()
+    else:
+        print(f"{CASCADIA} is not installed (fc-list has no such font): its {len(cascadia_rows())} rows are "
+              "skipped; --fontsource, or the module's doc string, says how to get it", flush=True)
     print(json.dumps({"xterm": subprocess.run(["xterm", "-version"], capture_output=True, text=True).stdout.strip(),
                       "fonts": {f: subprocess.run(["fc-match", "-f", "%{file}", f], capture_output=True,
-                                                  text=True).stdout for f in FONTS}}), flush=True)
+                                                  text=True).stdout for f in FONTS + [CASCADIA]},
+                      **({"fontsource": f"@fontsource/cascadia-mono@{version}"} if version else {})}), flush=True)
     xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "3200x2400x24", "-dpi", "96", "-nolisten", "tcp"])
     index = []
     try:
@@ -133,7 +192,7 @@ def main() -> None:
             log = Path(home) / "lab3" / "keras3.log"
             log.parent.mkdir()
             shutil.copy(LOG, log)
-            for row in matrix():
+            for row in rows:
                 name = name_of(row)
                 if args.only and name not in args.only:
                     continue
@@ -159,6 +218,7 @@ def main() -> None:
                 print(name, len(shots), flush=True)
     finally:
         xvfb.kill()
+        fonts.cleanup()
     old = json.loads((args.out / "index.json").read_text()) if (args.out / "index.json").exists() else []
     files = {r["file"] for r in index}
     (args.out / "index.json").write_text(json.dumps([r for r in old if r["file"] not in files] + index, indent=1))
