@@ -5,6 +5,7 @@ folder and document grades (`fashion_items.py grade --expected tests/data/refere
 
     python benchmarks/ocr.py [--rapidocr] [--grade]
     python benchmarks/ocr.py --matrix DIR     # DIR made by tests/data/lecture/make_screen_matrix.py
+                                              # (and make_notebook_shots.py)
 
 The truth is the text the picture shows. For the terminal: keras3.log as xterm finally showed it
 (clean_text on its bytes, each line wrapped at the window's 120 columns: the same lines tmux's
@@ -15,7 +16,8 @@ after box characters and runs of spaces are squeezed), and the window runs from 
 line aligned. Digits shown: every digit of the truth's lines in that window, lines the reader dropped
 included (a line cut by the picture's edge, which the reader leaves out, is outside it). Digits right: of
 each aligned pair, the truth's digits matched in order by the read's (difflib's matching blocks). Digits
-wrong: the other digits read on aligned lines.
+wrong: the other digits read on aligned lines. In a matrix, the notebook pages (make_notebook_shots.py, kind
+"notebook") are scored as Jupyter, their key lines the notebook's own (notebook_keys).
 """
 
 from __future__ import annotations
@@ -83,8 +85,9 @@ def digits(s: str) -> str:
     return "".join(c for c in s if c.isdigit())
 
 
-def score(lines: list[str], truth: list[str]) -> tuple[int, int, int, int]:
-    """(digits right, digits shown, digits wrong, lines aligned) of a picture's read lines."""
+def score(lines: list[str], truth: list[str], misread: list | None = None) -> tuple[int, int, int, int]:
+    """(digits right, digits shown, digits wrong, lines aligned) of a picture's read lines; misread gets
+    each aligned pair (truth, read) whose digits differ."""
     read = [s for s in map(squeeze, lines) if s]
     gap = 0.1
     h = [[0.0] * (len(truth) + 1) for _ in range(len(read) + 1)]
@@ -115,6 +118,8 @@ def score(lines: list[str], truth: list[str]) -> tuple[int, int, int, int]:
         want, got = digits(truth[t]), digits(read[r])
         ok = sum(b.size for b in SequenceMatcher(None, want, got, autojunk=False).get_matching_blocks())
         right, wrong = right + ok, wrong + len(got) - ok
+        if misread is not None and want != got:
+            misread.append((truth[t], read[r]))
     return right, shown, wrong, len(pairs)
 
 
@@ -164,22 +169,72 @@ KEYS = ["Keras CNN model accuracy = 0.9135000109672546", "Keras CNN model loss =
         "[ 0 0 0 0 0 7 0 972 0 21]", "[ 4 2 0 5 2 1 3 4 979 0]", "[ 0 0 0 0 0 5 1 34 0 960]]"]
 
 
+def notebook_keys(truth: list[str]) -> list[str]:
+    """The notebook's key lines (as KEYS): loss and accuracy, F1, the prediction, the 10 rows of Out[14]."""
+    first = next(i for i, t in enumerate(truth) if t.startswith("array([["))
+    return [t for t in truth if t.startswith(("Keras CNN model", "F1 score", "Prediction after"))] + \
+        truth[first:first + 10]
+
+
+def row_set(row: dict) -> str:
+    """Which part of the matrix a row is: xterm in Debian's fonts, xterm in Cascadia Mono, a notebook page."""
+    if row.get("kind") == "notebook":
+        return f"Chromium notebook, {'dark' if row['theme'].endswith('dark') else 'light'}"
+    return "xterm, Cascadia Mono" if row["font"] == "Cascadia Mono" else "xterm, Debian's 8 fonts"
+
+
+def form(row: dict) -> str:
+    return "PNG, overlapping shots" if row["pieces"] else row["format"].split()[0]
+
+
+GROUPS = [("part of the matrix, format", lambda r: f"{row_set(r)}, {form(r)}"), ("font", lambda r: r["font"]),
+          ("theme", lambda r: r["theme"]), ("size", lambda r: str(r["size"])),
+          ("format", lambda r: r["format"] + (", overlapping shots" if r["pieces"] else ""))]
+
+
+def cells(results: list[dict]) -> list[str]:
+    """Pictures, digits right of shown, digits wrong, key lines, median CPU s of some rows' pictures."""
+    if not results:
+        return [""] * 5
+    right, shown, wrong, keys, nkeys = (sum(r[k] for r in results) for k in ("right", "shown", "wrong", "keys",
+                                                                           "nkeys"))
+    seconds = [s for r in results for s in r["seconds"]]
+    return [str(len(seconds)), f"{right}/{shown} ({right / max(shown, 1):.2%})", str(wrong), f"{keys}/{nkeys}",
+            f"{statistics.median(seconds):.2f}"]
+
+
+def summaries(results: list[dict]) -> None:
+    """A table for each way of grouping the rows: held-out and fitted pictures apart."""
+    for title, key in GROUPS:
+        print(f"\n| {title} | held out: pictures | digits right / shown | wrong | key lines | median CPU s "
+              "| fitted: pictures | digits right / shown | wrong | key lines | median CPU s |\n" + "|---" * 11 + "|")
+        for value in dict.fromkeys(key(r) for r in results):
+            group = [r for r in results if key(r) == value]
+            print("| " + " | ".join([value, *cells([r for r in group if r["held_out"]]),
+                                     *cells([r for r in group if not r["held_out"]])]) + " |")
+
+
 def matrix(folder: Path) -> None:
-    """Each picture of a matrix made by make_screen_matrix.py: digits right of shown, digits wrong, the key
-    lines read exactly and without a doubt (accuracy, loss, F1, prediction, the ten matrix rows), CPU
-    seconds; a folder of overlapping shots also says whether they joined into one run."""
+    """Each picture of a matrix made by make_screen_matrix.py and make_notebook_shots.py: digits right of
+    shown, digits wrong, the key lines read exactly and without a doubt (accuracy, loss, F1, prediction, the
+    ten matrix rows), CPU seconds; a folder of overlapping shots also says whether they joined into one run.
+    Then the same summed by part of the matrix, font, theme, size and format, held-out rows apart; each
+    picture's score and its misread lines go to DIR/scores.json."""
     from fashion_tools.grading.readers.ocr.pictures import Shot, join_shots
     from fashion_tools.grading.readers.ocr.screen_ocr import Unreadable, read_screenshot
 
-    truth = truths()["terminal"]
+    truth = truths()
+    keys_of = {"terminal": KEYS, "jupyter": notebook_keys(truth["jupyter"])}
     rows = json.loads((folder / "index.json").read_text())
-    print("| font | theme | size pt | scale % | format | held out | digits right / shown | wrong "
+    print("| font | theme | size | scale % | format | held out | digits right / shown | wrong "
           "| key lines sure and right | doubted lines | CPU s per picture |\n" + "|---" * 11 + "|", flush=True)
-    totals: dict[bool, list] = {True: [0, 0, 0, 0, 0, []], False: [0, 0, 0, 0, 0, []]}
+    results = []
     for row in rows:
+        which = "jupyter" if row.get("kind") == "notebook" else "terminal"
+        keys_wanted = keys_of[which]
         files = sorted((folder / row["file"]).glob("*.png")) if row["pieces"] else [folder / row["file"]]
         right = shown = wrong = keys = doubted = 0
-        seconds, shots = [], []
+        seconds, shots, misread = [], [], []
         for file in files:
             used = cpu()
             try:
@@ -189,31 +244,31 @@ def matrix(folder: Path) -> None:
                 lines, doubts = [], {}
             seconds.append(cpu() - used)
             shots.append(Shot(file.name, lines, doubts))
-            r, s, w, _ = score(lines, truth)
+            r, s, w, _ = score(lines, truth[which], misread)
             right, shown, wrong, doubted = right + r, shown + s, wrong + w, doubted + len(doubts)
             if not row["pieces"]:
                 sure = {squeeze(line) for i, line in enumerate(lines) if i not in doubts}
-                keys = sum(k in sure for k in KEYS)
+                keys = sum(k in sure for k in keys_wanted)
         joined = ""
         if row["pieces"]:
             reading = join_shots(shots, "pictures")
             joined = "; joined" if not reading.unread else f"; {reading.unread}"
             sure = {squeeze(line) for line in reading.text.splitlines()} - {
                 squeeze(reading.text[o:].split("\n", 1)[0]) for o, _ in reading.doubts}
-            keys = sum(k in sure for k in KEYS)
-        t = totals[row["held_out"]]
-        t[0], t[1], t[2], t[3], t[4] = t[0] + right, t[1] + shown, t[2] + wrong, t[3] + keys, t[4] + len(KEYS)
-        t[5] += seconds
+            keys = sum(k in sure for k in keys_wanted)
+        results.append({**row, "right": right, "shown": shown, "wrong": wrong, "keys": keys,
+                        "nkeys": len(keys_wanted), "doubted": doubted, "seconds": seconds, "misread": misread})
         pieces = f" ({row['pieces']} overlapping shots{joined})" if row["pieces"] else ""
         print(f"| {row['font']} | {row['theme']} | {row['size']} | {round(row['scale'] * 100)} "
               f"| {row['format']}{pieces} "
               f"| {'yes' if row['held_out'] else 'fitted'} | {right}/{shown} ({right / max(shown, 1):.2%}) | {wrong} "
-              f"| {keys}/{len(KEYS)} | {doubted} | {statistics.median(seconds):.2f} |", flush=True)
-    for held, (right, shown, wrong, keys, nkeys, seconds) in totals.items():
-        if seconds:
-            print(f"\n{'held out' if held else 'fitted'}: {len(seconds)} pictures, digits {right}/{shown} "
-                  f"({right / max(shown, 1):.2%}), {wrong} wrong, key lines {keys}/{nkeys}, CPU s per picture median "
-                  f"{statistics.median(seconds):.2f}, max {max(seconds):.2f}")
+              f"| {keys}/{len(keys_wanted)} | {doubted} | {statistics.median(seconds):.2f} |", flush=True)
+    (folder / "scores.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    summaries(results)
+    for held in (True, False):
+        if these := [r for r in results if r["held_out"] == held]:
+            print(f"\n{'held out' if held else 'fitted'}: " + ", ".join(cells(these))
+                  + " (pictures, digits right, digits wrong, key lines, median CPU s a picture)")
 
 
 def verdicts(counts: Counter) -> str:

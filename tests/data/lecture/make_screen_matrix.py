@@ -16,15 +16,16 @@ Each picture is the end of the run as the window shows it (the last 40 lines: ep
 the matrix, F1, the prediction); --pieces also scrolls back through the whole run (Shift+PageUp, half a
 window each) in a few themes, as a student takes overlapping shots. A display scale is the font drawn
 that much larger in pixels (xterm's -fs at size x scale, 96 dpi): what a HiDPI screen's screenshot holds.
-Cascadia Mono (Windows Terminal's and cmd's font since Windows 11) is not packaged by Debian 12 (no
+Cascadia Mono (Windows Terminal's font, where cmd and PowerShell open on Windows 11) is not packaged by Debian 12 (no
 fonts-cascadia-code in bookworm): it comes from npm, Fontsource's copy of Microsoft's release 2407.24 (SIL
 OFL 1.1, its LICENSE in the package; 'Copyright 2021 Microsoft Corporation' in the font), as web subsets;
 --fontsource merges the two subsets the log needs (latin, and symbols2 for the progress bars' and tables'
 box characters) into one TrueType font with fontTools and shows it to fontconfig for this run only (a
 fonts.conf in a temporary folder: FONTCONFIG_FILE), nothing installed:
 
-    cd /tmp && npm pack @fontsource/cascadia-mono@5.3.0 && tar xzf fontsource-cascadia-mono-5.3.0.tgz
-    python tests/data/lecture/make_screen_matrix.py OUT_DIR --fontsource /tmp/package
+    mkdir -p /tmp/cascadia && cd /tmp/cascadia && npm pack @fontsource/cascadia-mono@5.3.0 \
+        && tar xzf fontsource-cascadia-mono-5.3.0.tgz
+    python tests/data/lecture/make_screen_matrix.py OUT_DIR --pieces --fontsource /tmp/cascadia/package
 
 Without it (or with Cascadia Mono installed by hand, e.g. its TTF in ~/.local/share/fonts and fc-cache) its
 rows are rendered if fontconfig has the font and skipped, with a message, if not: xterm would silently draw
@@ -219,9 +220,14 @@ def main() -> None:
     finally:
         xvfb.kill()
         fonts.cleanup()
-    old = json.loads((args.out / "index.json").read_text()) if (args.out / "index.json").exists() else []
+    write_index(args.out, index)
+
+
+def write_index(out: Path, index: list[dict]) -> None:
+    """index.json: the rows of this run, and those of earlier runs into out that it did not make again."""
+    old = json.loads((out / "index.json").read_text()) if (out / "index.json").exists() else []
     files = {r["file"] for r in index}
-    (args.out / "index.json").write_text(json.dumps([r for r in old if r["file"] not in files] + index, indent=1))
+    (out / "index.json").write_text(json.dumps([r for r in old if r["file"] not in files] + index, indent=1))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,157 @@
+"""Notebook pages in Chromium for the render matrix (issue 31), held out: notebook_matrix_result.ipynb (the real
+run whose confusion matrix is the cell's `Out[14]`) exported to HTML by nbconvert, the lab and the classic
+template, in six looks: JupyterLab light and dark (nbconvert's own JupyterLab themes), the classic notebook
+light and dark (a dark CSS: #111111 page, #1e1e1e code), and Colab light and dark (a CSS on the lab export: no
+In/Out prompts, Colab's output font Roboto Mono 14 px, white page or #383838 with #1f1f1f code). Each page is
+shot by headless Chromium (Selenium, Debian's chromedriver) in a 1280x1080 window (its page 1280x937 px, as a
+browser on a 1080p screen), scrolled as a student scrolls to the end of the run (the evaluation cell at the
+top; the evaluation, the matrix, F1 and the prediction below it, all in the window), at device scale factors
+100, 150 and 200 %, saved as PNG and as JPEG at quality 70-95, into OUT_DIR beside make_screen_matrix.py's
+pictures (index.json: kind "notebook"; benchmarks/ocr.py --matrix scores them against the notebook's outputs).
+nbconvert is not one of the project's requirements, and Roboto Mono not a Debian package (Colab's page loads
+it from Google Fonts):
+
+    python3 -m venv /tmp/nbc && /tmp/nbc/bin/pip install nbconvert==7.17.2
+    mkdir -p /tmp/robotomono && cd /tmp/robotomono && npm pack @fontsource/roboto-mono@5.3.0 \
+        && tar xzf fontsource-roboto-mono-5.3.0.tgz    # SIL OFL 1.1
+    python tests/data/lecture/make_notebook_shots.py OUT_DIR --nbconvert /tmp/nbc/bin/jupyter-nbconvert \
+        --roboto-mono /tmp/robotomono/package
+
+Without --roboto-mono the Colab pages fall back to Chromium's monospace font (index.json names the font each
+page's matrix was drawn in, as Chromium reports it). The pages' CDN scripts (require.js, MathJax, jQuery)
+are dropped: nothing here is fetched, and nothing they draw is in the shots.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from make_screen_matrix import QUALITIES, write_index  # noqa: E402
+
+NOTEBOOK = HERE.parent / "real" / "notebook_matrix_result.ipynb"
+SCALES = [1.0, 1.5, 2.0]
+COLAB = """:root {{ --jp-layout-color0: {page}; --jp-layout-color1: {page}; --jp-cell-editor-background: {code};
+  --jp-cell-editor-border-color: {code}; --jp-content-font-color1: {text}; --jp-ui-font-color1: {text};
+  --jp-code-font-family: 'Roboto Mono', monospace; --jp-code-font-size: 14px; }}
+body, .jp-Notebook, .jp-Cell, .jp-OutputArea-output {{ background: {page} !important; color: {text}; }}
+.jp-InputPrompt, .jp-OutputPrompt {{ visibility: hidden; }}
+.jp-RenderedText pre {{ font-family: 'Roboto Mono', monospace; font-size: 14px; color: {text}; }}"""
+CLASSIC_DARK = """body, #notebook, #notebook-container, div.cell, div.output_area, div.output_subarea {
+  background: #111111 !important; color: #d4d4d4; box-shadow: none !important; }
+div.input_area, .highlight { background: #1e1e1e !important; border-color: #333333 !important; }
+.highlight * { color: #d4d4d4 !important; }
+div.output_area pre, div.output_text pre { color: #d4d4d4; background: transparent; }
+div.prompt { color: #6a9fb5 !important; }"""
+# style: (nbconvert template, its theme, CSS added)
+STYLES = {
+    "jupyterlab_light": ("lab", "light", ""),
+    "jupyterlab_dark": ("lab", "dark", ""),
+    "classic_light": ("classic", "light", ""),
+    "classic_dark": ("classic", "light", CLASSIC_DARK),
+    "colab_light": ("lab", "light", COLAB.format(page="#ffffff", code="#f7f7f7", text="#212121")),
+    "colab_dark": ("lab", "dark", COLAB.format(page="#383838", code="#1f1f1f", text="#d5d5d5")),
+}
+FIND = """const cell = [...document.querySelectorAll('.jp-CodeCell, div.code_cell')]
+    .find(c => c.innerText.includes('model.evaluate('));
+const pre = [...document.querySelectorAll('pre')].find(p => p.innerText.includes('array([['));
+pre.setAttribute('data-shot', 'matrix');
+cell.scrollIntoView(true); window.scrollBy(0, -10);
+const last = [...document.querySelectorAll('pre')].find(p => p.innerText.includes('Prediction after learning'));
+return [getComputedStyle(pre).fontSize, last.getBoundingClientRect().bottom, window.innerHeight];"""
+
+
+def pages(nbconvert: str, folder: Path, roboto: Path | None) -> dict[str, Path]:
+    """Each style's page: the notebook exported by nbconvert, its CDN scripts dropped, the style's CSS last."""
+    face = ""
+    if roboto:
+        font = base64.b64encode((roboto / "files" / "roboto-mono-latin-400-normal.woff2").read_bytes()).decode()
+        face = f"@font-face {{ font-family: 'Roboto Mono'; src: url(data:font/woff2;base64,{font}) format('woff2'); }}"
+    out = {}
+    for style, (template, theme, css) in STYLES.items():
+        name = f"{template}_{theme}"
+        html = folder / f"{name}.html"
+        if not html.exists():
+            subprocess.run([nbconvert, "--to", "html", "--template", template, "--theme", theme, "--output-dir",
+                            str(folder), "--output", name, str(NOTEBOOK)], check=True, capture_output=True)
+        text = re.sub(r'<script src="https://[^"]*"[^>]*>\s*</script>', "", html.read_text())
+        if css:
+            text = text.replace("</head>", f"<style>{face if 'Roboto' in css else ''}\n{css}</style>\n</head>", 1)
+        out[style] = folder / f"{style}.html"
+        out[style].write_text(text)
+    return out
+
+
+def shoot(scale: float, pages: dict[str, Path]) -> dict[str, tuple]:
+    """Each page's screenshot in one Chromium at that device scale factor: (picture, the matrix's font size
+    in CSS px, the font Chromium drew the matrix in)."""
+    from PIL import Image
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for arg in ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,1080",
+                f"--force-device-scale-factor={scale:g}", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"]:
+        opts.add_argument(arg)
+    driver = webdriver.Chrome(options=opts, service=Service("/usr/bin/chromedriver"))
+    shots = {}
+    try:
+        for style, page in pages.items():
+            driver.get(page.as_uri())
+            driver.execute_async_script("document.fonts.ready.then(arguments[0]);")
+            size, bottom, height = driver.execute_script(FIND)
+            if bottom > height:
+                print(f"{style}: the prediction is below the window ({bottom:.0f} > {height} px)", flush=True)
+            time.sleep(0.5)
+            driver.execute_cdp_cmd("DOM.enable", {})
+            driver.execute_cdp_cmd("CSS.enable", {})
+            root = driver.execute_cdp_cmd("DOM.getDocument", {})["root"]["nodeId"]
+            node = driver.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": "[data-shot=matrix]"})
+            fonts = driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+            font = max(fonts, key=lambda f: f["glyphCount"])["familyName"]
+            shots[style] = (Image.open(io.BytesIO(driver.get_screenshot_as_png())), size, font)
+    finally:
+        driver.quit()
+    return shots
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--nbconvert", default="jupyter-nbconvert", help="nbconvert's command")
+    parser.add_argument("--roboto-mono", type=Path, help="the unpacked npm package @fontsource/roboto-mono")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    version = subprocess.run([args.nbconvert, "--version"], capture_output=True, text=True).stdout.strip()
+    chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True).stdout.strip()
+    print(json.dumps({"nbconvert": version, "chromium": chromium, "roboto_mono": str(args.roboto_mono)}), flush=True)
+    index = []
+    with tempfile.TemporaryDirectory() as folder:
+        styled = pages(args.nbconvert, Path(folder), args.roboto_mono)
+        for j, scale in enumerate(SCALES):
+            for i, (style, (picture, size, font)) in enumerate(shoot(scale, styled).items()):
+                name, quality = f"notebook_{style}_{round(scale * 100)}", QUALITIES[(i + j) % len(QUALITIES)]
+                picture.save(args.out / f"{name}.png", optimize=True)
+                picture.convert("RGB").save(args.out / f"{name}_q{quality}.jpg", quality=quality)
+                row = {"font": font, "theme": style, "size": size, "scale": scale, "quality": quality,
+                       "kind": "notebook", "held_out": True, "pieces": 0}
+                index += [{**row, "format": "PNG", "file": f"{name}.png"},
+                          {**row, "format": f"JPEG q{quality}", "file": f"{name}_q{quality}.jpg"}]
+                print(name, picture.size, size, font, flush=True)
+    write_index(args.out, index)
+
+
+if __name__ == "__main__":
+    main()
