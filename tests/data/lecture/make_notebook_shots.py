@@ -29,6 +29,7 @@ import base64
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,8 @@ def main() -> None:
     parser.add_argument("--nbconvert", default="jupyter-nbconvert", help="nbconvert's command")
     parser.add_argument("--roboto-mono", type=Path, help="the unpacked npm package @fontsource/roboto-mono")
     args = parser.parse_args()
+    if not shutil.which(args.nbconvert):
+        sys.exit(f"no nbconvert ({args.nbconvert}): the module's doc string says how to install it")
     args.out.mkdir(parents=True, exist_ok=True)
     version = subprocess.run([args.nbconvert, "--version"], capture_output=True, text=True).stdout.strip()
     chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True).stdout.strip()
