@@ -9,6 +9,7 @@ from collections import Counter
 
 import numpy as np
 
+from fashion_tools.grading.readers.ocr.clusters import cell_patches, template_names
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
 
 GLYPH_NOISE = 0.01  # mean difference (0-1) of two images of one glyph: a PNG's are identical, a JPEG's not quite
@@ -53,7 +54,8 @@ def cell_glyphs(ink, line: tuple[int, int], t: Token, grid: Grid) -> list[np.nda
             for c in range(t.first, t.first + t.cells)]
 
 
-def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossless: bool = True) -> dict[int, str]:
+def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossless: bool = True,
+               pitch: float = 0.0) -> dict[int, str]:
     """Every cell named by the reads of the cells that show the same glyph: a screenshot shows each character
     many times in one font, so glyphs that look the same are the same character, and the majority of
     Tesseract's confident reads of them names it (a dotted zero it reads as '8' or 'Q' when it stands alone
@@ -62,6 +64,7 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
     confident read of its own, is a doubt (and shows as '?'); a word keeps its own letters but for a digit's
     look-alike beside a digit. Returns the doubts by line."""
     cells, voters = [], []  # (line, token, index, glyph) to name; (glyph, char, weight) of confident reads
+    reads: dict[tuple[int, int], tuple[str, int]] = {}  # (id(token), cell) -> (char, weight) of those reads
     for i, row in enumerate(tokens):
         for t in row:
             fits = len(t.text) == t.cells
@@ -74,7 +77,9 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
                 if fits and t.strong and t.text[j] != " ":
                     char = bracket_or_paren(t.text[j], g)
                     voters.append((g, char, CONTEXT_WEIGHT if among and char.isdigit() else 1))
-    labels = cell_labels(cells, voters, lossless)
+                    reads[id(t), j] = voters[-1][1:]
+    labels = cell_labels(cells, voters, lossless) if lossless or not pitch else \
+        lossy_labels(ink, lines, tokens, grids, pitch, cells, reads)
     # digits a lossless picture shows often: one of them whose glyph looks like none of the others is not that
     # digit plainly (a smudge, a cell cut by the picture's edge), whatever Tesseract says of it alone
     common = {c for c, n in Counter(c for _, c, _ in voters).items() if c.isdigit() and n >= 3} if lossless else set()
@@ -99,6 +104,24 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
         if unsure:  # a word with a digit ('11lms', 'conv2d'): a misread word without one is no keyword
             doubts.setdefault(i, f"{WORD_DOUBT} {unsure[0]!r}")
     return doubts
+
+
+def lossy_labels(ink, lines, tokens, grids, pitch: float, cells, reads) -> dict[int, dict[int, str]]:
+    """A JPEG's cells named by the mean glyphs of Tesseract's confident reads (clusters.py): its glyphs never
+    repeat pixel for pixel, but the mean of many noisy images of one is clean."""
+    patches = cell_patches(ink, lines, tokens, grids, pitch)
+    index = {(id(t), j): k for k, (_, t, j) in enumerate(patches.where)}
+    votes = {index[key]: v for key, v in reads.items() if key in index}
+    todo = {index[id(t), j]: (t, j, g) for _, t, j, g in cells if (id(t), j) in index}
+    numeric = {k: NUMBER_CHARS for k, (t, _, _) in todo.items() if not t.text or looks_numeric(t.text)}
+    names = template_names(patches, votes, list(todo), numeric)
+    digit_height = float(np.median([g.shape[0] for _, t, j, g in cells if reads.get((id(t), j), ("",))[0].isdigit()]
+                                   or [0]))
+    out: dict[int, dict[int, str]] = {}
+    for k, (t, j, g) in todo.items():
+        name = bracket_by_shape(g, digit_height) or bracket_or_paren(names.get(k, "?"), g)
+        out.setdefault(id(t), {})[j] = name
+    return out
 
 
 def lone(t: Token) -> bool:

@@ -108,7 +108,7 @@ def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
                 t.text = f"{t.text} {w['text']}" if t.text else w["text"]
                 t.strong = t.strong and w["conf"] >= MIN_CONFIDENCE
         tokens[i] = [piece for t in tokens[i] for piece in split_call(t, grids[i])]
-    doubts = name_cells(ink, lines, tokens, grids, lossless)
+    doubts = name_cells(ink, lines, tokens, grids, lossless, pitch)
     for i in read_again(ink, lines, pitch, tokens):
         if doubts.get(i, "").startswith(NUMBER_DOUBT) and not any("?" in t.text for t in tokens[i] if t.numeric):
             del doubts[i]

@@ -1,0 +1,241 @@
+"""A screenshot's cells clustered by their glyphs, and the clusters named by Tesseract's reads of their members.
+
+A screenshot shows each character many times in one font at one size: its cells fall into tight clusters, one
+per character. Compared at the grid's own cells, on the line's baseline, a JPEG's noise moves a cell only a
+little from its cluster's mean, while two characters (a dotted zero and an eight, a zero and a six) stay far
+apart, so the mean of many noisy cells is a clean glyph. A cluster is named by the majority of Tesseract's
+confident reads of its members (a zero it read as '6' among fifty read as '0' is a zero); a cell whose cluster
+is named by the nearest named cluster only where it is clearly that glyph (the nearest cluster of another name
+RATIO times further, and the cell within FIT of its cluster's usual spread and FAR of the way to the next),
+else it stays unnamed: a doubt. A number's cell is compared with the digits' and signs' clusters only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from fashion_tools.grading.readers.ocr.grid import Grid, Token
+
+ASCENT, DESCENT = 0.85, 0.3  # of the line pitch above and below the baseline: a cell's window
+PATCH_PITCH = 18  # px: a larger picture's cells are averaged down to about this line pitch (noise averages out)
+FIT = 25.0  # times a character's usual distance of its cells to its mean: a cell further is none of them
+SPLIT = 8.0  # two looks of a character: their means this many times further apart than their cells from them
+MERGE = 2.0  # two groups' means within this many times their cells' usual distance show one glyph
+FAR = 1.0  # of the squared distance from a glyph's mean to the next: a cell further is some other glyph
+RATIO = 3.0  # a cell is clearly its nearest glyph when the nearest of another name is this much further
+MIN_READS = 2  # confident reads of a character before its mean glyph names other cells
+CELL_EDGE = 0.12  # of a cell's width at each side, where a neighbour's anti-aliased ink may reach
+
+
+@dataclass
+class Cells:
+    where: list[tuple[int, Token, int]]  # (line, token, index of the cell in the token) for each patch
+    shifted: np.ndarray  # (9, cells, pixels): each cell's window, 0-1, moved by -1, 0, +1 patch pixels each way
+    noise: float = 0.01  # the squared distance of two images of one glyph, typically (their noise)
+
+    @property
+    def patches(self) -> np.ndarray:
+        return self.shifted[CENTRE]
+
+
+CENTRE = 4  # the unmoved window among the nine
+
+
+def baseline(mask_line: np.ndarray) -> int:
+    """The row under the line's glyphs: below it only descenders, commas and brackets' feet have ink."""
+    counts = mask_line.sum(axis=1)
+    return int(np.flatnonzero(counts >= 0.35 * counts.max())[-1]) + 1
+
+
+def cell_patches(ink: np.ndarray, lines, tokens: list[list[Token]], grids: list[Grid], pitch: float) -> Cells:
+    """Each inked cell's window (the cell's columns less their edges, ASCENT and DESCENT of a pitch about its
+    line's baseline, ink outside the line's own rows left out), block-averaged to about PATCH_PITCH, and the
+    same moved a patch pixel each way (a baseline found a pixel off, a grid's fractional phase)."""
+    width = grids[0].width if grids else 1.0
+    f = max(1, int(pitch // PATCH_PITCH))
+    up, down = int(np.ceil(ASCENT * pitch)), int(np.ceil(DESCENT * pitch))
+    rows_, cols = (up + down) // f, int(np.ceil(width)) // f
+    edge = max(1, round(CELL_EDGE * cols))  # columns a neighbour's ink may reach: not compared
+    pad = up + f + 2 * int(np.ceil(width))
+    where, windows = [], []
+    canvas = np.zeros((ink.shape[0] + 2 * pad, ink.shape[1] + 2 * pad), dtype=np.float32)
+    for i, row in enumerate(tokens):
+        if not row:
+            continue
+        a, b = lines[i]
+        top = pad + a + baseline(ink[a:b] > 48) - up - f
+        canvas[pad + a:pad + b, pad:pad + ink.shape[1]] = ink[a:b]  # only this line's rows, the rest zero
+        for t in row:
+            for j in range(t.cells):
+                x = pad + int(np.floor(grids[i].edge(t.first + j))) - f
+                window = canvas[top:top + (rows_ + 2) * f, x:x + (cols + 2) * f]
+                where.append((i, t, j))
+                windows.append(window.reshape(rows_ + 2, f, cols + 2, f).mean(axis=(1, 3)))
+        canvas[pad + a:pad + b] = 0
+    big = np.asarray(windows, dtype=np.float32).reshape(len(windows), rows_ + 2, cols + 2) / 255
+    shifted = np.stack([big[:, dy:dy + rows_, dx + edge:dx + cols - edge].reshape(len(big), -1)
+                        for dy in range(3) for dx in range(3)])
+    return Cells(where, shifted, typical_noise(shifted[CENTRE]))
+
+
+def distances(cells: Cells, which, means: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the squared distance of each cell in which to each mean at the best of the nine moves, that move)."""
+    d = np.stack([squared(s[which], means) for s in cells.shifted])
+    return d.min(axis=0), d.argmin(axis=0)
+
+
+def squared(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Squared distances between the rows of a and of b."""
+    return np.maximum(0, (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2 * a @ b.T)
+
+
+def typical_noise(patches: np.ndarray) -> float:
+    """The median squared distance of a cell to its nearest other cell (most cells show a character shown
+    elsewhere too: the difference of two such is the picture's noise; zero in a PNG), with a floor of a
+    hundredth of a pixel's full contrast per cell."""
+    if len(patches) < 2:
+        return 0.01
+    picks = np.linspace(0, len(patches) - 1, min(400, len(patches))).astype(int)
+    d = squared(patches[picks], patches)
+    d[np.arange(len(picks)), picks] = np.inf  # itself
+    return max(0.01, float(np.median(d.min(axis=1))))
+
+
+def aligned_means(cells: Cells, keys: list[int], member: np.ndarray, groups: int) -> np.ndarray:
+    """Each group's mean glyph, its cells first moved (of the nine) to best fit the plain mean."""
+    x = cells.shifted[CENTRE][keys]
+    means = np.stack([x[member == g].mean(axis=0) for g in range(groups)])
+    _, move = distances(cells, keys, means)
+    moved = cells.shifted[move[np.arange(len(keys)), member], keys]
+    return np.stack([moved[member == g].mean(axis=0) for g in range(groups)])
+
+
+def split_looks(cells: Cells, keys: list[int], member: np.ndarray) -> np.ndarray:
+    """Each group split in two where its cells fall in two tight clusters far apart, each nearer the other than
+    any other group: one character in two looks (Keras prints a progress line's step count in bold: its '3' is
+    no regular '3'), up to three looks each; not the zeros Tesseract read as '6', which look like the zeros."""
+    x = cells.shifted[CENTRE][keys]
+    reads = np.stack([x[member == g].mean(axis=0) for g in range(int(member.max()) + 1)])
+    for _ in range(2):
+        for g in range(int(member.max()) + 1):
+            ids = np.flatnonzero(member == g)
+            if len(ids) < 2 * MIN_READS:
+                continue
+            part, within = two_means(x[ids])
+            if part is None or min(part.sum(), len(part) - part.sum()) < MIN_READS:
+                continue
+            halves = np.stack([x[ids[~part]].mean(axis=0), x[ids[part]].mean(axis=0)])
+            others = np.delete(reads, [h for h in range(len(reads)) if (member[ids] == h).any()], axis=0)
+            if len(others) and squared(halves, others).min() <= SPLIT * within:
+                continue  # a half with another character's glyph: misreads of it, not a look
+            member[ids[part]] = member.max() + 1
+    return member
+
+
+def two_means(x: np.ndarray) -> tuple[np.ndarray | None, float]:
+    """(which rows of x form the second of two clusters, when x falls into two whose means lie further apart
+    than SPLIT times their rows' usual distance to them, else None; that distance)."""
+    a = x[squared(x.mean(axis=0)[None], x)[0].argmax()]
+    b = x[squared(a[None], x)[0].argmax()]
+    for _ in range(5):
+        d = squared(x, np.stack([a, b]))
+        part = d[:, 1] < d[:, 0]
+        if part.all() or not part.any():
+            return None, 0.0
+        a, b = x[~part].mean(axis=0), x[part].mean(axis=0)
+    d = squared(x, np.stack([a, b]))
+    within = max(0.01, float(np.median(np.where(part, d[:, 1], d[:, 0]))))
+    return (part if float(squared(a[None], b[None])[0, 0]) > SPLIT * within else None), within
+
+
+def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(each group's name, its mean glyph, its cells' typical squared distance to that mean) of the cells
+    Tesseract read confidently: grouped by their reads; groups whose means are alike merged (Tesseract reads
+    one glyph as '0' in a number and as '©' alone), but never two digits' groups; each read moved to the group
+    it looks most like (a zero read '6' is no six); each group named by the majority of its reads, '?' where
+    they split between two digits (a quarter of them or more) or fewer than MIN_READS back it."""
+    keys = list(votes)
+    chars = [votes[k][0] for k in keys]
+    weight = np.array([votes[k][1] for k in keys], dtype=np.float64)
+    kinds = sorted(set(chars))
+    member = split_looks(cells, keys, np.array([kinds.index(c) for c in chars]))
+    for _ in range(3):
+        member = np.unique(member, return_inverse=True)[1]
+        groups = int(member.max()) + 1
+        means = aligned_means(cells, keys, member, groups)
+        d, _ = distances(cells, keys, means)
+        own = d[np.arange(len(keys)), member]
+        spread = np.array([max(cells.noise, float(np.median(own[member == g]))) for g in range(groups)])
+        gaps = squared(means, means)
+        np.fill_diagonal(gaps, np.inf)
+        alike = gaps <= MERGE * np.minimum(spread[:, None], spread[None, :])
+        usual = [Counter(c for c, m in zip(chars, member, strict=True) if m == g).most_common(1)[0][0]
+                 for g in range(groups)]
+        for a, b in zip(*np.nonzero(np.triu(alike)), strict=True):  # b into a
+            if usual[a] != usual[b] and usual[a].isdigit() and usual[b].isdigit():
+                continue  # two digits' reads are never one glyph's: a '3' like an '8' stays apart
+            member[member == b] = member[a] if (member == a).any() else a
+        member = np.unique(member, return_inverse=True)[1]
+        d, _ = distances(cells, keys, aligned_means(cells, keys, member, int(member.max()) + 1))
+        member = d.argmin(axis=1)
+    member = np.unique(member, return_inverse=True)[1]
+    groups = int(member.max()) + 1
+    means = aligned_means(cells, keys, member, groups)
+    own = distances(cells, keys, means)[0][np.arange(len(keys)), member]
+    spread = np.array([max(cells.noise, float(np.median(own[member == g]))) for g in range(groups)])
+    tallies = []
+    for g in range(groups):
+        reads: Counter[str] = Counter()
+        seen: Counter[str] = Counter()
+        for k in np.flatnonzero(member == g):
+            reads[chars[k]] += weight[k]
+            seen[chars[k]] += 1
+        tallies.append((reads, seen))
+    plain = {reads.most_common(1)[0][0] for reads, _ in tallies}  # a name some group's majority gives
+    names = []
+    for reads, seen in tallies:
+        char, top = reads.most_common(1)[0]
+        # reads split between two digits: unsure, unless the other digit has a glyph of its own (a zero Tesseract
+        # read '6' now and then, where the picture's sixes look like something else)
+        digits = sorted(((n, ch) for ch, n in seen.items() if ch.isdigit() and ch != char), reverse=True)
+        rival = digits[0] if digits and digits[0][1] not in plain else None
+        split = top * 2 <= sum(reads.values()) or (rival is not None and rival[0] * 4 >= seen[char])
+        names.append("?" if split or seen[char] < MIN_READS else char)
+    return names, means, spread
+
+
+def template_names(cells: Cells, votes: dict[int, tuple[str, float]], todo: list[int],
+                   alphabets: dict[int, str] | None = None) -> dict[int, str]:
+    """Each cell in todo named by the nearest group's name where it is clearly that glyph: the nearest group of
+    another name RATIO times further, and the cell within FAR of the distance from its group to the next and
+    FIT of its group's usual distance (a glyph none was read as, a smudge, is neither); '?' where not. A cell
+    with an alphabet (a number's: its digits and signs) is compared with the groups of those names only: a
+    number's zero is no letter 'O'."""
+    if not votes or not todo:
+        return {}
+    chars, means, spread = glyph_groups(cells, votes)
+    usable = [c for c, ch in enumerate(chars) if ch != "?"]
+    if not usable:
+        return {}
+    m, names = means[usable], [chars[c] for c in usable]
+    gaps = squared(m, m)
+    differ = np.array([[a != b for b in names] for a in names])
+    nearest = np.where(differ, gaps, np.inf).min(axis=1)  # each glyph's nearest glyph of another name
+    d, _ = distances(cells, todo, m)
+    out = {}
+    for row, k in zip(d, todo, strict=True):
+        alphabet = (alphabets or {}).get(k)
+        if alphabet:
+            row = np.where([n in alphabet for n in names], row, np.inf)
+            if not np.isfinite(row).any():
+                out[k] = "?"
+                continue
+        best = int(row.argmin())
+        others = np.flatnonzero(differ[best] & np.isfinite(row))
+        clear = not len(others) or row[others].min() >= RATIO * row[best]
+        fits = row[best] <= min(FIT * max(float(spread[usable[best]]), cells.noise), FAR * nearest[best])
+        out[k] = names[best] if clear and fits else "?"
+    return out
