@@ -1,5 +1,6 @@
 """Checking what a run showed against the expected run: the result model (result.py), one module per
-family of rules (exact.py, numbers.py), OCR trust (trust.py), and the model, copies, rubric and diagnosis."""
+family of rules (exact.py, numbers.py), OCR trust (trust.py) and doubted digits completed (reconcile.py), and
+the model, copies, rubric and diagnosis."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from fashion_tools.grading.check.numbers import (
     check_f1,
     check_loss,
 )
+from fashion_tools.grading.check.reconcile import reconcile
 from fashion_tools.grading.check.result import CheckResult, failing
 from fashion_tools.grading.check.trust import pictured, unsure
 from fashion_tools.grading.parse.table import lecture_line
@@ -43,11 +45,16 @@ def said_how(result: CheckResult, log: ParsedLog, lecture_lines: bool = False) -
 def check_log(log: ParsedLog, exp: Expected, tolerance: float, loss_tolerance: float,
               lecture_lines: bool = False) -> list[CheckResult]:
     """Every check that reads the console log, in the lecture's order."""
+    def numbers(run: ParsedLog) -> list[CheckResult]:  # in reconcile.NUMBER_CHECKS' order
+        return [check_accuracy(run, exp, tolerance), check_loss(run, exp, loss_tolerance), check_evaluation(run, exp),
+                check_confusion_matrix(run, exp), check_f1(run, exp)]
+
     results = [check_shapes(log, exp), check_sample(log, exp), check_architecture(log, exp),
-               check_training(log, exp), check_accuracy(log, exp, tolerance), check_loss(log, exp, loss_tolerance),
-               check_evaluation(log, exp),
-               check_confusion_matrix(log, exp), check_f1(log, exp), check_prediction(log, exp)]
-    return said_once([pictured(unsure(said_how(r, log, lecture_lines), log), log) for r in results])
+               check_training(log, exp), *numbers(log), check_prediction(log, exp)]
+    lifted, completed = reconcile(log, exp, numbers) if log.doubted else (log, {})
+    return said_once([pictured(unsure(said_how(r, log, lecture_lines), log), log) if r.check not in completed else
+                      pictured(unsure(said_how(completed[r.check], lifted, lecture_lines), lifted), lifted)
+                      for r in results])
 
 
 def said_once(results: list[CheckResult]) -> list[CheckResult]:

@@ -93,15 +93,26 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
     return reviewing(result.check, result.expected, result.found, f"{reason}; {why}: look at it")
 
 
-# The numbers a check's pass rests on besides its own: the test accuracy (and loss) it must agree with
-AGREES_WITH = {"evaluation": ("accuracy", "loss"), "confusion_matrix": ("accuracy",), "f1": ("accuracy",)}
+def agrees_with(check: str, log: ParsedLog) -> tuple[str, ...]:
+    """The checks whose numbers a check's pass rests on besides its own: evaluate's bar on the printed test
+    accuracy and loss; the matrix's trace and the F1 on the first other reading of the test accuracy the run
+    shows, as numbers.accuracies orders them (the one they were compared with, or would have been but for a
+    doubted digit)."""
+    if check == "evaluation":
+        return ("accuracy", "loss")
+    if check not in ("confusion_matrix", "f1"):
+        return ()
+    shown = (("accuracy", log.accuracy), ("confusion_matrix", log.confusion_matrix), ("f1", log.f1),
+             ("evaluation", log.evaluate_line))
+    doubted = {name for name, doubt in log.doubts.items() if WORD_DOUBT not in doubt}  # shown, not read
+    return next(((name,) for name, value in shown if name != check and (value is not None or name in doubted)), ())
 
 
 def doubted_pass(result: CheckResult, log: ParsedLog) -> str | None:
     """Why a check that passed on text read by OCR is not sure: a number in its section, or in a number it
     agrees with, read with a doubted digit (two doubted numbers never agree), or a pass on the absence of
     an evaluate line, which a misread bar gives too. None when the pass stands."""
-    numbers = [doubt for check in (result.check, *AGREES_WITH.get(result.check, ()))
+    numbers = [doubt for check in (result.check, *agrees_with(result.check, log))
                if (doubt := log.doubts.get(check)) and WORD_DOUBT not in doubt]
     if numbers:
         return f"{numbers[0]} could not be read with confidence, and a misread digit would pass the same"

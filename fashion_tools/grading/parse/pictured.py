@@ -1,8 +1,13 @@
-"""Which of a reading's sections OCR read from pictures, and which line of each it doubts."""
+"""Which of a reading's sections OCR read from pictures, which line of each it doubts, and the test numbers
+it read with doubted digits ('?'), which the checks may complete from the numbers that must equal them."""
 
 from __future__ import annotations
 
+import re
+
 from fashion_tools.grading.parse.table import SECTION_STARTS
+from fashion_tools.grading.parse.textscan import matches
+from fashion_tools.grading.parse.values import ACCURACY_LINE, F1_LINE, LOSS_LINE
 from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
 
 
@@ -34,3 +39,27 @@ def picture_sources(reading) -> tuple[dict[str, str], dict[str, str]]:
     return pictures, doubts
 
 
+
+
+# A number OCR read with doubted characters: digits, points and at least one '?'
+DOUBTED = re.compile(r"[ \t]*+([-+]?[\d.?]*\?[\d.?]*)(%?)(?![\w])")
+OTHER_LABELS = {  # the test numbers printed under the usual other labels ('Test accuracy: 0.9?35')
+    "accuracy": re.compile(r"\btest[ _]?acc(?:uracy)?\b[^\n\d?]{0,6}?[:=]([^\n]{0,60})", re.IGNORECASE),
+    "loss": re.compile(r"\btest[ _]?loss\b[^\n\d?]{0,6}?[:=]([^\n]{0,60})", re.IGNORECASE),
+    "f1": re.compile(r"\bf1(?:[ _-]?score)?\b[^\n\d?]{0,12}?[:=]([^\n]{0,60})", re.IGNORECASE),
+}
+
+
+def doubted_numbers(text: str) -> dict[str, str]:
+    """accuracy, loss, f1 -> the number its first line shows, as OCR read it, where that holds a '?' (a
+    character it doubted) and at least one digit: '0.91?5'."""
+    found = {}
+    for name, lines in (("accuracy", (ACCURACY_LINE, OTHER_LABELS["accuracy"])),
+                        ("loss", (LOSS_LINE, OTHER_LABELS["loss"])), ("f1", (F1_LINE, OTHER_LABELS["f1"]))):
+        for line in lines:
+            m = next(matches(line, text), None)
+            token = DOUBTED.match(m.group(1)) if m else None
+            if token and any(c.isdigit() for c in token.group(1)) and not token.group(2):
+                found[name] = token.group(1)
+                break
+    return found

@@ -18,7 +18,7 @@ EPOCH_LINE = starting_line("Epoch", r"[ ]*+(\d{1,6})[ ]*+/[ ]*+(\d{1,6})(?!\d)")
 EARLY_STOP = starting_line("Epoch", r"[ ]*+(\d{1,6}):[ ]*+early[ ]*+stopping")
 # The start of a progress bar's line, '300/300 ━━━', and a metric whose value a printed page may have wrapped
 BAR_START = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?![\d/])", re.MULTILINE)
-EPOCH_METRIC = re.compile(r"\b(loss|acc|accuracy):\s{1,4}([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
+EPOCH_METRIC = re.compile(r"\b(loss|acc|accuracy):\s{1,4}([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d])")
 BAR_WINDOW = 600  # characters of a bar's last line and its wrapped metrics
 
 

@@ -51,11 +51,13 @@ DEVICE_LINE = starting_line("Training in", r" [\w]{1,40} precision on ([^\n]{1,2
 # (Keras 3) or '313/313 [====] - 1s 3ms/step - loss: 0.2565 - accuracy: 0.9065' (Keras 2).
 BAR_LINE = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?!\d)[^\n]{0,400}?(?:loss|acc|accuracy): [^\n]{0,400}$",
                       re.MULTILINE)
-METRIC = re.compile(r"(?<![\w])(?:sparse_)?(?:categorical_)?(loss|acc|accuracy): ([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
+# (a number never ends where a '?', a digit OCR doubted, follows: '0.9?35' is no 0.9, nor its prefix 0.)
+METRIC = re.compile(r"(?<![\w])(?:sparse_)?(?:categorical_)?(loss|acc|accuracy): "
+                    r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d])")
 # A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
 # "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
 NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*+"
-                    r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?nan|[-+]?inf)(%?)", re.IGNORECASE)
+                    r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?!\.?[?\d])|[-+]?nan|[-+]?inf)(%?)", re.IGNORECASE)
 
 
 
@@ -102,6 +104,7 @@ class ParsedLog:
     read_by_ocr: bool = False  # some of the text was read from pictures by OCR, which may show what it did not read
     pictures: dict[str, str] = field(default_factory=dict)  # check -> the pictures its section was read from by OCR
     doubts: dict[str, str] = field(default_factory=dict)  # check -> a line of its section OCR is not sure of
+    doubted: dict[str, str] = field(default_factory=dict)  # accuracy, loss, f1 -> its number as OCR read it, '?'s in it
     pictured_at: dict[str, int] = field(default_factory=dict)  # check -> where a picture stands in for it
     printed_at: dict[str, int] = field(default_factory=dict)  # check -> where its value is printed in the run
     printed: dict[str, str] = field(default_factory=dict)  # check -> how its value was printed, when not as the lecture
@@ -253,6 +256,9 @@ def parse_evaluate_lines(text: str, epochs_at: int | None) -> list[tuple[Bar, in
     return bars
 
 
+BAR_ONLY = "shown only by Keras' evaluate() bar"  # how a test number is shown when no line prints it
+
+
 def by_meaning(log: ParsedLog, text: str) -> None:
     """The test numbers the lecture's lines do not show, read where the student printed them another way:
     under another label, as evaluate()'s list, in classification_report, or only by evaluate()'s own bar.
@@ -280,7 +286,7 @@ def by_meaning(log: ParsedLog, text: str) -> None:
         elif len(bars.get(name, ())) == 1:  # one test number, or several bars that agree on it
             value = bars[name].pop()
             setattr(log, name, value)
-            log.printed[name] = f"shown only by Keras' evaluate() bar ({name} {value:.4f})"
+            log.printed[name] = f"{BAR_ONLY} ({name} {value:.4f})"
             log.rounding[name] = 0.00005
         elif bars.get(name):
             log.uncertain[name] = (f"no test {name} is printed, only several evaluate() bars that disagree "

@@ -1,0 +1,138 @@
+"""Test numbers OCR read with doubted digits, completed from the numbers that must equal them.
+
+The printed accuracy, the F1 score, the confusion matrix's trace/total and the last line of Keras' evaluate
+bar show one number; the printed loss and the bar's loss another. Where OCR doubted characters of one
+('0.91?5', each '?' a cell it could not name) and others show theirs plainly, the doubted characters are read
+as those on which they all agree, and the reason says so. Only a reading with no doubt completes another: two
+doubted numbers never agree. A '?' may stand for a digit or a point, and at the number's ends for nothing (a
+blank cell OCR doubted). The checks PASS on a completed number only when they pass on every completion that
+agrees; otherwise the doubt stands and a person looks (REVIEW), never a FAIL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from fashion_tools.grading.check.expected import Expected
+from fashion_tools.grading.check.numbers import matrix_problem
+from fashion_tools.grading.check.result import BAR_ROUNDING, CheckResult
+from fashion_tools.grading.check.trust import agrees_with
+from fashion_tools.grading.parse.labels import decimals_rounding
+from fashion_tools.grading.parse.values import ParsedLog
+from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
+
+MAX_DOUBTS = 4  # '?'s in one number: more is too little of it read to complete (12**4 readings at most)
+FLOAT32 = 1e-6  # a float32 accuracy as printed (0.9135000109672546) against the fraction it stands for
+PLAIN = re.compile(r"[-+]?(?:0|[1-9]\d*)(?:\.\d+)?")  # as Python prints a number: no leading zeros
+NUMBER_CHECKS = ("accuracy", "loss", "evaluation", "confusion_matrix", "f1")
+
+
+@dataclass(frozen=True)
+class Completion:
+    name: str  # accuracy, loss or f1
+    token: str  # as OCR read it: '?0.91?5'
+    values: tuple[float, ...]  # every reading of its doubted characters that agrees, ascending
+    texts: tuple[str, str]  # the first and last of them as printed (the last digit says how it is rounded)
+    sources: tuple[str, ...]  # what it agrees with: "the confusion matrix's trace/total 0.9135"
+
+    def words(self) -> str:
+        shown = self.texts[0] if len(self.values) == 1 else \
+            f"{self.texts[0]} to {self.texts[1]}, every reading of its other doubted digits"
+        return (f"OCR could not name some characters of the {self.name} {self.token!r}: read as {shown}, on "
+                f"which {' and '.join(self.sources)} agree{'s' if len(self.sources) == 1 else ''}")
+
+
+def plain(log: ParsedLog, check: str) -> bool:
+    """Whether OCR read a check's section without doubting a number in it."""
+    doubt = log.doubts.get(check)
+    return not doubt or WORD_DOUBT in doubt
+
+
+def plain_readings(log: ParsedLog, exp: Expected, name: str) -> list[tuple[str, float, float]]:
+    """(what, value, rounding) of each reading without doubt that must equal the named number."""
+    found = []
+    if name == "f1" and log.accuracy is not None and plain(log, "accuracy"):
+        found.append(("the printed accuracy", log.accuracy, log.rounding.get("accuracy", 0.0)))
+    if name == "accuracy" and log.f1 is not None and plain(log, "f1"):
+        found.append(("the F1 score", log.f1, log.rounding.get("f1", 0.0)))
+    m = log.confusion_matrix
+    if name != "loss" and m is not None and plain(log, "confusion_matrix") \
+            and matrix_problem(m, exp.class_counts) is None:
+        found.append(("the confusion matrix's trace/total", float(np.trace(m) / m.sum()), 0.0))
+    bar = log.evaluate_line[1 if name == "loss" else 0] if log.evaluate_line else None
+    if bar is not None and plain(log, "evaluation"):
+        found.append(("Keras' evaluate line", bar, BAR_ROUNDING))
+    return found
+
+
+def readings(token: str, name: str) -> dict[float, str]:
+    """Every number the token may show, each '?' a digit or a point (or nothing at an end): value -> text."""
+    holes = [i for i, c in enumerate(token) if c == "?"]
+    if not holes or len(holes) > MAX_DOUBTS:
+        return {}
+    options = [("" if 0 < i < len(token) - 1 else "_") + "0123456789." for i in holes]  # '_': nothing
+    found: dict[float, str] = {}
+    chars = list(token)
+    for combo in itertools.product(*options):
+        for i, c in zip(holes, combo, strict=True):
+            chars[i] = "" if c == "_" else c
+        text = "".join(chars)
+        if PLAIN.fullmatch(text):
+            value = float(text)
+            if name == "loss" or 0 <= value <= 1:
+                found.setdefault(value, text)
+    return found
+
+
+def complete(log: ParsedLog, exp: Expected, name: str) -> Completion | None:
+    """The readings of a doubted number on which every plain reading of it agrees; None where none shows it,
+    or no reading agrees with them all, or its doubt is not that number's (a person looks)."""
+    token = log.doubted.get(name)
+    doubt = log.doubts.get(name)
+    if not token or (doubt and token.strip("?") not in doubt):
+        return None
+    sources = plain_readings(log, exp, name)
+    if not sources:
+        return None
+    shown = readings(token, name)
+    agree = sorted(value for value, text in shown.items()
+                   if all(abs(value - other) <= rounding + decimals_rounding(text, False) + FLOAT32
+                          for _, other, rounding in sources))
+    if not agree:
+        return None
+    return Completion(name, token, tuple(agree), (shown[agree[0]], shown[agree[-1]]),
+                      tuple(f"{what} {other:.4f}" for what, other, _ in sources))
+
+
+def reconcile(log: ParsedLog, exp: Expected,
+              checks: Callable[[ParsedLog], list[CheckResult]]) -> tuple[ParsedLog, dict[str, CheckResult]]:
+    """(the log with its completed numbers' doubts lifted, check -> its result where it passes on every
+    completion), checks giving the results of NUMBER_CHECKS in that order. Nothing where no number completes."""
+    done = [c for name in ("accuracy", "f1", "loss") if (c := complete(log, exp, name))]
+    if not done:
+        return log, {}
+    names = {c.name for c in done}  # their lines now read: not doubted, nor shown only by evaluate's bar
+    lifted = dataclasses.replace(
+        log, doubts={k: v for k, v in log.doubts.items() if k not in names},
+        doubted={k: v for k, v in log.doubted.items() if k not in names},
+        printed={k: v for k, v in log.printed.items() if k not in names},
+        rounding={**{k: v for k, v in log.rounding.items() if k not in names},
+                  **{c.name: decimals_rounding(c.texts[0], False) for c in done}})
+    ends = itertools.product(*[sorted({c.values[0], c.values[-1]}) for c in done])  # the checks are intervals
+    runs = [checks(dataclasses.replace(lifted, **{c.name: v for c, v in zip(done, values, strict=True)}))
+            for values in ends]
+    passed = {}
+    for i, check in enumerate(NUMBER_CHECKS):
+        results = [run[i] for run in runs]
+        said = [c.words() for c in done if c.name in (check, *agrees_with(check, lifted))]
+        if said and all(r.passed for r in results):
+            first = results[0]
+            found = first.found if len(runs) == 1 else f"{first.found} (completed)"
+            passed[check] = dataclasses.replace(first, found=found, reason="; ".join([first.reason, *said]))
+    return lifted, passed

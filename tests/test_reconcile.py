@@ -1,0 +1,128 @@
+"""Numbers OCR read with doubted digits (issue 31): never a PASS on a character the picture does not show
+plainly, two doubted numbers never agree, and where the numbers that must be equal (the printed accuracy, the
+F1, the matrix's trace, evaluate's bar) disagree only in doubted digits, the reading they agree on is taken
+and said. The picture's text is what OCR returned for tests/data/real/screens/held_out/
+Inconsolata_powershell_15pt_100_q70.jpg (its '?'s and doubts), varied line by line; the grader runs whole,
+only the OCR call replaced, so these run without Tesseract."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+from test_real_submissions import grade, reasons, verdicts
+
+from fashion_tools.grading.parse.runs import parse_text
+from fashion_tools.grading.readers.ocr.pictures import Shot
+
+BAR = "313/313                      4s 13ms/step - accuracy: 0.9135 - loss: 0.2367"
+MATRIX = ["[[840   1  18  12   4   1 117   0   6   1]",
+          " [  0 983   0  10   1   0   4   0   2   0]",
+          " [ 16   1 891   6  40   0  46   0   0   0]",
+          " [  9  10  15 920  25   0  19   0   2   0]",
+          " [  1   1  69  21 865   0  43   0   0   0]",
+          " [  0   0   0   0   0 976   0  16   0   8]",
+          " [ 75   2  63  26  75   0 749   0  10   0]",
+          " [  0   0   0   0   0   7   0 972   0  21]",
+          " [  4   2   0   5   2   1   3   4 979   0]",
+          " [  0   0   0   0   0   5   1  34   0 960]]"]
+LOSS, ACCURACY, F1 = "Keras CNN model loss =  ", "Keras CNN model accuracy =  ", "F1 score: "
+NUMBERS = ("accuracy", "loss", "evaluation", "confusion_matrix", "f1")
+
+
+def end_of_run(loss="0.23671013116836548", accuracy="0.9135000109672546", f1="0.9135", bar=BAR,
+               matrix=tuple(MATRIX)) -> list[str]:
+    """The lines a shot of the run's end shows, from its last epoch on."""
+    return ["Epoch 10/10", "300/300                      39s 111ms/step - accuracy: 0.9363 - loss: 0.1736",
+            *([bar] if bar else []), LOSS + loss, ACCURACY + accuracy,
+            "313/313                      3s 10ms/step", "== CONFUSION MATRIX ==", *matrix,
+            *([F1 + f1] if f1 else []), "1/1                      0s 88ms/step", "Prediction after learning: pullover"]
+
+
+def doubts_of(lines: list[str]) -> dict[int, str]:
+    """OCR's doubt of each line with a '?', as the reader words it."""
+    return {i: f"a number of {len(token.strip('?'))} characters read as {token.strip('?')!r}"
+            for i, line in enumerate(lines) for token in line.split()[::-1] if "?" in token}
+
+
+@pytest.fixture
+def graded(tmp_path, monkeypatch):
+    """Grade hand-ins whose one picture OCR reads as the given lines: {name: lines} -> {name: submission}."""
+    shown: dict[bytes, list[str]] = {}
+
+    def read_shot(data: bytes, name: str) -> Shot:
+        lines = shown[data]
+        return Shot(name, list(lines), doubts_of(lines))
+
+    monkeypatch.setattr("fashion_tools.grading.readers.ocr.pictures.read_shot", read_shot)
+
+    def run(**cases: list[str]) -> dict[str, dict]:
+        paths = []
+        for i, (name, lines) in enumerate(cases.items()):
+            path = tmp_path / name / "end.png"
+            path.parent.mkdir()
+            Image.new("L", (64 + i, 64), 0).save(path)  # each its own bytes
+            shown[path.read_bytes()] = lines
+            paths.append(path.parent)
+        _, subs = grade(tmp_path, *paths)
+        return dict(zip(cases, subs, strict=True))
+
+    return run
+
+
+def numbers(sub: dict) -> dict[str, str]:
+    return {k: v for k, v in verdicts(sub).items() if k in NUMBERS}
+
+
+def test_doubted_digits_are_read_as_the_numbers_that_must_equal_them_agree(graded):
+    """The picture's own reading: the printed accuracy, loss and F1 each with doubted digits; the matrix
+    and evaluate's bar plain. Each doubted number is read as the one they agree on, and the reason says so."""
+    subs = graded(read=end_of_run(loss="?0.2?67101?1168?6548", accuracy="?0.91?5000109672546", f1="?0.91?5"))
+    got, why = numbers(subs["read"]), reasons(subs["read"])
+    assert got == dict.fromkeys(NUMBERS, "PASS"), why
+    assert "'?0.91?5000109672546'" in why["accuracy"] and "read as 0.9135000109672546" in why["accuracy"]
+    assert "the confusion matrix's trace/total 0.9135 and Keras' evaluate line 0.9135 agree" in why["accuracy"]
+    # the loss's later doubted digits lie past the bar's 4 decimals: every reading of them passes
+    assert "0.23671010116806548 to 0.23671019116896548" in why["loss"], why["loss"]
+    assert "Keras' evaluate line 0.2367 agrees" in why["loss"]
+    assert "read as 0.9135," in why["f1"]
+    assert "evaluate() bar" not in why["accuracy"]  # the student printed the lecture's line: it is credited
+
+
+def test_no_pass_without_a_plain_reading_to_complete_it(graded):
+    """Two doubted numbers never agree; a completion that would fail, or readings that disagree with each
+    other, leave the doubt to a person: never a FAIL, never a PASS."""
+    plain_matrix_wrong_bar = BAR.replace("0.9135", "0.9125")
+    subs = graded(
+        both_doubted=end_of_run(accuracy="0.91?5000109672546", f1="0.91?5", bar="", matrix=()),
+        sources_disagree=end_of_run(accuracy="0.91?5000109672546", bar=plain_matrix_wrong_bar),
+        would_fail=end_of_run(accuracy="0.8?35000109672546", f1="", matrix=(),
+                              bar=BAR.replace("0.9135", "0.8135")),
+        doubted_point=end_of_run(loss="0?23671013116836548", bar="", f1=""))
+    for name in ("both_doubted", "sources_disagree", "would_fail"):
+        got, why = numbers(subs[name]), reasons(subs[name])
+        assert got["accuracy"] == "REVIEW", (name, why["accuracy"])
+        assert "could not be read with confidence" in why["accuracy"], (name, why["accuracy"])
+        assert "FAIL" not in got.values(), (name, why)
+    assert numbers(subs["both_doubted"])["f1"] == "REVIEW"
+    # a doubted point is no number ('0?2367...' was once read as 0, a loss that passes)
+    got, why = numbers(subs["doubted_point"]), reasons(subs["doubted_point"])
+    assert got["loss"] == "REVIEW" and "0?23671013116836548" in why["loss"], why["loss"]
+
+
+def test_a_number_agreeing_with_a_doubted_one_is_not_sure(graded):
+    """An F1 printed plainly, no accuracy line, and a matrix with a doubted entry: the F1 is compared with
+    the matrix's trace, so its pass rests on the doubted digit (it was a PASS)."""
+    matrix = list(MATRIX)
+    matrix[3] = " [  9  10  15 9?0  25   0  19   0   2   0]"
+    lines = [line for line in end_of_run(matrix=tuple(matrix), bar="") if not line.startswith(ACCURACY)]
+    subs = graded(f1_on_matrix=lines)
+    got, why = numbers(subs["f1_on_matrix"]), reasons(subs["f1_on_matrix"])
+    assert got["f1"] == "REVIEW", why["f1"]
+    assert "could not be read with confidence" in why["f1"]
+
+
+@pytest.mark.parametrize("line, value", [
+    ("Keras CNN model loss =  0?2564", None), ("Keras CNN model loss =  0.2?64", None),
+    ("Keras CNN model loss =  0.2564.", 0.2564), ("Keras CNN model loss =  0.2564", 0.2564)])
+def test_a_number_is_never_its_prefix_before_a_doubted_character(line, value):
+    assert parse_text(f"{line}\n").loss == value
