@@ -126,3 +126,10 @@ def test_a_number_agreeing_with_a_doubted_one_is_not_sure(graded):
     ("Keras CNN model loss =  0.2564.", 0.2564), ("Keras CNN model loss =  0.2564", 0.2564)])
 def test_a_number_is_never_its_prefix_before_a_doubted_character(line, value):
     assert parse_text(f"{line}\n").loss == value
+
+
+def test_an_evaluate_bar_read_with_a_capital_letter_is_still_the_bar():
+    """OCR reads some fonts' 'loss' as 'Loss' (Go Mono): the bar's loss is still compared."""
+    text = ("Epoch 10/10\n300/300  39s 111ms/step - accuracy: 0.9363 - loss: 0.1736\n"
+            "313/313   4s 13ms/step - accuracy: 0.9135 - Loss: 0.2367\n")
+    assert parse_text(text).evaluate_line == (0.9135, 0.2367)

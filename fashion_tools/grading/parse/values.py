@@ -49,11 +49,11 @@ PREDICTION_OTHER = re.compile(r"[^\n:=\d]{0,40}[:=][ \t]*+([^\n]{1,100})$")  # a
 DEVICE_LINE = starting_line("Training in", r" [\w]{1,40} precision on ([^\n]{1,200})$", re.MULTILINE)
 # A Keras progress bar's line with its metrics: '313/313 ━━━ 1s 3ms/step - accuracy: 0.9065 - loss: 0.2565'
 # (Keras 3) or '313/313 [====] - 1s 3ms/step - loss: 0.2565 - accuracy: 0.9065' (Keras 2).
-BAR_LINE = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?!\d)[^\n]{0,400}?(?:loss|acc|accuracy): [^\n]{0,400}$",
+BAR_LINE = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?!\d)[^\n]{0,400}?(?i:loss|acc|accuracy): [^\n]{0,400}$",
                       re.MULTILINE)
 # (a number never ends where a '?', a digit OCR doubted, follows: '0.9?35' is no 0.9, nor its prefix 0.)
 METRIC = re.compile(r"(?<![\w])(?:sparse_)?(?:categorical_)?(loss|acc|accuracy): "
-                    r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d])")
+                    r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d])", re.IGNORECASE)  # OCR reads 'loss' 'Loss' too
 # A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
 # "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
 NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*+"
@@ -238,7 +238,7 @@ def parse_evaluate_lines(text: str, epochs_at: int | None) -> list[tuple[Bar, in
 
     def close() -> None:
         if group and (not has_epochs or not EPOCH_LINE.search(text, previous_end, group[0].start())):
-            values = {k: float(v) for k, v in METRIC.findall(group[-1].group(0))}
+            values = {k.lower(): float(v) for k, v in METRIC.findall(group[-1].group(0))}
             accuracy = values.get("accuracy", values.get("acc"))
             if accuracy is not None or "loss" in values:
                 final = group[-1].group(1) == group[-1].group(2)  # its last step: the numbers evaluate() returns
