@@ -133,3 +133,16 @@ def test_an_evaluate_bar_read_with_a_capital_letter_is_still_the_bar():
     text = ("Epoch 10/10\n300/300  39s 111ms/step - accuracy: 0.9363 - loss: 0.1736\n"
             "313/313   4s 13ms/step - accuracy: 0.9135 - Loss: 0.2367\n")
     assert parse_text(text).evaluate_line == (0.9135, 0.2367)
+
+
+def test_the_lecture_lines_read_with_a_capital_letter_are_the_lecture_lines(graded):
+    """JetBrains Mono's, Go Mono's and Cascadia Mono's 'l' is read 'L' ('Keras CNN model Loss', 'Prediction after
+    Learning'), and a lost point splits a bar's number ('Loss: 0 2367'): the lecture's lines, read from the
+    picture, are credited as such; the split number is no loss of 0."""
+    lines = [line.replace("model loss", "model Loss").replace("after learning", "after Learning")
+             .replace("- loss: 0.2367", "- Loss: 0 2367") for line in end_of_run()]
+    sub = graded(capital=lines)["capital"]
+    got, why = verdicts(sub), reasons(sub)
+    for check in (*NUMBERS, "prediction"):
+        assert got[check] == "PASS" and why[check].startswith("read from end.png: "), why[check]
+    assert "not the lecture's" not in why["loss"] + why["prediction"]

@@ -14,8 +14,9 @@ from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
 def section_spans(text: str) -> dict[str, tuple[int, int]]:
     """Each check's section as (start, end) in the text: from its first line to the next section's."""
     starts = {}
+    folded = text.lower()  # as the parsers read the lecture's lines: in any case (OCR's 'Loss')
     for check, needles in SECTION_STARTS.items():
-        found = [at for at in (text.find(n) for n in needles) if at >= 0]
+        found = [at for at in (folded.find(n.lower()) for n in needles) if at >= 0]
         if found:
             starts[check] = text.rfind("\n", 0, min(found)) + 1
     order = sorted(set(starts.values())) + [len(text)]

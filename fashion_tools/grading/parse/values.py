@@ -34,11 +34,13 @@ SHAPE = re.compile(r"(?<![A-Za-z0-9])([XYxy])[ _]?(train|test|TRAIN|TEST|Train|T
 BARE_TUPLE = re.compile(r"^[ ]*+\(([\d, ()]{1,300})\)[ ]*+$", re.MULTILINE)
 INNER_TUPLE = re.compile(r"\(([\d, ]{0,80})\)")
 SAMPLE_LINE = starting_line(BY_NAME["sample"].starts[0], r"n?[ ]++([^\n]{1,200})$", re.MULTILINE)
-LOSS_LINE = starting_line(BY_NAME["loss"].starts[0], r"[ ]*+[=:]([^\n]{0,200})")
-ACCURACY_LINE = starting_line(BY_NAME["accuracy"].starts[0], r"[ ]*+[=:]([^\n]{0,200})")
-F1_LINE = starting_line(BY_NAME["f1"].starts[0], r"[ ]*+[=:]?([^\n]{0,200})")
-PREDICTION_LINE = starting_line(BY_NAME["prediction"].starts[0], r"[ ]*+[=:]?([^\n]{0,200})")
-SQUEEZED = {line: starting_line(BY_NAME[name].starts[0].replace(" ", ""), rest)
+# The lecture's lines in any case: OCR reads some fonts' 'l' as 'L' ('Keras CNN model Loss', 'after Learning')
+ANY_CASE = re.IGNORECASE
+LOSS_LINE = starting_line(BY_NAME["loss"].starts[0], r"[ ]*+[=:]([^\n]{0,200})", ANY_CASE)
+ACCURACY_LINE = starting_line(BY_NAME["accuracy"].starts[0], r"[ ]*+[=:]([^\n]{0,200})", ANY_CASE)
+F1_LINE = starting_line(BY_NAME["f1"].starts[0], r"[ ]*+[=:]?([^\n]{0,200})", ANY_CASE)
+PREDICTION_LINE = starting_line(BY_NAME["prediction"].starts[0], r"[ ]*+[=:]?([^\n]{0,200})", ANY_CASE)
+SQUEEZED = {line: starting_line(BY_NAME[name].starts[0].replace(" ", ""), rest, ANY_CASE)
             for name, line, rest in (("loss", LOSS_LINE, r"[ ]*+[=:]([^\n]{0,200})"),
                                      ("accuracy", ACCURACY_LINE, r"[ ]*+[=:]([^\n]{0,200})"),
                                      ("f1", F1_LINE, r"[ ]*+[=:]?([^\n]{0,200})"))}
@@ -51,9 +53,10 @@ DEVICE_LINE = starting_line("Training in", r" [\w]{1,40} precision on ([^\n]{1,2
 # (Keras 3) or '313/313 [====] - 1s 3ms/step - loss: 0.2565 - accuracy: 0.9065' (Keras 2).
 BAR_LINE = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?!\d)[^\n]{0,400}?(?i:loss|acc|accuracy): [^\n]{0,400}$",
                       re.MULTILINE)
-# (a number never ends where a '?', a digit OCR doubted, follows: '0.9?35' is no 0.9, nor its prefix 0.)
+# (a number never ends where a '?', a digit OCR doubted, follows: '0.9?35' is no 0.9, nor its prefix 0; nor
+# before a space and a digit: '0 2367' is a number whose point OCR lost)
 METRIC = re.compile(r"(?<![\w])(?:sparse_)?(?:categorical_)?(loss|acc|accuracy): "
-                    r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d])", re.IGNORECASE)  # OCR reads 'loss' 'Loss' too
+                    r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d]|[ ]\d)", re.IGNORECASE)  # OCR: "Loss"
 # A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
 # "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
 NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*+"
