@@ -138,11 +138,13 @@ def test_an_evaluate_bar_read_with_a_capital_letter_is_still_the_bar():
 def test_the_lecture_lines_read_with_a_capital_letter_are_the_lecture_lines(graded):
     """JetBrains Mono's, Go Mono's and Cascadia Mono's 'l' is read 'L' ('Keras CNN model Loss', 'Prediction after
     Learning'), and a lost point splits a bar's number ('Loss: 0 2367'): the lecture's lines, read from the
-    picture, are credited as such; the split number is no loss of 0."""
+    picture, are credited as such; the split number is no loss of 0, nor a pass on the bar's accuracy alone."""
     lines = [line.replace("model loss", "model Loss").replace("after learning", "after Learning")
              .replace("- loss: 0.2367", "- Loss: 0 2367") for line in end_of_run()]
     sub = graded(capital=lines)["capital"]
     got, why = verdicts(sub), reasons(sub)
-    for check in (*NUMBERS, "prediction"):
+    for check in ("accuracy", "loss", "confusion_matrix", "f1", "prediction"):
         assert got[check] == "PASS" and why[check].startswith("read from end.png: "), why[check]
     assert "not the lecture's" not in why["loss"] + why["prediction"]
+    # the bar's loss is not read: its accuracy agrees, but the loss is not compared, so a person looks
+    assert got["evaluation"] == "REVIEW" and "two numbers was not read" in why["evaluation"], why["evaluation"]

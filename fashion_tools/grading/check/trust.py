@@ -118,6 +118,8 @@ def doubted_pass(result: CheckResult, log: ParsedLog) -> str | None:
         return f"{numbers[0]} could not be read with confidence, and a misread digit would pass the same"
     if result.check == "evaluation" and log.evaluate_line is None:
         return "no evaluate line was read from the pictures, which a misread progress bar gives too"
+    if result.check == "evaluation" and None in log.evaluate_line:  # Keras shows both: one was misread
+        return "one of the evaluate line's two numbers was not read from the picture, and is not compared"
     return None
 
 
