@@ -88,6 +88,16 @@ def test_doubted_digits_are_read_as_the_numbers_that_must_equal_them_agree(grade
     assert "evaluate() bar" not in why["accuracy"]  # the student printed the lecture's line: it is credited
 
 
+def test_a_doubted_point_and_doubted_digits_past_those_that_matter(graded):
+    """A Chromium page's accuracy line: its point and three digits doubted, two of them so far down that no
+    reading of them changes an agreement; completed from the matrix and evaluate's bar, every reading passes."""
+    accuracy = "?0?913500010?672?46"  # 0.9135000109672546 as OCR read it
+    sub = graded(point=end_of_run(accuracy=accuracy))["point"]
+    got, why = numbers(sub), reasons(sub)
+    assert got == dict.fromkeys(NUMBERS, "PASS"), why
+    assert f"{accuracy!r}: read as 0.9135000100672046 to 0.9135000109672946" in why["accuracy"], why["accuracy"]
+
+
 def test_no_pass_without_a_plain_reading_to_complete_it(graded):
     """Two doubted numbers never agree; a completion that would fail, or readings that disagree with each
     other, leave the doubt to a person: never a FAIL, never a PASS."""

@@ -27,7 +27,8 @@ from fashion_tools.grading.parse.labels import decimals_rounding
 from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
 
-MAX_DOUBTS = 4  # '?'s in one number: more is too little of it read to complete (12**4 readings at most)
+MAX_DOUBTS = 4  # '?'s in one number's first digits: more is too little of it read (12**4 readings at most)
+FREE_AFTER = 7  # decimals: a doubted digit past them moves a number by less than FLOAT32
 FLOAT32 = 1e-6  # a float32 accuracy as printed (0.9135000109672546) against the fraction it stands for
 PLAIN = re.compile(r"[-+]?(?:0|[1-9]\d*)(?:\.\d+)?")  # as Python prints a number: no leading zeros
 NUMBER_CHECKS = ("accuracy", "loss", "evaluation", "confusion_matrix", "f1")
@@ -72,21 +73,35 @@ def plain_readings(log: ParsedLog, exp: Expected, name: str) -> list[tuple[str, 
 
 
 def readings(token: str, name: str) -> dict[float, str]:
-    """Every number the token may show, each '?' a digit or a point (or nothing at an end): value -> text."""
-    holes = [i for i, c in enumerate(token) if c == "?"]
-    if not holes or len(holes) > MAX_DOUBTS:
-        return {}
-    options = [("" if 0 < i < len(token) - 1 else "_") + "0123456789." for i in holes]  # '_': nothing
+    """Every number the token may show, each '?' a digit or a point (or nothing at an end): value -> text.
+    A '?' past FREE_AFTER decimals changes the number less than any agreement can tell: such digits are not
+    enumerated but read as all 0 and all 9, the two ends of what they may show."""
     found: dict[float, str] = {}
-    chars = list(token)
-    for combo in itertools.product(*options):
-        for i, c in zip(holes, combo, strict=True):
-            chars[i] = "" if c == "_" else c
-        text = "".join(chars)
+
+    def fill(chars: list[str], at: int, named: int) -> None:
+        hole = next((i for i in range(at, len(chars)) if chars[i] == "?"), None)
+        if hole is None:
+            keep("".join(chars))
+            return
+        head = "".join(chars[:hole])
+        if "." in head and len(head) - head.index(".") - 1 >= FREE_AFTER:  # the rest lie past the digits that matter
+            rest = "".join(chars[hole:])
+            for digit in "09":
+                keep(head + rest.replace("?", digit))
+            return
+        if named == MAX_DOUBTS:
+            return
+        for c in ("" if 0 < hole < len(chars) - 1 else "_") + "0123456789.":  # '_': nothing, at an end
+            fill(chars[:hole] + ["" if c == "_" else c] + chars[hole + 1:], hole + 1, named + 1)
+
+    def keep(text: str) -> None:
         if PLAIN.fullmatch(text):
             value = float(text)
             if name == "loss" or 0 <= value <= 1:
                 found.setdefault(value, text)
+
+    if "?" in token:
+        fill(list(token), 0, 0)
     return found
 
 
