@@ -120,10 +120,10 @@ def test_no_pass_without_a_plain_reading_to_complete_it(graded):
 
 
 def test_a_number_agreeing_with_a_doubted_one_is_not_sure(graded):
-    """An F1 printed plainly, no accuracy line, and a matrix with a doubted entry: the F1 is compared with
-    the matrix's trace, so its pass rests on the doubted digit (it was a PASS)."""
+    """An F1 printed plainly, no accuracy line, and a matrix with doubted entries its row cannot settle: the
+    F1 is compared with the matrix's trace, so its pass rests on the doubted digits (it was a PASS)."""
     matrix = list(MATRIX)
-    matrix[3] = " [  9  10  15 9?0  25   0  19   0   2   0]"
+    matrix[3] = " [  9  10  15 9?0  25   0  19   0   ?   ?]"  # several readings sum to 1,000: not completed
     lines = [line for line in end_of_run(matrix=tuple(matrix), bar="") if not line.startswith(ACCURACY)]
     subs = graded(f1_on_matrix=lines)
     got, why = numbers(subs["f1_on_matrix"]), reasons(subs["f1_on_matrix"])
@@ -158,3 +158,64 @@ def test_the_lecture_lines_read_with_a_capital_letter_are_the_lecture_lines(grad
     assert "not the lecture's" not in why["loss"] + why["prediction"]
     # the bar's loss is not read: its accuracy agrees, but the loss is not compared, so a person looks
     assert got["evaluation"] == "REVIEW" and "two numbers was not read" in why["evaluation"], why["evaluation"]
+
+
+def notebook_cells(matrix: list[str]) -> list[str]:
+    """What a shot of a Jupyter page shows from the evaluation on: the code that prints each line above its
+    output (so the lecture's words come first in code), the matrix as the cell's 'Out[14]:' result."""
+    rows = [f"       {row.replace('[[', 'array([[').replace(']]', ']])')}" for row in matrix]
+    rows[0] = "Out[14]: " + rows[0].lstrip()
+    return ["In [13]:  score = model.evaluate(X_test, Y_test, verbose = 1)",
+            "          print('\\nKeras CNN model loss = ', score[0])",
+            "          print('Keras CNN model accuracy = ', score[1])", f"          {BAR}",
+            f"          {LOSS}?0.2?67101?1168?6548", f"          {ACCURACY}0.9135000109672546",
+            "In [14]:  cm = confusion_matrix(answer, pred)", "          cm", *rows,
+            "In [15]:  print('F1 score:', f1_score(answer, pred, average='micro'))", f"          {F1}0.9135"]
+
+
+def array_rows(rows: list[list[int]]) -> list[str]:
+    return [("[[" if i == 0 else " [") + ", ".join(f"{v:3d}" for v in row) + ("]]" if i == 9 else "],")
+            for i, row in enumerate(rows)]
+
+
+def test_doubted_matrix_entries_are_read_by_their_rows_sums(graded):
+    """A notebook's matrix ('Out[14]: array([[...') with doubted entries: a row with one, or two whose only
+    reading sums to the class count, is completed and said; a row two readings fit, or one a misread plain
+    entry spoils (16 read 46: no reading sums), is a person's (never a FAIL); the loss line's doubt lies in the
+    output, not the code above. (A misread small enough for the doubted entry to absorb, 16 read 15 and the
+    8 beside it doubted, reads that entry 9: the row's sum is what it shows, and the trace still checks the
+    diagonal.)"""
+    truth = [[int(v) for v in row.strip(" []").split()] for row in MATRIX]
+    shown = array_rows(truth)
+
+    def doubting(*cells: tuple[int, int, str]) -> list[str]:
+        rows = [line.split(", ") for line in shown]
+        for r, c, text in cells:
+            head = rows[r][c][:len(rows[r][c]) - len(rows[r][c].lstrip("[ "))]
+            tail = rows[r][c][len(rows[r][c].rstrip("],")):]
+            rows[r][c] = head + text.rjust(len(rows[r][c]) - len(head) - len(tail)) + tail
+        return notebook_cells([", ".join(row) for row in rows])
+
+    subs = graded(one=doubting((5, 9, "?")), pattern=doubting((9, 9, "9?0"), (9, 7, "3?")),
+                  ambiguous=doubting((2, 4, "?"), (2, 6, "?")), spoiled=doubting((5, 9, "?"), (5, 7, "46")))
+    why = reasons(subs["one"])
+    assert numbers(subs["one"]) == dict.fromkeys(NUMBERS, "PASS"), why
+    assert "read row 6's '?' as 8" in why["confusion_matrix"], why["confusion_matrix"]
+    assert "each row sums to its class count" in why["confusion_matrix"]
+    assert "OCR could not name some characters of the loss" in why["loss"], why["loss"]  # the output's line
+    assert numbers(subs["pattern"])["confusion_matrix"] == "PASS", reasons(subs["pattern"])["confusion_matrix"]
+    for name in ("ambiguous", "spoiled"):
+        got, why = numbers(subs[name]), reasons(subs[name])
+        assert got["confusion_matrix"] == "REVIEW", (name, why["confusion_matrix"])
+        assert "FAIL" not in got.values(), (name, why)
+
+
+def test_a_number_shown_only_by_a_doubted_bar_is_not_sure(graded):
+    """No accuracy or loss line, only evaluate's bar, and OCR doubted a cell of that bar's line: the accuracy
+    and loss it stands in for rest on that line, so a person looks."""
+    bar = BAR.replace("4s", "4?s")
+    lines = [line for line in end_of_run(bar=bar, f1="") if not line.startswith((ACCURACY, LOSS))]
+    sub = graded(bar_only=lines)["bar_only"]
+    got, why = numbers(sub), reasons(sub)
+    assert got["accuracy"] == got["loss"] == "REVIEW", why
+    assert "could not be read with confidence" in why["accuracy"]

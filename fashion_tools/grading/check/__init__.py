@@ -51,7 +51,7 @@ def check_log(log: ParsedLog, exp: Expected, tolerance: float, loss_tolerance: f
 
     results = [check_shapes(log, exp), check_sample(log, exp), check_architecture(log, exp),
                check_training(log, exp), *numbers(log), check_prediction(log, exp)]
-    lifted, completed = reconcile(log, exp, numbers) if log.doubted else (log, {})
+    lifted, completed = reconcile(log, exp, numbers) if log.doubted or log.doubted_matrix else (log, {})
     return said_once([pictured(unsure(said_how(r, log, lecture_lines), log), log) if r.check not in completed else
                       pictured(unsure(said_how(completed[r.check], lifted, lecture_lines), lifted), lifted)
                       for r in results])

@@ -73,7 +73,8 @@ def plain_readings(log: ParsedLog, exp: Expected, name: str) -> list[tuple[str, 
 
 
 def readings(token: str, name: str) -> dict[float, str]:
-    """Every number the token may show, each '?' a digit or a point (or nothing at an end): value -> text.
+    """Every number the token may show, each '?' a digit or a point (or nothing at an end): value -> text; an
+    accuracy or F1 lies in [0, 1], a loss is any, a count (name 'count') is whole.
     A '?' past FREE_AFTER decimals changes the number less than any agreement can tell: such digits are not
     enumerated but read as all 0 and all 9, the two ends of what they may show."""
     found: dict[float, str] = {}
@@ -97,7 +98,7 @@ def readings(token: str, name: str) -> dict[float, str]:
     def keep(text: str) -> None:
         if PLAIN.fullmatch(text):
             value = float(text)
-            if name == "loss" or 0 <= value <= 1:
+            if name == "loss" or (0 <= value <= 1 if name != "count" else "." not in text and value >= 0):
                 found.setdefault(value, text)
 
     if "?" in token:
@@ -125,27 +126,73 @@ def complete(log: ParsedLog, exp: Expected, name: str) -> Completion | None:
                       tuple(f"{what} {other:.4f}" for what, other, _ in sources))
 
 
+@dataclass(frozen=True)
+class MatrixCompletion:
+    filled: np.ndarray  # the matrix with its doubted entries read
+    entries: tuple[tuple[int, int, str, int], ...]  # (row, column, as OCR read it, as read now)
+    how: str | None  # how it was printed, when not as the lecture
+    name: str = "confusion_matrix"
+
+    def words(self) -> str:
+        shown = ", ".join(f"row {r + 1}'s {text!r} as {value}" for r, _, text, value in self.entries[:4])
+        return (f"OCR could not name digits of {len(self.entries)} of the matrix's entries: read {shown}"
+                f"{' ...' if len(self.entries) > 4 else ''}, the only readings with which each row sums to its "
+                "class count")
+
+
+def complete_matrix(log: ParsedLog, exp: Expected) -> MatrixCompletion | None:
+    """The confusion matrix with its doubted entries read, where each row that holds some has exactly one
+    reading of them that sums to its class count (a row of the test set's labels); None where a row has
+    none or several, or the section's doubt is not about these entries (a person looks)."""
+    if log.doubted_matrix is None:
+        return None
+    m, texts, how = log.doubted_matrix
+    counts = exp.class_counts
+    doubt = log.doubts.get("confusion_matrix")  # where the section has one, it must be about these entries
+    if m.shape != (len(counts), len(counts)) or doubt and not any((t.strip("?") or t) in doubt for t in texts.values()):
+        return None
+    filled, read = m.copy(), []
+    for r in sorted({r for r, _ in texts}):
+        cells = sorted(c for row, c in texts if row == r)
+        if len(cells) > MAX_DOUBTS or np.isnan(np.delete(m[r], cells)).any():
+            return None
+        rest = counts[r] - float(np.delete(m[r], cells).sum())
+        options = [sorted(readings(texts[r, c], "count")) for c in cells]
+        fits = [combo for combo in itertools.islice(itertools.product(*options), 100_000) if sum(combo) == rest]
+        if len(fits) != 1:
+            return None
+        filled[r, cells] = fits[0]
+        read += [(r, c, texts[r, c], int(v)) for c, v in zip(cells, fits[0], strict=True)]
+    return MatrixCompletion(filled, tuple(read), how)
+
+
 def reconcile(log: ParsedLog, exp: Expected,
               checks: Callable[[ParsedLog], list[CheckResult]]) -> tuple[ParsedLog, dict[str, CheckResult]]:
     """(the log with its completed numbers' doubts lifted, check -> its result where it passes on every
-    completion), checks giving the results of NUMBER_CHECKS in that order. Nothing where no number completes."""
+    completion), checks giving the results of NUMBER_CHECKS in that order. Nothing where no number completes.
+    The matrix completes from its rows alone, never from the accuracy it is checked against."""
     done = [c for name in ("accuracy", "f1", "loss") if (c := complete(log, exp, name))]
-    if not done:
+    matrix = complete_matrix(log, exp)
+    if not done and matrix is None:
         return log, {}
-    names = {c.name for c in done}  # their lines now read: not doubted, nor shown only by evaluate's bar
+    names = {c.name for c in done} | ({matrix.name} if matrix else set())  # now read: not doubted, nor shown
+    printed = {k: v for k, v in log.printed.items() if k not in names}   # only by evaluate's bar
+    if matrix and matrix.how:
+        printed[matrix.name] = matrix.how
     lifted = dataclasses.replace(
         log, doubts={k: v for k, v in log.doubts.items() if k not in names},
-        doubted={k: v for k, v in log.doubted.items() if k not in names},
-        printed={k: v for k, v in log.printed.items() if k not in names},
+        doubted={k: v for k, v in log.doubted.items() if k not in names}, printed=printed,
+        confusion_matrix=matrix.filled if matrix else log.confusion_matrix, doubted_matrix=None,
         rounding={**{k: v for k, v in log.rounding.items() if k not in names},
                   **{c.name: decimals_rounding(c.texts[0], False) for c in done}})
     ends = itertools.product(*[sorted({c.values[0], c.values[-1]}) for c in done])  # the checks are intervals
-    runs = [checks(dataclasses.replace(lifted, **{c.name: v for c, v in zip(done, values, strict=True)}))
-            for values in ends]
-    passed = {}
+    variants = [dataclasses.replace(lifted, **{c.name: v for c, v in zip(done, values, strict=True)})
+                for values in ends]
+    runs = [checks(variant) for variant in variants]
+    passed, completed = {}, [*done, *([matrix] if matrix else [])]
     for i, check in enumerate(NUMBER_CHECKS):
         results = [run[i] for run in runs]
-        said = [c.words() for c in done if c.name in (check, *agrees_with(check, lifted))]
+        said = [c.words() for c in completed if c.name in (check, *agrees_with(check, variants[0]))]
         if said and all(r.passed for r in results):
             passed[check] = dataclasses.replace(results[0], reason="; ".join([results[0].reason, *said]))
     return lifted, passed

@@ -8,7 +8,7 @@ import dataclasses
 
 from fashion_tools.grading.check.expected import KERAS_LAYERS, normal_kind
 from fashion_tools.grading.check.result import CheckResult, reviewing
-from fashion_tools.grading.parse.values import ParsedLog, same_name
+from fashion_tools.grading.parse.values import BAR_ONLY, ParsedLog, same_name
 from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
 
 
@@ -112,7 +112,8 @@ def doubted_pass(result: CheckResult, log: ParsedLog) -> str | None:
     """Why a check that passed on text read by OCR is not sure: a number in its section, or in a number it
     agrees with, read with a doubted digit (two doubted numbers never agree), or a pass on the absence of
     an evaluate line, which a misread bar gives too. None when the pass stands."""
-    numbers = [doubt for check in (result.check, *agrees_with(result.check, log))
+    bar = ("evaluation",) if log.printed.get(result.check, "").startswith(BAR_ONLY) else ()  # its number's line
+    numbers = [doubt for check in (result.check, *agrees_with(result.check, log), *bar)
                if (doubt := log.doubts.get(check)) and WORD_DOUBT not in doubt]
     if numbers:
         return f"{numbers[0]} could not be read with confidence, and a misread digit would pass the same"

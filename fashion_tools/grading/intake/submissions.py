@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fashion_tools.grading.intake.bundles import Student, folder_holds_download, open_bundle
-from fashion_tools.grading.parse.pictured import doubted_numbers, picture_sources, section_spans
+from fashion_tools.grading.parse.pictured import doubted_matrix, doubted_numbers, picture_sources, section_spans
 from fashion_tools.grading.parse.runs import parse_text
 from fashion_tools.grading.parse.values import BAR_ONLY, ParsedLog
 from fashion_tools.grading.readers import Reading, read_file
@@ -64,6 +64,7 @@ def parse_reading(reading: Reading) -> ParsedLog:
         log.pictures, log.doubts = picture_sources(reading)
         log.doubted = {name: token for name, token in doubted_numbers(reading.text).items()  # unless printed
                        if getattr(log, name) is None or log.printed.get(name, "").startswith(BAR_ONLY)}  # plainly
+        log.doubted_matrix = doubted_matrix(reading.text)  # its rows may complete the entries OCR doubted
         log.read_by_ocr = True
         if log.sections_found == 0 and not log.stopped:
             return ParsedLog(problem=f"nothing of the lecture's output could be read in it by OCR ({reading.note}): "

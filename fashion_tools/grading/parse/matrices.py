@@ -39,9 +39,13 @@ CLASSES = len(LABELS)
 MAX_HEADINGS = 200  # headings (or bare matrices) tried in one run: a log has one, a notebook's PDF a few
 
 
+# a notebook's 'Out[14]:' before its result, where a picture shows it (OCR may misread it: '????[?1]:')
+PROMPT = re.compile(r"^[ ]*+[\w?]{1,4}[ ]?\[[ \d?]{0,6}\]:[ ]*+")
+
+
 def matrix_text(line: str) -> str | None:
-    """A line's part of a printed matrix, without a notebook's 'array(' and ', dtype=uint8)'."""
-    s = line.strip()
+    """A line's part of a printed matrix, without a notebook's 'Out[14]:', 'array(' and ', dtype=uint8)'."""
+    s = PROMPT.sub("", line).strip()
     if s.startswith("array("):
         s = s[len("array("):]
     cut = s.find("dtype")
@@ -92,7 +96,7 @@ def matrix_after(text: str, pos: int, wanted=None) -> np.ndarray | None:
     for line in lines:
         if skipped >= MATRIX_LOOKAHEAD:
             break
-        if not line.lstrip().startswith(("[[", "array([[")):
+        if not PROMPT.sub("", line).lstrip().startswith(("[[", "array([[")):
             skipped += 1
             continue
         matrix, _ = read_matrix(itertools.chain([line], lines))

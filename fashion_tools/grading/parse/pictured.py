@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
+from fashion_tools.grading.parse.matrices import matrix_text, parse_confusion_matrix
 from fashion_tools.grading.parse.table import SECTION_STARTS
-from fashion_tools.grading.parse.textscan import matches
+from fashion_tools.grading.parse.textscan import line_at, matches
 from fashion_tools.grading.parse.values import ACCURACY_LINE, F1_LINE, LOSS_LINE
 from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
 
@@ -16,11 +19,27 @@ def section_spans(text: str) -> dict[str, tuple[int, int]]:
     starts = {}
     folded = text.lower()  # as the parsers read the lecture's lines: in any case (OCR's 'Loss')
     for check, needles in SECTION_STARTS.items():
-        found = [at for at in (folded.find(n.lower()) for n in needles) if at >= 0]
+        found = [at for at in (first_printed(folded, n.lower()) for n in needles) if at >= 0]
         if found:
             starts[check] = text.rfind("\n", 0, min(found)) + 1
     order = sorted(set(starts.values())) + [len(text)]
     return {check: (at, next(e for e in order if e > at)) for check, at in starts.items()}
+
+
+def first_printed(text: str, needle: str, tries: int = 1000) -> int:
+    """Where the needle first begins a line (after spaces, or a progress bar's step count: '313/313'), as a
+    run prints it, not inside a notebook's code that prints it (print('Keras CNN model loss = ', ...));
+    the first place at all where it begins none."""
+    first = at = text.find(needle)
+    while at >= 0 and tries:
+        if not text[text.rfind("\n", 0, at) + 1:at].strip(" \t0123456789"):
+            return at
+        at, tries = text.find(needle, at + 1), tries - 1
+    return first
+
+
+BARS_READ_BY = ("training", "evaluation")  # the checks that read progress bars' lines: another's section may hold
+# one whose own start OCR could not read (a bar's counter doubted), and its doubt is not that section's
 
 
 def picture_sources(reading) -> tuple[dict[str, str], dict[str, str]]:
@@ -33,12 +52,12 @@ def picture_sources(reading) -> tuple[dict[str, str], dict[str, str]]:
         names = [reading.where(start)] + [name for at, name in reading.parts if start < at < end]
         pictures[check] = ", ".join([n for n in dict.fromkeys(names) if n][:3]) or "a picture"
         inside = [why for at, why in reading.doubts if start <= at < end
-                  and (check != "training" or reading.text.startswith("Epoch", at))]  # training counts headers
+                  and (check != "training" or reading.text.startswith("Epoch", at))  # training counts headers
+                  and (check in BARS_READ_BY or "/step" not in line_at(reading.text, at))]  # a bar is theirs
         doubt = next((why for why in inside if WORD_DOUBT not in why), inside[0] if inside else None)
         if doubt:  # a number's doubt first: it is the one that can make a check fail
             doubts[check] = doubt
     return pictures, doubts
-
 
 
 
@@ -64,3 +83,40 @@ def doubted_numbers(text: str) -> dict[str, str]:
                 found[name] = token.group(1)
                 break
     return found
+
+
+STAND_IN = 900_000_000  # a doubted entry's stand-in while the matrix is found: no count is this large
+DOUBTED_ENTRY = re.compile(r"(?<![\w.?])[?\d]*\?[?\d]*(?![\w.?])")  # '?', '9?0', '?976'
+AFTER_CLOSE = re.compile(r"(?<=\])\?+")  # a doubted ')' after the matrix's ']]' is no entry
+
+
+def doubted_matrix(text: str) -> tuple[np.ndarray, dict[tuple[int, int], str], str | None] | None:
+    """The confusion matrix as OCR read it where entries of it hold doubted digits: (the matrix, NaN at
+    those entries; each such entry's text, '9?0', by (row, column); how it was printed when not as the
+    lecture). Found as any matrix is, each doubted entry standing in as a number none is; None where no
+    matrix with doubted entries is found."""
+    entries: list[str] = []
+    lines = []
+    for line in text.split("\n"):
+        cleaned = AFTER_CLOSE.sub("", line) if "?" in line else ""
+        found = DOUBTED_ENTRY.findall(cleaned)
+        if found:
+            parts = DOUBTED_ENTRY.split(cleaned)
+            stood = "".join(part + (str(STAND_IN + len(entries) + k) if k < len(found) else "")
+                            for k, part in enumerate(parts))
+            if len(parts) == len(found) + 1 and matrix_text(stood) is not None:
+                line = stood
+                entries.extend(found)
+        lines.append(line)
+    if not entries:
+        return None
+    joined = "\n".join(lines)
+    accuracy = ACCURACY_LINE.search(joined)
+    m, _, how, _ = parse_confusion_matrix(joined, accuracy.start() if accuracy else None)
+    if m is None or m.ndim != 2 or not (m >= STAND_IN).any():
+        return None
+    at = zip(*np.nonzero(m >= STAND_IN), strict=True)
+    doubted = {(int(r), int(c)): entries[k] for r, c in at if 0 <= (k := int(m[r, c]) - STAND_IN) < len(entries)}
+    if len(doubted) != int((m >= STAND_IN).sum()):
+        return None
+    return np.where(m >= STAND_IN, np.nan, m), doubted, how

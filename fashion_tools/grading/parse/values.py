@@ -108,6 +108,8 @@ class ParsedLog:
     pictures: dict[str, str] = field(default_factory=dict)  # check -> the pictures its section was read from by OCR
     doubts: dict[str, str] = field(default_factory=dict)  # check -> a line of its section OCR is not sure of
     doubted: dict[str, str] = field(default_factory=dict)  # accuracy, loss, f1 -> its number as OCR read it, '?'s in it
+    # the confusion matrix as OCR read it with doubted entries: (NaN there, (row, column) -> the entry's text, how)
+    doubted_matrix: tuple[np.ndarray, dict[tuple[int, int], str], str | None] | None = None
     pictured_at: dict[str, int] = field(default_factory=dict)  # check -> where a picture stands in for it
     printed_at: dict[str, int] = field(default_factory=dict)  # check -> where its value is printed in the run
     printed: dict[str, str] = field(default_factory=dict)  # check -> how its value was printed, when not as the lecture
