@@ -24,7 +24,7 @@ from fashion_tools.grading.check.numbers import matrix_problem
 from fashion_tools.grading.check.result import BAR_ROUNDING, CheckResult
 from fashion_tools.grading.check.trust import agrees_with
 from fashion_tools.grading.parse.labels import decimals_rounding
-from fashion_tools.grading.parse.values import ParsedLog
+from fashion_tools.grading.parse.values import BAR_ONLY, ParsedLog
 from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
 
 MAX_DOUBTS = 4  # '?'s in one number's first digits: more is too little of it read (12**4 readings at most)
@@ -58,7 +58,8 @@ def plain(log: ParsedLog, check: str) -> bool:
 def plain_readings(log: ParsedLog, exp: Expected, name: str) -> list[tuple[str, float, float]]:
     """(what, value, rounding) of each reading without doubt that must equal the named number."""
     found = []
-    if name == "f1" and log.accuracy is not None and plain(log, "accuracy"):
+    if name == "f1" and log.accuracy is not None and plain(log, "accuracy") \
+            and not log.printed.get("accuracy", "").startswith(BAR_ONLY):  # the bar is said below
         found.append(("the printed accuracy", log.accuracy, log.rounding.get("accuracy", 0.0)))
     if name == "accuracy" and log.f1 is not None and plain(log, "f1"):
         found.append(("the F1 score", log.f1, log.rounding.get("f1", 0.0)))
