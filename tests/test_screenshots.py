@@ -70,7 +70,7 @@ CASES = {
                     "0.9135000109672546, on which the confusion matrix's trace/total 0.9135 and Keras' evaluate "
                     "line 0.9135 agree",
         "loss": "every reading of its other doubted digits, on which Keras' evaluate line 0.2367 agrees",
-        "f1": "OCR could not name some characters of the f1 '?0.91?5': read as 0.9135"}, ""),
+        "f1": "OCR could not name some characters of the F1 score '?0.91?5': read as 0.9135"}, ""),
     # the summary's lower rows, its header cut off by the picture's edge: never 'the table is not printed'
     "dark_11/shot_6.png": ({**dict.fromkeys(ALL_PASS, "REVIEW"), **dict.fromkeys(
         ("training", "accuracy", "loss", "evaluation"), "PASS")},

@@ -45,7 +45,8 @@ class Completion:
     def words(self) -> str:
         shown = self.texts[0] if len(self.values) == 1 else \
             f"{self.texts[0]} to {self.texts[1]}, every reading of its other doubted digits"
-        return (f"OCR could not name some characters of the {self.name} {self.token!r}: read as {shown}, on "
+        what = "F1 score" if self.name == "f1" else self.name
+        return (f"OCR could not name some characters of the {what} {self.token!r}: read as {shown}, on "
                 f"which {' and '.join(self.sources)} agree{'s' if len(self.sources) == 1 else ''}")
 
 
