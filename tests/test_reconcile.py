@@ -53,7 +53,9 @@ def graded(tmp_path, monkeypatch):
         lines = shown[data]
         return Shot(name, list(lines), doubts_of(lines))
 
-    monkeypatch.setattr("fashion_tools.grading.readers.ocr.pictures.read_shot", read_shot)
+    # each reader that reads pictures; the Word and PDF readers first, so that importing them binds the real one
+    for module in ("word", "pdf", "ocr.pictures"):
+        monkeypatch.setattr(f"fashion_tools.grading.readers.{module}.read_shot", read_shot)
 
     def run(**cases: list[str]) -> dict[str, dict]:
         paths = []
