@@ -22,10 +22,9 @@ import numpy as np
 from fashion_tools.grading.check.expected import Expected
 from fashion_tools.grading.check.numbers import matrix_problem
 from fashion_tools.grading.check.result import BAR_ROUNDING, CheckResult
-from fashion_tools.grading.check.trust import agrees_with
+from fashion_tools.grading.check.trust import agrees_with, number_doubt
 from fashion_tools.grading.parse.labels import decimals_rounding
 from fashion_tools.grading.parse.values import BAR_ONLY, ParsedLog
-from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
 
 MAX_DOUBTS = 4  # '?'s in one number's first digits: more is too little of it read (12**4 readings at most)
 FREE_AFTER = 7  # decimals: a doubted digit past them moves a number by less than FLOAT32
@@ -50,26 +49,20 @@ class Completion:
                 f"which {' and '.join(self.sources)} agree{'s' if len(self.sources) == 1 else ''}")
 
 
-def plain(log: ParsedLog, check: str) -> bool:
-    """Whether OCR read a check's section without doubting a number in it."""
-    doubt = log.doubts.get(check)
-    return not doubt or WORD_DOUBT in doubt
-
-
 def plain_readings(log: ParsedLog, exp: Expected, name: str) -> list[tuple[str, float, float]]:
     """(what, value, rounding) of each reading without doubt that must equal the named number."""
     found = []
-    if name == "f1" and log.accuracy is not None and plain(log, "accuracy") \
+    if name == "f1" and log.accuracy is not None and not number_doubt(log, "accuracy") \
             and not log.printed.get("accuracy", "").startswith(BAR_ONLY):  # the bar is said below
         found.append(("the printed accuracy", log.accuracy, log.rounding.get("accuracy", 0.0)))
-    if name == "accuracy" and log.f1 is not None and plain(log, "f1"):
+    if name == "accuracy" and log.f1 is not None and not number_doubt(log, "f1"):
         found.append(("the F1 score", log.f1, log.rounding.get("f1", 0.0)))
     m = log.confusion_matrix
-    if name != "loss" and m is not None and plain(log, "confusion_matrix") \
+    if name != "loss" and m is not None and not number_doubt(log, "confusion_matrix") \
             and matrix_problem(m, exp.class_counts) is None:
         found.append(("the confusion matrix's trace/total", float(np.trace(m) / m.sum()), 0.0))
     bar = log.evaluate_line[1 if name == "loss" else 0] if log.evaluate_line else None
-    if bar is not None and plain(log, "evaluation"):
+    if bar is not None and not number_doubt(log, "evaluation"):
         found.append(("Keras' evaluate line", bar, BAR_ROUNDING))
     return found
 

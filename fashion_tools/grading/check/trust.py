@@ -93,6 +93,12 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
     return reviewing(result.check, result.expected, result.found, f"{reason}; {why}: look at it")
 
 
+def number_doubt(log: ParsedLog, check: str) -> str | None:
+    """The doubt OCR has of a number in a check's section (not of a word's letters), or None."""
+    doubt = log.doubts.get(check)
+    return doubt if doubt and WORD_DOUBT not in doubt else None
+
+
 def agrees_with(check: str, log: ParsedLog) -> tuple[str, ...]:
     """The checks whose numbers a check's pass rests on besides its own: evaluate's bar on the printed test
     accuracy and loss; the matrix's trace and the F1 on the first other reading of the test accuracy the run
@@ -104,8 +110,8 @@ def agrees_with(check: str, log: ParsedLog) -> tuple[str, ...]:
         return ()
     shown = (("accuracy", log.accuracy), ("confusion_matrix", log.confusion_matrix), ("f1", log.f1),
              ("evaluation", log.evaluate_line))
-    doubted = {name for name, doubt in log.doubts.items() if WORD_DOUBT not in doubt}  # shown, not read
-    return next(((name,) for name, value in shown if name != check and (value is not None or name in doubted)), ())
+    return next(((name,) for name, value in shown  # shown, though maybe not read for a doubted digit
+                  if name != check and (value is not None or number_doubt(log, name))), ())
 
 
 def doubted_pass(result: CheckResult, log: ParsedLog) -> str | None:
@@ -114,7 +120,7 @@ def doubted_pass(result: CheckResult, log: ParsedLog) -> str | None:
     an evaluate line, which a misread bar gives too. None when the pass stands."""
     bar = ("evaluation",) if log.printed.get(result.check, "").startswith(BAR_ONLY) else ()  # its number's line
     numbers = [doubt for check in (result.check, *agrees_with(result.check, log), *bar)
-               if (doubt := log.doubts.get(check)) and WORD_DOUBT not in doubt]
+               if (doubt := number_doubt(log, check))]
     if numbers:
         return f"{numbers[0]} could not be read with confidence, and a misread digit would pass the same"
     if result.check == "evaluation" and log.evaluate_line is None:

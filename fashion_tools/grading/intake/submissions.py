@@ -16,7 +16,7 @@ from pathlib import Path
 from fashion_tools.grading.intake.bundles import Student, folder_holds_download, open_bundle
 from fashion_tools.grading.parse.pictured import doubted_matrix, doubted_numbers, picture_sources, section_spans
 from fashion_tools.grading.parse.runs import parse_text
-from fashion_tools.grading.parse.values import BAR_ONLY, ParsedLog
+from fashion_tools.grading.parse.values import ParsedLog
 from fashion_tools.grading.readers import Reading, read_file
 from fashion_tools.grading.readers.bounded import hand_in_budget
 from fashion_tools.grading.readers.console_log import MAX_LOG_BYTES
@@ -62,8 +62,7 @@ def parse_reading(reading: Reading) -> ParsedLog:
         log.uncertain.setdefault(check, why)  # a check that does not pass on it is REVIEW (checks.unsure)
     if reading.pictures:
         log.pictures, log.doubts = picture_sources(reading)
-        log.doubted = {name: token for name, token in doubted_numbers(reading.text).items()  # unless printed
-                       if getattr(log, name) is None or log.printed.get(name, "").startswith(BAR_ONLY)}  # plainly
+        log.doubted = doubted_numbers(reading.text, log)  # the checks may complete them (check/reconcile.py)
         log.doubted_matrix = doubted_matrix(reading.text)  # its rows may complete the entries OCR doubted
         log.read_by_ocr = True
         if log.sections_found == 0 and not log.stopped:

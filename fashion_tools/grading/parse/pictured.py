@@ -3,14 +3,16 @@ it read with doubted digits ('?'), which the checks may complete from the number
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
 
+from fashion_tools.grading.parse import labels
 from fashion_tools.grading.parse.matrices import matrix_text, parse_confusion_matrix
 from fashion_tools.grading.parse.table import SECTION_STARTS
-from fashion_tools.grading.parse.textscan import line_at, matches
-from fashion_tools.grading.parse.values import ACCURACY_LINE, F1_LINE, LOSS_LINE
+from fashion_tools.grading.parse.textscan import MAX_TRIES, line_at, matches
+from fashion_tools.grading.parse.values import ACCURACY_LINE, BAR_ONLY, F1_LINE, LOSS_LINE, ParsedLog
 from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
 
 
@@ -60,29 +62,38 @@ def picture_sources(reading) -> tuple[dict[str, str], dict[str, str]]:
     return pictures, doubts
 
 
-
 # A number OCR read with doubted characters: digits, points and at least one '?'
 DOUBTED = re.compile(r"[ \t]*+([-+]?[\d.?]*\?[\d.?]*)(%?)(?![\w])")
-OTHER_LABELS = {  # the test numbers printed under the usual other labels ('Test accuracy: 0.9?35')
-    "accuracy": re.compile(r"\btest[ _]?acc(?:uracy)?\b[^\n\d?]{0,6}?[:=]([^\n]{0,60})", re.IGNORECASE),
-    "loss": re.compile(r"\btest[ _]?loss\b[^\n\d?]{0,6}?[:=]([^\n]{0,60})", re.IGNORECASE),
-    "f1": re.compile(r"\bf1(?:[ _-]?score)?\b[^\n\d?]{0,12}?[:=]([^\n]{0,60})", re.IGNORECASE),
-}
+AFTER_LABEL = re.compile(r"[^\n\d?:=]{0,12}?[:=]([^\n]{0,60})")  # from a metric's word to its number
 
 
-def doubted_numbers(text: str) -> dict[str, str]:
+def doubted_numbers(text: str, log: ParsedLog) -> dict[str, str]:
     """accuracy, loss, f1 -> the number its first line shows, as OCR read it, where that holds a '?' (a
-    character it doubted) and at least one digit: '0.91?5'."""
+    character it doubted) and at least one digit ('0.91?5'), and the run shows it no other way (a number
+    evaluate's bar alone stood in for is still the line's to read)."""
+    lecture = {"accuracy": ACCURACY_LINE, "loss": LOSS_LINE, "f1": F1_LINE}
     found = {}
-    for name, lines in (("accuracy", (ACCURACY_LINE, OTHER_LABELS["accuracy"])),
-                        ("loss", (LOSS_LINE, OTHER_LABELS["loss"])), ("f1", (F1_LINE, OTHER_LABELS["f1"]))):
-        for line in lines:
-            m = next(matches(line, text), None)
-            token = DOUBTED.match(m.group(1)) if m else None
-            if token and any(c.isdigit() for c in token.group(1)) and not token.group(2):
-                found[name] = token.group(1)
-                break
+    for name, line in lecture.items():
+        if getattr(log, name) is not None and not log.printed.get(name, "").startswith(BAR_ONLY):
+            continue
+        m = next(matches(line, text), None)
+        shown = m.group(1) if m else labelled(text, name)
+        token = DOUBTED.match(shown) if shown else None
+        if token and any(c.isdigit() for c in token.group(1)) and not token.group(2):
+            found[name] = token.group(1)
     return found
+
+
+def labelled(text: str, name: str) -> str | None:
+    """What follows the first label of a test number ('Test accuracy:', labels.py's words; an F1's needs no
+    'test'), outside progress bars."""
+    for m in itertools.islice(labels.METRIC.finditer(text), MAX_TRIES):
+        line = line_at(text, m.start())
+        if m.lastgroup == name and not labels.BAR.search(line) and (name == "f1" or labels.TEST.search(line)):
+            after = AFTER_LABEL.match(text, m.end())
+            if after:
+                return after.group(1)
+    return None
 
 
 STAND_IN = 900_000_000  # a doubted entry's stand-in while the matrix is found: no count is this large
