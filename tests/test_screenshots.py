@@ -11,6 +11,7 @@ import io
 import re
 import time
 
+import numpy as np
 import pytest
 from PIL import Image
 from test_real_submissions import ALL_PASS, REAL, grade, reasons, verdicts
@@ -63,6 +64,8 @@ CASES = {
     # JPEG at quality 70
     "held_out/FiraCode_ubuntu_11pt_150.png": (END, END_WORDS, ""),
     "held_out/GoMono_gnome_dark_14pt_125.png": (END, END_WORDS, ""),
+    # Cascadia Mono at 9 pt: the 'F' of 'F1' reaches a pixel into the '1' cell; read 'Fl' before, so no F1
+    "held_out/CascadiaMono_cmd_9pt_100.png": (END, END_WORDS, ""),
     # (a JPEG at quality 70 of a held-out font: OCR doubts digits of the printed accuracy, loss and F1; the
     # matrix and evaluate's bar show them plainly, and the readings they agree on are taken, and said)
     "held_out/Inconsolata_powershell_15pt_100_q70.jpg": (END, {
@@ -246,7 +249,7 @@ KEY_LINES = ["Keras CNN model accuracy = 0.9135000109672546", "Keras CNN model l
 
 
 @pytest.mark.parametrize("name", ["held_out/FiraCode_ubuntu_11pt_150.png", "held_out/GoMono_gnome_dark_14pt_125.png",
-                                  "end_dark_14.png"])
+                                  "held_out/CascadiaMono_cmd_9pt_100.png", "end_dark_14.png"])
 def test_a_held_out_render_shows_every_key_number_read_and_sure(ocr_once, name):
     """Fonts and themes the reader was not fitted to: every digit of the accuracy, loss, F1, the matrix and
     the prediction read right, on a line without doubt (Fira Code's lone zeros had read 'Q', its 'F1' 'Fil')."""
@@ -269,3 +272,18 @@ def test_a_digit_the_picture_does_not_show_plainly_is_a_doubt_never_a_shorter_nu
     (at,) = [i for i, line in enumerate(text.lines) if line.startswith("Keras CNN model loss")]
     assert at in text.doubts and "?" in text.doubts[at], text.doubts
     assert text.lines[at].split("=")[1].split()[0].startswith("?"), text.lines[at]
+
+
+def test_a_neighbours_stroke_at_a_cells_edge_is_not_part_of_its_glyph():
+    """A small font's 'F' reaches a pixel into the next cell: that cell's '1' is still the '1' of every other
+    number (so that its reads name it), but a glyph's own thin stroke apart from the rest, a '"', is kept."""
+    from fashion_tools.grading.readers.ocr.glyphs import glyph
+
+    one = np.zeros((10, 7), dtype=np.uint8)
+    one[1:9, 4] = one[1, 3] = one[8, 2:7] = 255  # a '1' with its flag and foot
+    bled = one.copy()
+    bled[1, 0] = 255  # the end of the F's bar, a blank column before the '1'
+    assert np.array_equal(glyph(bled), glyph(one))
+    quotes = np.zeros((10, 7), dtype=np.uint8)
+    quotes[1:4, 2] = quotes[1:4, 5] = 255  # two strokes, neither at the cell's edge
+    assert glyph(quotes).shape == (3, 4)

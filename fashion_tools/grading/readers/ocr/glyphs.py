@@ -13,6 +13,7 @@ from fashion_tools.grading.readers.ocr.clusters import cell_patches, template_na
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
 
 GLYPH_NOISE = 0.01  # mean difference (0-1) of two images of one glyph: a PNG's are identical, a JPEG's not quite
+EDGE_STROKE = 2  # px: the widest piece of a neighbour's stroke a cell's edge may hold
 GLYPH_EDGE = 96  # ink that bounds a glyph for comparison: JPEG's ringing stays below it, so one glyph keeps one size
 CONTEXT_WEIGHT = 10  # a digit read among others counts this many lone ones: alone, a dotted zero reads as '8'
 STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
@@ -41,10 +42,20 @@ def numeric_tokens(row: list[Token]) -> list[Token]:
 def glyph(ink: np.ndarray) -> np.ndarray | None:
     """A cell's glyph for comparison: its ink's bounding box at the picture's own pixels, 0 to 1 (glyphs of
     another size are other glyphs; resampled, a dotted zero and an eight come too close)."""
-    ys, xs = np.nonzero(ink > GLYPH_EDGE)
-    if len(ys) == 0:
+    cols = np.flatnonzero((ink > GLYPH_EDGE).any(axis=0))
+    if len(cols) == 0:
         return None
-    return ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32) / 255
+    # a neighbour's stroke that reaches into the cell (Cascadia Mono's 'F' bar at 9 pt, into the '1' of 'F1'):
+    # thin ink at the cell's edge, apart from the rest by a blank column, is not this cell's glyph
+    pieces = np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1)
+    if len(pieces) > 1 and pieces[0][0] == 0 and len(pieces[0]) <= EDGE_STROKE:
+        pieces = pieces[1:]
+    if len(pieces) > 1 and pieces[-1][-1] == ink.shape[1] - 1 and len(pieces[-1]) <= EDGE_STROKE:
+        pieces = pieces[:-1]
+    left, right = pieces[0][0], pieces[-1][-1]
+    cell = ink[:, left:right + 1]
+    rows = np.flatnonzero((cell > GLYPH_EDGE).any(axis=1))
+    return cell[rows[0]:rows[-1] + 1].astype(np.float32) / 255
 
 
 def cell_glyphs(ink, line: tuple[int, int], t: Token, grid: Grid) -> list[np.ndarray | None]:
