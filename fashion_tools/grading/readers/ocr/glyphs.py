@@ -42,7 +42,8 @@ def numeric_tokens(row: list[Token]) -> list[Token]:
 def glyph(ink: np.ndarray) -> np.ndarray | None:
     """A cell's glyph for comparison: its ink's bounding box at the picture's own pixels, 0 to 1 (glyphs of
     another size are other glyphs; resampled, a dotted zero and an eight come too close)."""
-    cols = np.flatnonzero((ink > GLYPH_EDGE).any(axis=0))
+    mask = ink > GLYPH_EDGE
+    cols = np.flatnonzero(mask.any(axis=0))
     if len(cols) == 0:
         return None
     # a neighbour's stroke that reaches into the cell (Cascadia Mono's 'F' bar at 9 pt, into the '1' of 'F1'):
@@ -53,9 +54,8 @@ def glyph(ink: np.ndarray) -> np.ndarray | None:
     if len(pieces) > 1 and pieces[-1][-1] == ink.shape[1] - 1 and len(pieces[-1]) <= EDGE_STROKE:
         pieces = pieces[:-1]
     left, right = pieces[0][0], pieces[-1][-1]
-    cell = ink[:, left:right + 1]
-    rows = np.flatnonzero((cell > GLYPH_EDGE).any(axis=1))
-    return cell[rows[0]:rows[-1] + 1].astype(np.float32) / 255
+    rows = np.flatnonzero(mask[:, left:right + 1].any(axis=1))
+    return ink[rows[0]:rows[-1] + 1, left:right + 1].astype(np.float32) / 255
 
 
 def cell_glyphs(ink, line: tuple[int, int], t: Token, grid: Grid) -> list[np.ndarray | None]:
