@@ -6,6 +6,7 @@ folder and document grades (`fashion_items.py grade --expected tests/data/refere
     python benchmarks/ocr.py [--rapidocr] [--grade]
     python benchmarks/ocr.py --matrix DIR     # DIR made by tests/data/lecture/make_screen_matrix.py
                                               # (and make_notebook_shots.py)
+    python benchmarks/ocr.py --matrix DIR --grade   # its single shots graded: PASSes on unshown numbers
 
 The truth is the text the picture shows. For the terminal: keras3.log as xterm finally showed it
 (clean_text on its bytes, each line wrapped at the window's 120 columns: the same lines tmux's
@@ -271,6 +272,40 @@ def matrix(folder: Path) -> None:
                   + " (pictures, digits right, digits wrong, key lines, median CPU s a picture)")
 
 
+NUMBER_CHECKS = ("accuracy", "loss", "evaluation", "confusion_matrix", "f1", "prediction")
+
+
+def matrix_verdicts(folder: Path) -> None:
+    """Each single shot of a matrix graded alone (one grader run for all, each picture a submission), its six
+    number checks set beside the same checks on the text the picture shows (keras3.log for a terminal, the
+    notebook's outputs for a page): PASS / REVIEW / FAIL, and the PASSes whose number is not the true one
+    (a PASS on a number the picture does not show: the issue's worst case, which must stay 0)."""
+    rows = [r for r in json.loads((folder / "index.json").read_text()) if not r["pieces"]]
+    truth = {which: graded([path])[0] for which, path in (("terminal", REAL / "keras3.log"),
+                                                           ("jupyter", REAL / "notebook_matrix_result.html"))}
+    shots = graded([folder / r["file"] for r in rows])
+    counts, wrong = Counter(), []
+    for row, checks in zip(rows, shots, strict=True):
+        true = truth["jupyter" if row.get("kind") == "notebook" else "terminal"]
+        for name in NUMBER_CHECKS:
+            verdict, found = checks[name]
+            counts[verdict] += 1
+            if verdict == "PASS" and (true[name][0] != "PASS" or found != true[name][1]):
+                wrong.append(f"{row['file']}: {name} PASSes on {found!r}, the picture shows {true[name][1]!r}")
+    print(f"number checks of {len(rows)} single shots, PASS / REVIEW / FAIL: {verdicts(counts)}; "
+          f"PASS on a number the picture does not show: {len(wrong)}")
+    print("\n".join(wrong))
+
+
+def graded(paths: list[Path]) -> list[dict[str, tuple[str, str]]]:
+    """{check: (verdict, found)} of each path graded as a submission of its own, in one grader run."""
+    out = subprocess.run([sys.executable, str(ROOT / "fashion_items.py"), "grade", "--expected",
+                          str(ROOT / "tests" / "data" / "expected.json"), "--json", *map(str, paths)],
+                         capture_output=True, text=True, cwd=ROOT).stdout
+    subs = {Path(s["submission"]).name: s for s in json.loads(out)["submissions"]}
+    return [{c["check"]: (c["verdict"], c.get("found")) for c in subs[p.name]["checks"]} for p in paths]
+
+
 def verdicts(counts: Counter) -> str:
     return " / ".join(str(counts[v]) for v in ("PASS", "REVIEW", "FAIL"))
 
@@ -284,7 +319,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     if args.matrix:
-        return matrix(args.matrix)
+        return matrix_verdicts(args.matrix) if args.grade else matrix(args.matrix)
     truth = truths()
     readers = {"grader": grader_lines, **({"rapidocr": rapid_lines} if args.rapidocr else {})}
     details, summary = [], []
