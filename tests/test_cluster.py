@@ -319,11 +319,13 @@ def pictured_class(tmp_path_factory):
 
 
 def pictures_read(cluster: Cluster) -> dict[int, int]:
-    """Each worker process's Tesseract processes running now."""
+    """Each worker process's pictures being read now: the bounded children it forked to read them (Tesseract
+    runs in them), which have the worker's command line."""
     found = {}
     for pid in cluster.worker_pids().values():
         try:
-            found[pid] = sum(p.name() == "tesseract" for p in psutil.Process(pid).children(recursive=True))
+            worker = psutil.Process(pid)
+            found[pid] = sum(p.cmdline() == worker.cmdline() for p in worker.children(recursive=True))
         except psutil.Error:
             found[pid] = 0
     return found
@@ -331,10 +333,11 @@ def pictures_read(cluster: Cluster) -> dict[int, int]:
 
 @needs_tesseract
 def test_pictures_are_read_on_the_workers_with_the_local_verdicts(cluster, pictured_class, tmp_path):
-    """The client runs without Tesseract on its PATH: every picture it graded was read on a worker."""
+    """The client runs without Tesseract's model (TESSDATA_PREFIX names an empty folder): every picture it
+    graded was read on a worker."""
     students, local = pictured_class
     remote = run_tool("grade", "--expected", str(EXPECTED), "--json", *students, "--scheduler", cluster.address,
-                      cwd=tmp_path, env={"PATH": str(Path(sys.executable).parent)})
+                      cwd=tmp_path, env={"TESSDATA_PREFIX": str(tmp_path)})
     assert remote.returncode == 3, remote.stderr
     assert json.loads(remote.stdout) == local
     checks = {Path(s["submission"]).name: {c["check"]: c["verdict"] for c in s["checks"]}
@@ -398,7 +401,7 @@ def test_a_worker_with_another_tensorflow_is_one_line_before_any_work(cluster, r
 def test_what_differs_is_named_and_tensorflows_names_are_one_package():
     from fashion_tools.measure.cluster.versions import difference, pinned
 
-    assert {"dask", "distributed", "tensorflow-cpu", "numpy", "pytesseract"} <= set(pinned())
+    assert {"dask", "distributed", "tensorflow-cpu", "numpy", "threadpoolctl"} <= set(pinned())
     client = {"python": "3.11.7", "tensorflow-cpu": "2.21.0", "numpy": "2.4.6"}
     # another micro version of Python, TensorFlow under requirements-gpu.txt's name: the same environment
     assert difference(client, {"python": "3.11.9", "tensorflow": "2.21.0", "numpy": "2.4.6"}, "worker w") is None

@@ -147,19 +147,23 @@ def test_numpy_array_result_is_the_confusion_matrix():
 
 
 def test_without_tesseract_a_screenshot_says_how_to_install_it(monkeypatch):
-    """A machine without Debian's tesseract-ocr: the picture goes to a person, and the reason names the
-    packages (and the requirements file that pins pytesseract) rather than failing or guessing."""
-    import pytesseract
+    """A machine without Debian's tesseract-ocr (no library to load), or with it but without its English model:
+    the picture goes to a person, and the reason names the packages rather than failing or guessing."""
+    from fashion_tools.grading.readers.ocr import tesseract
 
-    def missing():
-        raise pytesseract.TesseractNotFoundError()
-
-    monkeypatch.setattr(pytesseract, "get_tesseract_version", missing)
-    reading = read_file(REAL / "screens" / "end_dark_14.png", LIMIT)
-    assert reading.review and reading.text is None
-    assert "apt-get install tesseract-ocr tesseract-ocr-eng; pip install -r requirements.txt" in reading.problem
-    assert (Path(__file__).parent.parent / "requirements.txt").read_text().count("requirements-base.txt") == 1
-    assert "pytesseract==" in (Path(__file__).parent.parent / "requirements-base.txt").read_text()
+    for missing, what in ((lambda: monkeypatch.setattr(tesseract, "LIBRARIES", ["libno-such-tesseract.so.5"]),
+                           "read with Tesseract, which"),
+                          (lambda: monkeypatch.setenv("TESSDATA_PREFIX", "/no/such/tessdata"),
+                           "read with Tesseract's English model (eng.traineddata), which")):
+        missing()
+        tesseract.engine.cache_clear()
+        try:
+            reading = read_file(REAL / "screens" / "end_dark_14.png", LIMIT)
+        finally:
+            monkeypatch.undo()
+            tesseract.engine.cache_clear()  # the next test finds this machine's engine again
+        assert reading.review and reading.text is None
+        assert f"{what} is not installed here (apt-get install tesseract-ocr tesseract-ocr-eng)" in reading.problem
 
 
 def test_rows_of_numbers_at_every_pages_edge_are_output_not_a_header(tmp_path):

@@ -147,7 +147,7 @@ def _die_with_parent() -> None:
 
 
 class _DyingPopen(subprocess.Popen):
-    """subprocess.Popen in the bounded child: every program started (pytesseract's tesseract) dies with it."""
+    """subprocess.Popen in the bounded child: every program started dies with it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("preexec_fn", _die_with_parent)

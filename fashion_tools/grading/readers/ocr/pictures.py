@@ -49,7 +49,7 @@ def read_shot(data: bytes, name: str) -> Shot:
     """One picture read by OCR in a bounded child."""
     from fashion_tools.grading.readers.ocr import screen_ocr
 
-    missing = screen_ocr.tesseract_ready()
+    missing = screen_ocr.tesseract_ready()  # the engine made here, before the child that reads is forked
     if missing:
         return Shot(name, problem=missing)
     if len(data) > MAX_PICTURE_BYTES:

@@ -15,12 +15,12 @@ neither fail nor pass on it.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from fashion_tools.grading.readers.ocr.glyphs import NUMBER_DOUBT, WORD_DOUBT, name_cells
 from fashion_tools.grading.readers.ocr.grid import (
@@ -36,7 +36,7 @@ from fashion_tools.grading.readers.ocr.grid import (
     without_faint,
 )
 from fashion_tools.grading.readers.ocr.picture import MAX_PIXELS, Unreadable, grey_pixels
-from fashion_tools.grading.readers.ocr.tesseract import DIGITS, TESSERACT, read_page, tesseract_ready
+from fashion_tools.grading.readers.ocr.tesseract import read_page, tesseract_ready
 
 __all__ = ["MAX_PIXELS", "WORD_DOUBT", "ScreenText", "Unreadable", "read_screenshot", "tesseract_ready"]
 
@@ -101,7 +101,7 @@ def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
     grids = [line_grid(mask[a:b], grid) for a, b in lines]
     tokens = [tokens_of(mask[a:b], g) for (a, b), g in zip(lines, grids, strict=True)]
     tokens = without_faint(ink, lines, tokens)
-    for i, words in enumerate(read_page(ink, lines, pitch, TESSERACT)):
+    for i, words in enumerate(read_page(ink, lines, pitch)):
         for w in words:
             t = best_token(tokens[i], w)
             if t is not None:
@@ -136,7 +136,7 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]]) -> list[int]:
             alone[top:bottom, t.left:t.right] = ink[top:bottom, t.left:t.right]
     order = sorted(doubted)
     mended = []
-    for i, words in zip(order, read_page(alone, [lines[i] for i in order], pitch, DIGITS), strict=True):
+    for i, words in zip(order, read_page(alone, [lines[i] for i in order], pitch, digits=True), strict=True):
         for t in doubted[i]:
             got = [w for w in words if best_token([t], w) is t]
             read = "".join(w["text"] for w in got)
@@ -185,11 +185,13 @@ def grid_doubts(texts: list[str]) -> dict[int, str]:
 def read_screenshot(data: bytes) -> ScreenText:
     """The picture's text; Unreadable when it holds none. Run it in a bounded child (readers.bounded)."""
     started = time.perf_counter()
-    os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract's threads only contend on a small CPU: 3x slower with them
     gray, lossless = grey_pixels(data)
     if min(gray.shape) < 2 * MIN_PITCH:
         raise Unreadable(f"a picture of {gray.shape[1]}x{gray.shape[0]} pixels, too small to show text")
-    result = read_lines(ink_of(gray), lossless)
+    # one BLAS thread: the glyphs' distances are small products, which OpenBLAS's threads only spin on (a
+    # JPEG's CPU seconds doubled now and then on 2 cores)
+    with threadpool_limits(1):
+        result = read_lines(ink_of(gray), lossless)
     if not any(line.strip() for line in result.lines):
         raise Unreadable("no text could be read in it")
     result.seconds = time.perf_counter() - started
