@@ -56,14 +56,6 @@ def rss(pid: int) -> int:
         return 0
 
 
-def command_name(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/comm") as f:
-            return f.read().strip()
-    except OSError:
-        return ""
-
-
 class Graded:
     """One run of the grade command, watched: its status, output, seconds, peak memory of all its processes."""
 
