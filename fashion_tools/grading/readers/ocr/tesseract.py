@@ -66,13 +66,11 @@ def tessdata() -> Path | None:
 def library() -> ctypes.CDLL | None:
     """libtesseract with the C API's functions this reader calls typed, or None."""
     for name in LIBRARIES:
-        path = ctypes.util.find_library(name) if "." not in name else name
         try:
-            lib = ctypes.CDLL(path) if path else None
+            lib = ctypes.CDLL(name if "." in name else ctypes.util.find_library(name) or name)
+            break
         except OSError:
             continue
-        if lib is not None:
-            break
     else:
         return None
     p, i, c = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
