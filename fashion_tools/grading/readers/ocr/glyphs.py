@@ -11,12 +11,16 @@ import numpy as np
 
 from fashion_tools.grading.readers.ocr.clusters import cell_patches, template_names
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
+from fashion_tools.grading.readers.ocr.shapes import by_shape, shape_allows
 
 GLYPH_NOISE = 0.01  # mean difference (0-1) of two images of one glyph: a PNG's are identical, a JPEG's not quite
 EDGE_STROKE = 2  # px: the widest piece of a neighbour's stroke a cell's edge may hold
 GLYPH_EDGE = 96  # ink that bounds a glyph for comparison: JPEG's ringing stays below it, so one glyph keeps one size
 CONTEXT_WEIGHT = 10  # a digit read among others counts this many lone ones: alone, a dotted zero reads as '8'
 STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
+VARIANTS = 3  # a glyph like no other cell's is named by this many nearest voters, when they agree
+VARIANT_DISTANCE = 0.15  # mean difference (0-1) to them at most: subpixel images of one digit, not another digit
+VARIANT_MARGIN = 1.5  # and the nearest voter of another character this many times as far
 LOOK_ALIKES = "lIiO|©®@SBo"  # what Tesseract reads a digit as, in a word
 # A token that reads as a number (look-alikes of digits included): brackets, signs, digits, separators
 NUMERIC = re.compile(r"[\[\]()]*[-+]?[\dO©®@Il|SB][\dO©®@Il|SB.,/%]*[\[\]()]*,?")
@@ -94,12 +98,15 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
     # digits a lossless picture shows often: one of them whose glyph looks like none of the others is not that
     # digit plainly (a smudge, a cell cut by the picture's edge), whatever Tesseract says of it alone
     common = {c for c, n in Counter(c for _, c, _ in voters).items() if c.isdigit() and n >= 3} if lossless else set()
+    glyph_of = {(id(t), j): g for _, t, j, g in cells}
     doubts: dict[int, str] = {}
     for i, row in enumerate(tokens):
         named = [t for t in row if name_token(t, labels.get(id(t), {}))]
         for t in {id(t): t for t in numeric_tokens(row) + [t for t in row if mostly_digits(t, labels)]}.values():
             t.numeric = True
             own = t.text if len(t.text) == t.cells and t.strong else "?" * t.cells
+            # Tesseract's own read of a cell, where its holes allow it ('6' for a slashed zero they do not)
+            own = "".join(by_shape(c, glyph_of[id(t), j]) if (id(t), j) in glyph_of else c for j, c in enumerate(own))
             mine = labels.get(id(t), {})
             # a cell no look-alike names keeps Tesseract's read if that is a number's character ('@' is no digit)
             t.text = "".join(mine.get(j, "?" if own[j] in common or own[j] not in NUMBER_CHARS or lone(t)
@@ -130,7 +137,7 @@ def lossy_labels(ink, lines, tokens, grids, pitch: float, cells, reads) -> dict[
                                    or [0]))
     out: dict[int, dict[int, str]] = {}
     for k, (t, j, g) in todo.items():
-        name = bracket_by_shape(g, digit_height) or bracket_or_paren(names.get(k, "?"), g)
+        name = bracket_by_shape(g, digit_height) or by_shape(bracket_or_paren(names.get(k, "?"), g), g)
         out.setdefault(id(t), {})[j] = name
     return out
 
@@ -175,24 +182,46 @@ def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
         if key not in named:
             alike: Counter[str] = Counter()
             seen: Counter[str] = Counter()  # how many cells vote each way
+            variant = None
             if g.shape in groups:
                 stack, chars, weights, radius = groups[g.shape]
-                for k in np.flatnonzero(np.abs(stack - g).mean(axis=(1, 2)) <= radius):
+                distance = np.abs(stack - g).mean(axis=(1, 2))
+                for k in np.flatnonzero(distance <= radius):
                     alike[chars[k]] += weights[k]
                     seen[chars[k]] += 1
-            label, count = alike.most_common(1)[0] if alike else (None, 0)
+                variant = None if alike or not lossless else nearest_variant(distance, chars)
+            label, count = alike.most_common(1)[0] if alike else (variant, 1)
             if label is not None and label.isdigit() and lone(t) and seen[label] < (2 if lossless else 3):
                 label, alike = None, Counter()  # a lone digit only its own read names (a '#' read '4'): unsure
             digits = sorted((n for c, n in seen.items() if c.isdigit()), reverse=True)  # cells, not weights
             if not lossless and len(digits) > 1 and digits[1] * 4 >= digits[0]:
                 label = None  # a JPEG's noisy glyph near two digits' ('0' near '6' and '9', low contrast): unsure
+            if alike and not (label and count * 2 > sum(alike.values())):
+                # its look-alikes disagree ('6', '8' and '0' for a slashed zero): the one digit among their names
+                # that its holes allow, if it has a quarter of the votes; else unknown
+                allowed = [c for c in alike if c.isdigit() and shape_allows(c, g)]
+                label = allowed[0] if len(allowed) == 1 and alike[allowed[0]] * 4 >= sum(alike.values()) else "?"
             # a bracket by its shape first: Tesseract reads a blurred ']' alike as 'j' or ')' everywhere
-            named[key] = bracket_by_shape(g, digit_height) or (
-                bracket_or_paren(label, g) if label and count * 2 > sum(alike.values())
-                else "?" if alike else None)  # '?': its look-alikes disagree
+            named[key] = bracket_by_shape(g, digit_height) or by_shape(
+                bracket_or_paren(label, g) if label else None, g)
         if named[key] is not None:
             out.setdefault(id(t), {})[j] = named[key]
     return out
+
+
+def nearest_variant(distance: np.ndarray, chars: list[str]) -> str | None:
+    """The digit a glyph like no other cell's is drawn at another subpixel offset of (a browser places glyphs
+    between pixels, so one digit has several images): its VARIANTS nearest voters all read that digit, near
+    (VARIANT_DISTANCE), and every voter of another character at least VARIANT_MARGIN times as far."""
+    order = np.argsort(distance)
+    nearest = [chars[k] for k in order[:VARIANTS]]
+    if len(nearest) < VARIANTS or len(set(nearest)) > 1 or not nearest[0].isdigit():
+        return None
+    far = distance[order[VARIANTS - 1]]
+    others = [distance[k] for k in order if chars[k] != nearest[0]]
+    if far > VARIANT_DISTANCE or (others and min(others) < VARIANT_MARGIN * far):
+        return None
+    return nearest[0]
 
 
 def name_token(t: Token, mine: dict[int, str]) -> bool:

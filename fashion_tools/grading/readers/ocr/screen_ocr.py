@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from fashion_tools.grading.readers.ocr.glyphs import NUMBER_DOUBT, WORD_DOUBT, name_cells
+from fashion_tools.grading.readers.ocr.glyphs import NUMBER_DOUBT, WORD_DOUBT, cell_glyphs, name_cells
 from fashion_tools.grading.readers.ocr.grid import (
     Grid,
     Token,
@@ -36,6 +36,7 @@ from fashion_tools.grading.readers.ocr.grid import (
     without_faint,
 )
 from fashion_tools.grading.readers.ocr.picture import MAX_PIXELS, Unreadable, grey_pixels
+from fashion_tools.grading.readers.ocr.shapes import shape_allows
 from fashion_tools.grading.readers.ocr.tesseract import read_page, tesseract_ready
 
 __all__ = ["MAX_PIXELS", "WORD_DOUBT", "ScreenText", "Unreadable", "read_screenshot", "tesseract_ready"]
@@ -109,7 +110,7 @@ def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
                 t.strong = t.strong and w["conf"] >= MIN_CONFIDENCE
         tokens[i] = [piece for t in tokens[i] for piece in split_call(t, grids[i])]
     doubts = name_cells(ink, lines, tokens, grids, lossless, pitch)
-    for i in read_again(ink, lines, pitch, tokens):
+    for i in read_again(ink, lines, pitch, tokens, grids):
         if doubts.get(i, "").startswith(NUMBER_DOUBT) and not any("?" in t.text for t in tokens[i] if t.numeric):
             del doubts[i]
     origin = min((row[0].first for row in tokens if row), default=0)
@@ -120,11 +121,11 @@ def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
     return ScreenText([texts[i] for i in kept], {n: doubts[i] for n, i in enumerate(kept) if i in doubts})
 
 
-def read_again(ink, lines, pitch, tokens: list[list[Token]]) -> list[int]:
+def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) -> list[int]:
     """The numbers with a cell no look-alike named ('?'), read again alone with a digit alphabet (a second
     Tesseract call, only for a picture that has them: a JPEG's glyphs rarely repeat pixel for pixel); a read
-    that fits the number's cells, is confident and agrees with every cell the look-alikes did name fills the
-    others. Returns the lines mended."""
+    that fits the number's cells, is confident, agrees with every cell the look-alikes did name and whose
+    digits the glyphs' holes allow (shapes.py) fills the others. Returns the lines mended."""
     doubted = {i: [t for t in row if t.numeric and "?" in t.text] for i, row in enumerate(tokens)}
     doubted = {i: row for i, row in doubted.items() if row}
     if not doubted:
@@ -142,7 +143,9 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]]) -> list[int]:
             read = "".join(w["text"] for w in got)
             cells = t.text[1:] if len(t.text) == t.cells + 1 else t.text  # less the leading '?'
             if len(read) == t.cells and all(w["conf"] >= MIN_CONFIDENCE for w in got) and all(
-                    c in ("?", r) for c, r in zip(cells, read, strict=True)):
+                    c in ("?", r) for c, r in zip(cells, read, strict=True)) and all(
+                    g is None or shape_allows(r, g) for r, g in zip(read, cell_glyphs(ink, lines[i], t, grids[i]),
+                                                                   strict=True)):
                 t.text = read
                 mended.append(i)
     return mended

@@ -1,0 +1,65 @@
+"""What a digit's glyph must look like in any font: its holes. A '6' has one hole, low; a '9' one, high; a
+'0' one in the middle (or two, a slashed zero's); an '8' two, one above the other, pinched between them;
+'1', '2', '3', '5' and '7' none. Tesseract names a small glyph by its look and can be sure and wrong (Colab's
+slashed zero at 13 px read '6' everywhere, the same glyph each time, so its look-alikes all agree); a name
+its holes deny is not taken.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+SOLID = 0.5  # of a glyph's darkest ink: a pixel of its strokes (its antialiased edge is not)
+MIN_HOLE = 0.03  # of the glyph's box: a hole smaller than this is a gap in antialiasing or JPEG's noise
+OPEN_HOLE = 0.08  # of the glyph's box: a hole this large is no accident, not in a digit drawn without one
+
+
+def holes(g: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """The glyph's holes (background its strokes enclose), top to bottom: (middle, first row, row after the
+    last) as fractions of its height, and area as a fraction of its box."""
+    strokes = np.pad(g > SOLID * g.max(), 1)
+    labels, _ = ndimage.label(~strokes)
+    height, width = g.shape
+    out = []
+    for k, (ys, xs) in enumerate(ndimage.find_objects(labels), start=1):
+        if ys.start == 0 or xs.start == 0 or ys.stop == height + 2 or xs.stop == width + 2:
+            continue  # the background around the glyph, or a bay open to it
+        rows = np.nonzero(labels[ys, xs] == k)[0] + ys.start - 1
+        if len(rows) >= MIN_HOLE * height * width:
+            out.append((rows.mean() / height, (ys.start - 1) / height,
+                        (ys.stop - 1) / height, len(rows) / (height * width)))
+    return sorted(out)
+
+
+def shape_allows(char: str, g: np.ndarray) -> bool:
+    """False when the glyph's holes deny that it is this digit (any other character is allowed)."""
+    if not char.isdigit():
+        return True
+    found = holes(g)
+    if char in "12357":
+        return not any(area >= OPEN_HOLE for *_, area in found)
+    if char == "6":
+        return len(found) < 2 and not (found and found[0][0] < 0.45)
+    if char == "9":
+        return len(found) < 2 and not (found and found[0][0] > 0.55)
+    if char == "8":  # a slashed zero's holes
+        return shape_digit(g) != "0"
+    return True  # '0' (a small dotted or slashed one's hole may sit off its middle), '4' (open or closed)
+
+
+def by_shape(char: str | None, g: np.ndarray) -> str | None:
+    """A cell's name as its glyph's holes allow: a digit they deny is the digit they name, else unknown ('?')."""
+    if char and not shape_allows(char, g):
+        return shape_digit(g) or "?"
+    return char
+
+
+def shape_digit(g: np.ndarray) -> str | None:
+    """The digit a glyph's holes name when they can, for a glyph whose given name they deny: two holes side
+    by side in height, parted by a slanted stroke, are a slashed zero's. None: its holes do not say (two
+    holes one above the other are an '8' or a small dotted zero; a person tells them apart, not this)."""
+    found = holes(g)
+    if len(found) == 2 and found[0][2] > found[1][1]:  # the upper hole reaches below the lower one's top
+        return "0"
+    return None

@@ -1,0 +1,85 @@
+"""The holes check of the screenshot reader (issue 31): a digit's name that its glyph's holes deny is not taken.
+
+Tried on every monospace font this machine's fontconfig knows (Debian's fonts-dejavu-core at least), each digit
+drawn by FreeType at the sizes screenshots show: no real digit may be denied (a denied digit becomes a doubt,
+so a wrong denial costs a person's look, never a verdict, but it must not happen on plain digits).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from fashion_tools.grading.readers.ocr.glyphs import glyph
+from fashion_tools.grading.readers.ocr.shapes import by_shape, holes, shape_allows, shape_digit
+
+SIZES = range(9, 31, 3)  # pixels per em: 9 pt at 100 % to 16 pt at 150 % and more
+
+
+def mono_fonts() -> list[str]:
+    if shutil.which("fc-list") is None:
+        pytest.skip("fontconfig's fc-list is not installed")
+    listed = subprocess.run(["fc-list", ":spacing=mono", "file"], capture_output=True, text=True, check=True)
+    paths = (line.strip().rstrip(":") for line in listed.stdout.splitlines())  # "/usr/share/fonts/...ttf: "
+    return sorted(path for path in paths if path.endswith((".ttf", ".otf")))
+
+
+def drawn(char: str, font: ImageFont.FreeTypeFont) -> np.ndarray:
+    """The character as the reader sees a cell of it: light ink on dark, cropped by the reader's own glyph()."""
+    left, top, right, bottom = font.getbbox(char)
+    picture = Image.new("L", (right + 6, bottom + 6))
+    ImageDraw.Draw(picture).text((3, 3), char, fill=255, font=font)
+    return glyph(np.asarray(picture))
+
+
+def test_every_digit_of_every_monospace_font_is_allowed_by_its_holes():
+    fonts = mono_fonts()
+    assert any("DejaVuSansMono" in path for path in fonts), fonts
+    denied = [(path.rsplit("/", 1)[1], size, digit, holes(g))
+              for path in fonts for size in SIZES
+              for digit in "0123456789"
+              if (g := drawn(digit, ImageFont.truetype(path, size))) is not None and not shape_allows(digit, g)]
+    assert denied == []
+
+
+def test_the_holes_name_no_digit_but_a_slashed_zero():
+    """shape_digit names '0' only for two holes side by side in height; no other digit of any font is named."""
+    named = [(path.rsplit("/", 1)[1], size, digit) for path in mono_fonts() for size in SIZES
+             for digit in "123456789" if shape_digit(drawn(digit, ImageFont.truetype(path, size))) is not None]
+    assert named == []
+
+
+def slashed_zero(height: int) -> np.ndarray:
+    """A zero drawn as Roboto Mono's: an oval parted by a stroke from its lower left to its upper right."""
+    width = round(height * 0.6)
+    picture = Image.new("L", (width + 4, height + 4))
+    draw = ImageDraw.Draw(picture)
+    stroke = max(1, height // 9)
+    draw.ellipse((2, 2, width + 1, height + 1), outline=255, width=stroke)
+    draw.line((3, height, width, 3), fill=255, width=stroke)
+    return glyph(np.asarray(picture))
+
+
+@pytest.mark.parametrize("height", [13, 17, 24, 36])
+def test_a_slashed_zero_misnamed_six_or_eight_is_its_holes_zero(height):
+    """Colab's slashed zero at 13 px was read '6' by Tesseract everywhere: its two holes, side by side in
+    height, deny '6', '8' and '9' and name it '0'."""
+    g = slashed_zero(height)
+    assert len(holes(g)) == 2, holes(g)
+    for wrong in "689":
+        assert not shape_allows(wrong, g)
+        assert by_shape(wrong, g) == "0"
+    assert by_shape("0", g) == "0"
+
+
+def test_a_hole_where_a_digit_has_none_is_a_doubt_not_another_digit():
+    """An 'o'-like ring misnamed '7': denied, and its single hole names no digit (a person looks)."""
+    picture = Image.new("L", (14, 20))
+    ImageDraw.Draw(picture).ellipse((1, 1, 12, 18), outline=255, width=2)
+    g = glyph(np.asarray(picture))
+    assert by_shape("7", g) == "?"
+    assert by_shape("0", g) == "0" and by_shape("x", g) == "x" and by_shape(None, g) is None
