@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from fashion_tools.grading.readers.ocr.glyphs import glyph
-from fashion_tools.grading.readers.ocr.shapes import by_shape, holes, shape_allows, shape_digit
+from fashion_tools.grading.readers.ocr.shapes import HOLED_HEIGHT, by_shape, holes, shape_allows, shape_digit
 
 SIZES = range(9, 31, 3)  # pixels per em: 9 pt at 100 % to 16 pt at 150 % and more
 
@@ -83,3 +83,17 @@ def test_a_hole_where_a_digit_has_none_is_a_doubt_not_another_digit():
     g = glyph(np.asarray(picture))
     assert by_shape("7", g) == "?"
     assert by_shape("0", g) == "0" and by_shape("x", g) == "x" and by_shape(None, g) is None
+
+
+def test_no_zero_with_a_hole_is_allowed_as_a_six_and_no_eight_without_one():
+    """A dotted zero at 13 px read '6' (JupyterLab's DejaVu Sans Mono): a zero's hole reaches its top, a six's
+    does not; and a '3' read '8' on a second look (Colab at 150 %) has no hole, which every eight 9 px tall or
+    more shows."""
+    fonts = mono_fonts()
+    sixes = [(path.rsplit("/", 1)[1], size) for path in fonts for size in SIZES
+             if holes(g := drawn("0", ImageFont.truetype(path, size))) and shape_allows("6", g)]
+    assert sixes == []
+    threes = [(path.rsplit("/", 1)[1], size, g) for path in fonts for size in SIZES
+              if (g := drawn("3", ImageFont.truetype(path, size))).shape[0] >= HOLED_HEIGHT]
+    assert len(threes) > len(fonts) * 5  # below 9 px tall an eight's holes may close: no rule there
+    assert [(name, size) for name, size, g in threes if shape_allows("8", g)] == []

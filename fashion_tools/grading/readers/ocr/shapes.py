@@ -12,6 +12,8 @@ from scipy import ndimage
 
 SOLID = 0.5  # of a glyph's darkest ink: a pixel of its strokes (its antialiased edge is not)
 MIN_HOLE = 0.03  # of the glyph's box: a hole smaller than this is a gap in antialiasing or JPEG's noise
+HOLED_HEIGHT = 9  # px: an eight this tall shows a hole in every font here (FreeType's 8 at 7-8 px may not)
+SIX_TOP = 0.28  # of the glyph's height: a 6's hole begins below it (0.33-0.58 in every font here), a 0's above
 OPEN_HOLE = 0.08  # of the glyph's box: a hole this large is no accident, not in a digit drawn without one
 
 
@@ -39,12 +41,12 @@ def shape_allows(char: str, g: np.ndarray) -> bool:
     found = holes(g)
     if char in "12357":
         return not any(area >= OPEN_HOLE for *_, area in found)
-    if char == "6":
-        return len(found) < 2 and not (found and found[0][0] < 0.45)
+    if char == "6":  # one hole, in its lower part (a dotted zero's single hole reaches its top)
+        return len(found) < 2 and not (found and (found[0][0] < 0.45 or found[0][1] < SIX_TOP))
     if char == "9":
         return len(found) < 2 and not (found and found[0][0] > 0.55)
-    if char == "8":  # a slashed zero's holes
-        return shape_digit(g) != "0"
+    if char == "8":  # not a slashed zero's holes; nor none, in a glyph tall enough to show an eight's
+        return shape_digit(g) != "0" and (bool(found) or g.shape[0] < HOLED_HEIGHT)
     return True  # '0' (a small dotted or slashed one's hole may sit off its middle), '4' (open or closed)
 
 
