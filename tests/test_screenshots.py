@@ -304,7 +304,7 @@ def notebook_matrix_rows() -> list[list[int]]:
 def test_a_slashed_zero_the_ocr_names_eight_is_never_a_sure_eight():
     """Colab's Roboto Mono at 14 px, a JPEG at quality 70 (held out): Tesseract named its slashed zero '8'
     everywhere, alike in every cell, and the matrix's rows read sure and wrong ('988', '8, 8, 8'). The
-    glyph's two holes side by side deny '8': every row read without doubt is the notebook's row."""
+    glyph's two holes side by side deny '8' and name it '0': every row read without doubt is the notebook's."""
     name = "held_out/notebook_colab_light_100_q70.jpg"
     shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
     truth = notebook_matrix_rows()
@@ -312,5 +312,6 @@ def test_a_slashed_zero_the_ocr_names_eight_is_never_a_sure_eight():
             if re.match(r"\s*(array\(\[)?\[[\d\s,?]+\]", line)]
     assert len(rows) == 10, shot.lines
     sure = [numbers for i, numbers in rows if i not in shot.doubts]
-    assert len(sure) >= 4, shot.doubts
+    # (a row's last comma after its bracket's foot, unnamed in this JPEG, no longer doubts the row: 4 -> 9 sure)
+    assert len(sure) >= 8, shot.doubts
     assert [numbers for numbers in sure if numbers not in truth] == []

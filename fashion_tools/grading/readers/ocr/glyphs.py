@@ -11,12 +11,13 @@ import numpy as np
 
 from fashion_tools.grading.readers.ocr.clusters import cell_patches, template_names
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
-from fashion_tools.grading.readers.ocr.shapes import by_shape, shape_allows
+from fashion_tools.grading.readers.ocr.shapes import by_shape, shape_allows, shape_digit
 
 GLYPH_NOISE = 0.01  # mean difference (0-1) of two images of one glyph: a PNG's are identical, a JPEG's not quite
 EDGE_STROKE = 2  # px: the widest piece of a neighbour's stroke a cell's edge may hold
 GLYPH_EDGE = 96  # ink that bounds a glyph for comparison: JPEG's ringing stays below it, so one glyph keeps one size
 CONTEXT_WEIGHT = 10  # a digit read among others counts this many lone ones: alone, a dotted zero reads as '8'
+SMALL = 0.6  # of the digits' height: a comma's or a point's ink is shorter
 STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
 VARIANTS = 3  # a glyph like no other cell's is named by this many nearest voters, when they agree
 VARIANT_DISTANCE = 0.15  # mean difference (0-1) to them at most: subpixel images of one digit, not another digit
@@ -99,6 +100,7 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
     # digit plainly (a smudge, a cell cut by the picture's edge), whatever Tesseract says of it alone
     common = {c for c, n in Counter(c for _, c, _ in voters).items() if c.isdigit() and n >= 3} if lossless else set()
     glyph_of = {(id(t), j): g for _, t, j, g in cells}
+    digit_height = float(np.median([g.shape[0] for g, c, _ in voters if c.isdigit()] or [0]))
     doubts: dict[int, str] = {}
     for i, row in enumerate(tokens):
         named = [t for t in row if name_token(t, labels.get(id(t), {}))]
@@ -111,7 +113,13 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
             # a cell no look-alike names keeps Tesseract's read if that is a number's character ('@' is no digit)
             t.text = "".join(mine.get(j, "?" if own[j] in common or own[j] not in NUMBER_CHARS or lone(t)
                                       else own[j]) for j in range(t.cells))  # a lone digit needs look-alikes
+            last = glyph_of.get((id(t), t.cells - 1))
+            if t.text.endswith("]?") and last is not None and last.shape[0] < SMALL * digit_height:
+                t.text = t.text[:-1] + ","  # a matrix row's '],': small ink after its bracket is its comma
             t.text = "".join(c if c in NUMBER_CHARS else "?" for c in t.text)  # a look-alike's '@' is no digit
+            # a cell no read names that shows a slashed zero's two holes is that zero (no other digit has them)
+            t.text = "".join(shape_digit(glyph_of[id(t), j]) or c if c == "?" and (id(t), j) in glyph_of else c
+                             for j, c in enumerate(t.text))
             if "?" in t.text:
                 doubts.setdefault(i, f"{NUMBER_DOUBT} {t.cells} characters read as {t.text!r}")
                 # a leading '?' so that no parser takes the digits before the doubt for the number ('0?2564'
@@ -193,6 +201,9 @@ def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
             label, count = alike.most_common(1)[0] if alike else (variant, 1)
             if label is not None and label.isdigit() and lone(t) and seen[label] < (2 if lossless else 3):
                 label, alike = None, Counter()  # a lone digit only its own read names (a '#' read '4'): unsure
+                if lossless:  # unless its other subpixel images name it, read among other digits
+                    label = nearest_variant(np.where((distance <= radius) | (weights < CONTEXT_WEIGHT), np.inf,
+                                                     distance), chars)
             digits = sorted((n for c, n in seen.items() if c.isdigit()), reverse=True)  # cells, not weights
             if not lossless and len(digits) > 1 and digits[1] * 4 >= digits[0]:
                 label = None  # a JPEG's noisy glyph near two digits' ('0' near '6' and '9', low contrast): unsure
