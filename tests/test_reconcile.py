@@ -100,6 +100,18 @@ def test_a_doubted_point_and_doubted_digits_past_those_that_matter(graded):
     assert f"{accuracy!r}: read as 0.9135000100672046 to 0.9135000109672946" in why["accuracy"], why["accuracy"]
 
 
+def test_a_completed_number_is_shown_as_the_reading_nearest_what_agrees_with_it(graded):
+    """Classic Jupyter as a JPEG: '?0.9134?998388?904' for 0.913499983882904. Its readings that agree with the
+    evaluate line's 0.9135 (the matrix and F1 out of the picture) run from 0.91344... to 0.91349...; all pass,
+    and the number shown is the one nearest it (0.9135, as the picture rounds), not the lowest's 0.9134."""
+    sub = graded(jpeg=end_of_run(accuracy="?0.9134?998388?904", matrix=(), f1=""))["jpeg"]
+    found = {c["check"]: c.get("found") for c in sub["checks"]}
+    assert {k: numbers(sub)[k] for k in ("accuracy", "evaluation")} == dict.fromkeys(("accuracy", "evaluation"),
+                                                                                     "PASS"), reasons(sub)
+    assert "0.913449983880904 to 0.913499983889904" in reasons(sub)["accuracy"], reasons(sub)["accuracy"]
+    assert found["accuracy"] == "0.9135" and "accuracy 0.9135," in found["evaluation"], found
+
+
 def test_no_pass_without_a_plain_reading_to_complete_it(graded):
     """Two doubted numbers never agree; a completion that would fail, or readings that disagree with each
     other, leave the doubt to a person: never a FAIL, never a PASS."""
