@@ -70,7 +70,7 @@ def cell_patches(ink: np.ndarray, lines, tokens: list[list[Token]], grids: list[
         canvas[pad + a:pad + b, pad:pad + ink.shape[1]] = ink[a:b]  # only this line's rows, the rest zero
         for t in row:
             for j in range(t.cells):
-                x = pad + int(np.floor(grids[i].edge(t.first + j))) - f
+                x = pad + int(np.floor(t.edge(grids[i], t.first + j))) - f
                 window = canvas[top:top + (rows_ + 2) * f, x:x + (cols + 2) * f]
                 where.append((i, t, j))
                 windows.append(window.reshape(rows_ + 2, f, cols + 2, f).mean(axis=(1, 3)))

@@ -66,7 +66,7 @@ def glyph(ink: np.ndarray) -> np.ndarray | None:
 def cell_glyphs(ink, line: tuple[int, int], t: Token, grid: Grid) -> list[np.ndarray | None]:
     """The glyph in each of a token's cells."""
     top, bottom = line
-    return [glyph(ink[top:bottom, max(0, round(grid.edge(c))):max(0, round(grid.edge(c + 1)))])
+    return [glyph(ink[top:bottom, max(0, round(t.edge(grid, c))):max(0, round(t.edge(grid, c + 1)))])
             for c in range(t.first, t.first + t.cells)]
 
 
@@ -90,7 +90,9 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
                 if g is None:
                     continue
                 cells.append((i, t, j, g))
-                if fits and t.strong and t.text[j] != " ":
+                # (in a JPEG, not the reads of a stretch on a grid of its own: another weight or font, Keras'
+                # bold step count, whose glyphs would blur the clusters of the text's own)
+                if fits and t.strong and t.text[j] != " " and not (t.shift and not lossless):
                     char = bracket_or_paren(t.text[j], g)
                     voters.append((g, char, CONTEXT_WEIGHT if among and char.isdigit() else 1))
                     reads[id(t), j] = voters[-1][1:]

@@ -10,6 +10,9 @@ import numpy as np
 
 MIN_GLYPH_PIXELS = 3  # of ink in a cell's middle for it to hold a glyph ('.' at 11 pt is 4)
 FAINT = 0.45  # of the picture's usual ink: text this faint is a UI's label (a prompt), not output
+STRETCH_GAP = 3  # blank cells that part two stretches of a line, each placed on the grid by its own glyphs
+STRETCH_CELLS = 4  # a stretch narrower than this many cells has too few glyphs to place it
+OFF_GRID = 0.25  # of a cell: a stretch's glyphs this far off the line's grid are on a grid of their own
 CELL_MARGIN = 0.15  # of a cell's width at each side, where a neighbour's ink may reach: not its own
 
 
@@ -37,6 +40,11 @@ class Token:
     strong: bool = True  # Tesseract was confident of its read
     numeric: bool = False  # read as a number: its cells named by their glyphs, a doubt where one is not
     named: str = ""  # its cells' names, where every cell is named
+    shift: float = 0.0  # px: its cells' edges from the line's grid (a stretch of text at a phase of its own)
+
+    def edge(self, grid: Grid, c: int) -> float:
+        """The left edge of cell c (of the line) as this token's cells lie."""
+        return grid.edge(c) + self.shift
 
 
 def ink_of(gray: np.ndarray) -> np.ndarray:
@@ -132,7 +140,36 @@ def line_grid(mask_line: np.ndarray, grid: Grid) -> Grid:
 
 
 def tokens_of(mask_line: np.ndarray, grid: Grid) -> list[Token]:
-    """The runs of inked cells on a line: a space is a cell whose middle holds no ink."""
+    """The runs of inked cells on a line: a space is a cell whose middle holds no ink. A stretch of the line
+    between wide gaps whose glyphs sit a part of a cell off the line's grid gets its own phase (Chromium draws
+    a progress bar in another font, and the text after it lands a fraction of a cell further on: JupyterLab's
+    bold '313/313' before the bar fell on 8 cells)."""
+    out = runs_of(mask_line, grid)
+    stretches: list[list[Token]] = []
+    for t in out:
+        if stretches and t.first - (stretches[-1][-1].first + stretches[-1][-1].cells) < STRETCH_GAP:
+            stretches[-1].append(t)
+        else:
+            stretches.append([t])
+    if len(stretches) < 2:
+        return out
+    regridded = []
+    for stretch in stretches:
+        a, b = stretch[0].left, stretch[-1].right
+        alone = np.zeros_like(mask_line)
+        alone[:, a:b] = mask_line[:, a:b]
+        shift = (line_grid(alone, grid).centre0 - grid.centre0 + grid.width / 2) % grid.width - grid.width / 2
+        if b - a < STRETCH_CELLS * grid.width or abs(shift) < OFF_GRID * grid.width:
+            regridded += stretch
+            continue
+        for t in runs_of(alone, Grid(grid.width, grid.centre0 + shift)):
+            t.shift = shift
+            regridded.append(t)
+    return regridded
+
+
+def runs_of(mask_line: np.ndarray, grid: Grid) -> list[Token]:
+    """The runs of inked cells on a line on this grid."""
     inked = mask_line.any(axis=0)
     cells = np.unique(np.floor((np.flatnonzero(inked) - grid.centre0) / grid.width + 0.5).astype(int)).tolist()
     out: list[Token] = []

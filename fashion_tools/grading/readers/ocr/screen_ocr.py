@@ -156,9 +156,9 @@ def split_call(t: Token, grid: Grid) -> list[Token]:
     name = re.match(r"[A-Za-z_]\w*\(", t.text)
     if not name or len(t.text) != t.cells or name.end() == len(t.text):
         return [t]
-    k, cut = name.end(), round(grid.edge(t.first + name.end()))
-    return [Token(t.left, cut, t.first, k, t.text[:k], t.strong),
-            Token(cut, t.right, t.first + k, t.cells - k, t.text[k:], t.strong)]
+    k, cut = name.end(), round(t.edge(grid, t.first + name.end()))
+    return [Token(t.left, cut, t.first, k, t.text[:k], t.strong, shift=t.shift),
+            Token(cut, t.right, t.first + k, t.cells - k, t.text[k:], t.strong, shift=t.shift)]
 
 
 def grid_doubts(texts: list[str]) -> dict[int, str]:
