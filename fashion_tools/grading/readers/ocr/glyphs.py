@@ -125,8 +125,9 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
             if "?" in t.text:
                 doubts.setdefault(i, f"{NUMBER_DOUBT} {t.cells} characters read as {t.text!r}")
                 # a leading '?' so that no parser takes the digits before the doubt for the number ('0?2564'
-                # is not 0)
-                t.text = t.text if t.text.startswith("?") else "?" + t.text
+                # is not 0); after a matrix's opening brackets, which are no part of its first number
+                lead = brackets(t.text)
+                t.text = t.text if t.text[lead:].startswith("?") else t.text[:lead] + "?" + t.text[lead:]
         unsure = [t.text for t in row if not (t.strong or t.numeric or t in named) and any(map(str.isdigit, t.text))]
         unsure += [t.text for t in row if not t.numeric and t not in named and conflicts(t, labels)]
         if unsure:  # a word with a digit ('11lms', 'conv2d'): a misread word without one is no keyword
@@ -150,6 +151,11 @@ def lossy_labels(ink, lines, tokens, grids, pitch: float, cells, reads) -> dict[
         name = bracket_by_shape(g, digit_height) or by_shape(bracket_or_paren(names.get(k, "?"), g), g)
         out.setdefault(id(t), {})[j] = name
     return out
+
+
+def brackets(text: str) -> int:
+    """How many opening brackets a token begins with ('[[840' 2): where a doubted number's '?' goes."""
+    return len(text) - len(text.lstrip("[("))
 
 
 def lone(t: Token) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from fashion_tools.grading.readers.ocr.glyphs import NUMBER_DOUBT, WORD_DOUBT, cell_glyphs, name_cells
+from fashion_tools.grading.readers.ocr.glyphs import NUMBER_DOUBT, WORD_DOUBT, brackets, cell_glyphs, name_cells
 from fashion_tools.grading.readers.ocr.grid import (
     Grid,
     Token,
@@ -141,7 +141,8 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
         for t in doubted[i]:
             got = [w for w in words if best_token([t], w) is t]
             read = "".join(w["text"] for w in got)
-            cells = t.text[1:] if len(t.text) == t.cells + 1 else t.text  # less the leading '?'
+            lead = brackets(t.text)  # less the doubt's '?' (after a matrix's opening brackets)
+            cells = t.text[:lead] + t.text[lead + 1:] if len(t.text) == t.cells + 1 else t.text
             if len(read) == t.cells and all(w["conf"] >= MIN_CONFIDENCE for w in got) and all(
                     c in ("?", r) for c, r in zip(cells, read, strict=True)) and all(
                     g is None or shape_allows(r, g) for r, g in zip(read, cell_glyphs(ink, lines[i], t, grids[i]),
