@@ -66,7 +66,7 @@ def slashed_zero(height: int) -> np.ndarray:
 
 @pytest.mark.parametrize("height", [13, 17, 24, 36])
 def test_a_slashed_zero_misnamed_six_or_eight_is_its_holes_zero(height):
-    """Colab's slashed zero at 13 px was read '6' by Tesseract everywhere: its two holes, side by side in
+    """Colab's slashed zero at 14 px was read '6' by Tesseract everywhere: its two holes, side by side in
     height, deny '6', '8' and '9' and name it '0'."""
     g = slashed_zero(height)
     assert len(holes(g)) == 2, holes(g)

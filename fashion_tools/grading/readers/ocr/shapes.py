@@ -1,7 +1,7 @@
 """What a digit's glyph must look like in any font: its holes. A '6' has one hole, low; a '9' one, high; a
 '0' one in the middle (or two, a slashed zero's); an '8' two, one above the other, pinched between them;
 '1', '2', '3', '5' and '7' none. Tesseract names a small glyph by its look and can be sure and wrong (Colab's
-slashed zero at 13 px read '6' everywhere, the same glyph each time, so its look-alikes all agree); a name
+slashed zero at 14 px read '6' everywhere, the same glyph each time, so its look-alikes all agree); a name
 its holes deny is not taken.
 """
 
