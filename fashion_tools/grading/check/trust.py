@@ -9,7 +9,7 @@ import dataclasses
 from fashion_tools.grading.check.expected import KERAS_LAYERS, normal_kind
 from fashion_tools.grading.check.result import CheckResult, reviewing
 from fashion_tools.grading.parse.values import BAR_ONLY, ParsedLog, same_name
-from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
+from fashion_tools.grading.readers.ocr import WORD_DOUBT
 
 
 def unsure(result: CheckResult, log: ParsedLog) -> CheckResult:

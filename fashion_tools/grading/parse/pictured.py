@@ -13,7 +13,7 @@ from fashion_tools.grading.parse.matrices import matrix_text, parse_confusion_ma
 from fashion_tools.grading.parse.table import SECTION_STARTS
 from fashion_tools.grading.parse.textscan import MAX_TRIES, line_at, matches
 from fashion_tools.grading.parse.values import ACCURACY_LINE, BAR_ONLY, F1_LINE, LOSS_LINE, ParsedLog
-from fashion_tools.grading.readers.ocr.screen_ocr import WORD_DOUBT
+from fashion_tools.grading.readers.ocr import WORD_DOUBT
 
 
 def section_spans(text: str) -> dict[str, tuple[int, int]]:

@@ -9,6 +9,7 @@ from collections import Counter
 
 import numpy as np
 
+from fashion_tools.grading.readers.ocr import NUMBER_DOUBT, WORD_DOUBT
 from fashion_tools.grading.readers.ocr.clusters import cell_patches, template_names
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
 from fashion_tools.grading.readers.ocr.shapes import by_shape, shape_allows, shape_digit
@@ -26,8 +27,6 @@ LOOK_ALIKES = "lIiO|©®@SBo"  # what Tesseract reads a digit as, in a word
 # A token that reads as a number (look-alikes of digits included): brackets, signs, digits, separators
 NUMERIC = re.compile(r"[\[\]()]*[-+]?[\dO©®@Il|SB][\dO©®@Il|SB.,/%]*[\[\]()]*,?")
 NUMBER_CHARS = "0123456789.,/%[]()-+:es"  # what a number's cells show ('35s', '1e-05'): '?' for any other
-WORD_DOUBT = "Tesseract is unsure of the word"  # a word's doubt, not a number's
-NUMBER_DOUBT = "a number of"  # a number's: 'a number of 6 characters read as ...'
 
 
 def looks_numeric(text: str) -> bool:

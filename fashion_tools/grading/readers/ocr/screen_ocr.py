@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from fashion_tools.grading.readers.ocr.glyphs import NUMBER_DOUBT, WORD_DOUBT, brackets, cell_glyphs, name_cells
+from fashion_tools.grading.readers.ocr import NUMBER_DOUBT, WORD_DOUBT
+from fashion_tools.grading.readers.ocr.glyphs import brackets, cell_glyphs, name_cells
 from fashion_tools.grading.readers.ocr.grid import (
     Grid,
     Token,
