@@ -36,9 +36,11 @@ def holes(g: np.ndarray) -> list[tuple[float, float, float, float]]:
 
 def shape_allows(char: str, g: np.ndarray) -> bool:
     """False when the glyph's holes deny that it is this digit (any other character is allowed)."""
-    if not char.isdigit():
-        return True
-    found = holes(g)
+    return not char.isdigit() or allows(char, holes(g), g.shape[0])
+
+
+def allows(char: str, found: list[tuple[float, float, float, float]], height: int) -> bool:
+    """shape_allows, given the glyph's holes and its height in px."""
     if char in "12357":
         return not any(area >= OPEN_HOLE for *_, area in found)
     if char == "6":  # one hole, in its lower part (a dotted zero's single hole reaches its top)
@@ -46,22 +48,25 @@ def shape_allows(char: str, g: np.ndarray) -> bool:
     if char == "9":
         return len(found) < 2 and not (found and found[0][0] > 0.55)
     if char == "8":  # not a slashed zero's holes; nor none, in a glyph tall enough to show an eight's
-        return shape_digit(g) != "0" and (bool(found) or g.shape[0] < HOLED_HEIGHT)
+        return not slashed(found) and (bool(found) or height < HOLED_HEIGHT)
     return True  # '0' (a small dotted or slashed one's hole may sit off its middle), '4' (open or closed)
 
 
 def by_shape(char: str | None, g: np.ndarray) -> str | None:
     """A cell's name as its glyph's holes allow: a digit they deny is the digit they name, else unknown ('?')."""
-    if char and not shape_allows(char, g):
-        return shape_digit(g) or "?"
-    return char
+    if not char or not char.isdigit():
+        return char
+    found = holes(g)
+    return char if allows(char, found, g.shape[0]) else "0" if slashed(found) else "?"
 
 
 def shape_digit(g: np.ndarray) -> str | None:
     """The digit a glyph's holes name when they can, for a glyph whose given name they deny: two holes side
     by side in height, parted by a slanted stroke, are a slashed zero's. None: its holes do not say (two
     holes one above the other are an '8' or a small dotted zero; a person tells them apart, not this)."""
-    found = holes(g)
-    if len(found) == 2 and found[0][2] > found[1][1]:  # the upper hole reaches below the lower one's top
-        return "0"
-    return None
+    return "0" if slashed(holes(g)) else None
+
+
+def slashed(found: list[tuple[float, float, float, float]]) -> bool:
+    """A slashed zero's two holes: the upper one reaches below the lower one's top."""
+    return len(found) == 2 and found[0][2] > found[1][1]
