@@ -20,6 +20,14 @@ it from Google Fonts):
 Without --roboto-mono the Colab pages fall back to Chromium's monospace font (index.json names the font each
 page's matrix was drawn in, as Chromium reports it). The pages' CDN scripts (require.js, MathJax, jQuery)
 are dropped: nothing here is fetched, and nothing they draw is in the shots.
+
+Set B, a second held-out set, scored once before and once after a change to the reader (nobody looks into it
+between the two; make_screen_matrix.py --second says more): --second shoots the same six pages at device scale
+factors 125 and 175 % instead, saved as PNG and as JPEG at quality 75, 85 or 92 (none the matrix has), its rows
+"set": "B"; into the OUT_DIR of make_screen_matrix.py --second:
+
+    python tests/data/lecture/make_notebook_shots.py OUT_DIR --second \
+        --nbconvert /tmp/nbc/bin/jupyter-nbconvert --roboto-mono /tmp/robotomono/package
 """
 
 from __future__ import annotations
@@ -38,10 +46,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from make_screen_matrix import QUALITIES, write_index  # noqa: E402
+from make_screen_matrix import QUALITIES, SECOND_QUALITIES, write_index  # noqa: E402
 
 NOTEBOOK = HERE.parent / "real" / "notebook_matrix_result.ipynb"
 SCALES = [1.0, 1.5, 2.0]
+SECOND_SCALES = [1.25, 1.75]  # set B: between the matrix's, as Windows' 125 % and 175 % display settings
 COLAB = """:root {{ --jp-layout-color0: {page}; --jp-layout-color1: {page}; --jp-cell-editor-background: {code};
   --jp-cell-editor-border-color: {code}; --jp-content-font-color1: {text}; --jp-ui-font-color1: {text};
   --jp-code-font-family: 'Roboto Mono', monospace; --jp-code-font-size: 14px; }}
@@ -133,6 +142,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--nbconvert", default="jupyter-nbconvert", help="nbconvert's command")
     parser.add_argument("--roboto-mono", type=Path, help="the unpacked npm package @fontsource/roboto-mono")
+    parser.add_argument("--second", action="store_true", help="set B, a second held-out set, instead")
     args = parser.parse_args()
     if not shutil.which(args.nbconvert):
         sys.exit(f"no nbconvert ({args.nbconvert}): the module's doc string says how to install it")
@@ -140,16 +150,18 @@ def main() -> None:
     version = subprocess.run([args.nbconvert, "--version"], capture_output=True, text=True).stdout.strip()
     chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True).stdout.strip()
     print(json.dumps({"nbconvert": version, "chromium": chromium, "roboto_mono": str(args.roboto_mono)}), flush=True)
+    scales, qualities = (SECOND_SCALES, SECOND_QUALITIES) if args.second else (SCALES, QUALITIES)
+    which = {"set": "B"} if args.second else {}  # the matrix's rows keep their old form
     index = []
     with tempfile.TemporaryDirectory() as folder:
         styled = pages(args.nbconvert, Path(folder), args.roboto_mono)
-        for j, scale in enumerate(SCALES):
+        for j, scale in enumerate(scales):
             for i, (style, (picture, size, font)) in enumerate(shoot(scale, styled).items()):
-                name, quality = f"notebook_{style}_{round(scale * 100)}", QUALITIES[(i + j) % len(QUALITIES)]
+                name, quality = f"notebook_{style}_{round(scale * 100)}", qualities[(i + j) % len(qualities)]
                 picture.save(args.out / f"{name}.png", optimize=True)
                 picture.convert("RGB").save(args.out / f"{name}_q{quality}.jpg", quality=quality)
                 row = {"font": font, "theme": style, "size": size, "scale": scale, "quality": quality,
-                       "kind": "notebook", "held_out": True, "pieces": 0}
+                       "kind": "notebook", "held_out": True, "pieces": 0, **which}
                 index += [{**row, "format": "PNG", "file": f"{name}.png"},
                           {**row, "format": f"JPEG q{quality}", "file": f"{name}_q{quality}.jpg"}]
                 print(name, picture.size, size, font, flush=True)

@@ -31,6 +31,28 @@ Without it (or with Cascadia Mono installed by hand, e.g. its TTF in ~/.local/sh
 rows are rendered if fontconfig has the font and skipped, with a message, if not: xterm would silently draw
 another font. Its rows are held out, in the two Windows themes (cmd, PowerShell). No other Windows or macOS
 font is used. Notebook pages (Jupyter, Colab) in Chromium: make_notebook_shots.py.
+
+Set B: the reader was tuned while looking at the matrix above, so --second renders a second held-out set
+instead, scored once before and once after a change to the reader, that nobody looks into between the two:
+eight monospace fonts the matrix does not have, each in three rows (24; every theme, size 9-16 pt and scale
+appears; JPEG quality 75, 85 or 92), and with --pieces two runs of overlapping shots. Its rows say "set": "B",
+all held out. Six of its fonts are Debian's (Cousine is fonts-croscore's mono, FreeMono fonts-freefont-ttf's);
+Source Code Pro (@fontsource/source-code-pro, SIL OFL 1.1, its LICENSE in the package, '© 2023 Adobe'
+in the font) and Ubuntu Mono (@fontsource/ubuntu-mono, Ubuntu Font Licence 1.0, its LICENSE in the
+package; 'Copyright 2011 Canonical Ltd.') come from npm as Cascadia Mono does. Their Fontsource subsets have
+no box characters (no symbols2): xterm fills them in (another font's, or its own line drawing), as it does for
+any font that lacks them.
+
+    apt-get install fonts-croscore fonts-anonymous-pro fonts-freefont-ttf fonts-mononoki \
+        fonts-fantasque-sans fonts-hermit
+    mkdir -p /tmp/sourcecodepro && cd /tmp/sourcecodepro && npm pack @fontsource/source-code-pro@5.3.1 \
+        && tar xzf fontsource-source-code-pro-5.3.1.tgz
+    mkdir -p /tmp/ubuntumono && cd /tmp/ubuntumono && npm pack @fontsource/ubuntu-mono@5.3.0 \
+        && tar xzf fontsource-ubuntu-mono-5.3.0.tgz
+    python tests/data/lecture/make_screen_matrix.py OUT_DIR --second --pieces \
+        --fontsource /tmp/sourcecodepro/package /tmp/ubuntumono/package
+
+and make_notebook_shots.py --second into the same OUT_DIR (a folder apart from the matrix's).
 """
 
 from __future__ import annotations
@@ -72,6 +94,11 @@ PIECES = [("DejaVu Sans Mono", "ubuntu", 10), ("Hack", "powershell", 12), ("Fira
 DISPLAY = ":93"  # or the next display whose lock file is not there (another render running)
 CASCADIA = "Cascadia Mono"  # held out: Windows Terminal's font, in the Windows themes only (cascadia_rows)
 SUBSETS = ["latin", "symbols2"]  # Fontsource's subsets the log needs: ASCII, and U+2500-259F (box characters)
+# set B (--second): fonts in neither the matrix nor make_renders.py, so all its rows are held out
+SECOND_FONTS = ["Cousine", "Anonymous Pro", "FreeMono", "mononoki", "Fantasque Sans Mono", "Hermit",
+                "Source Code Pro", "Ubuntu Mono"]
+SECOND_QUALITIES = [75, 85, 92]  # none of QUALITIES: another encoder setting than the one looked at
+SECOND_PIECES = [("Ubuntu Mono", "ubuntu", 12), ("mononoki", "vscode", 11)]  # Ubuntu's own terminal first
 
 
 def matrix() -> list[dict]:
@@ -100,21 +127,41 @@ def cascadia_rows() -> list[dict]:
     return rows
 
 
-def fontsource(package: Path, folder: Path) -> str:
-    """Fontsource's Cascadia Mono (its npm package, unpacked) merged into one TrueType font in folder, and
-    fontconfig (for this process and the xterms it starts) pointed at the system's fonts and folder.
-    Returns the package's version."""
+def second_rows() -> list[dict]:
+    """Set B: each font in three themes; the ten themes, eight sizes, the scales each size allows and three
+    JPEG qualities in turn over the 24 rows, so that each appears with two or more fonts."""
+    rows, themes = [], list(THEMES)
+    for i, font in enumerate(SECOND_FONTS):
+        for k in range(3):
+            size = SIZES[(i + 3 * k) % len(SIZES)]
+            scales = [s for s in SCALES if size * s <= 24]  # as matrix(): no window wider than a 2560-pixel screen
+            scale = scales[(3 * i + k) % len(scales)]
+            rows.append({"font": font, "theme": themes[(3 * i + k) % len(themes)], "size": size, "scale": scale,
+                         "quality": SECOND_QUALITIES[(i + k) % len(SECOND_QUALITIES)], "set": "B"})
+    return rows
+
+
+def fontsource(packages: list[Path], folder: Path) -> dict[str, str]:
+    """Fontsource's fonts (npm packages, unpacked), each merged from the subsets of SUBSETS it has into one
+    TrueType font in folder, and fontconfig (for this process and the xterms it starts) pointed at the
+    system's fonts and folder. Returns each font's family and its package@version."""
     from fontTools.merge import Merger
 
-    font = Merger().merge([str(package / "files" / f"cascadia-mono-{s}-400-normal.woff") for s in SUBSETS])
-    font.flavor = None
-    font.save(folder / "CascadiaMono-Regular.ttf")
+    found = {}
+    for package in packages:
+        meta = json.loads((package / "metadata.json").read_text())
+        files = [package / "files" / f"{meta['id']}-{s}-400-normal.woff" for s in SUBSETS]
+        font = Merger().merge([str(f) for f in files if f.exists()])
+        font.flavor = None
+        font.save(folder / f"{meta['family'].replace(' ', '')}-Regular.ttf")
+        version = json.loads((package / "package.json").read_text())["version"]
+        found[meta["family"]] = f"@fontsource/{meta['id']}@{version}"
     (folder / "fonts.conf").write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>'
         f'<cachedir>{folder}/cache</cachedir><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
         f'<dir>{folder}</dir></fontconfig>\n')
     os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
-    return json.loads((package / "package.json").read_text())["version"]
+    return found
 
 
 def installed(font: str) -> bool:
@@ -167,24 +214,29 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--pieces", action="store_true", help="also the overlapping shots of the whole run")
     parser.add_argument("--only", nargs="*", help="only these rows (names as index.json gives them)")
-    parser.add_argument("--fontsource", type=Path, help="the unpacked npm package @fontsource/cascadia-mono "
-                        "(its folder 'package'): Cascadia Mono for this run")
+    parser.add_argument("--fontsource", type=Path, nargs="+", default=[], help="unpacked npm packages "
+                        "@fontsource/... (each its folder 'package'): Cascadia Mono, or set B's Source Code Pro "
+                        "and Ubuntu Mono, for this run")
+    parser.add_argument("--second", action="store_true", help="set B, a second held-out set, instead of the rows")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     global DISPLAY
     DISPLAY = next(f":{n}" for n in range(93, 200) if not Path(f"/tmp/.X{n}-lock").exists())
     fonts = tempfile.TemporaryDirectory()
-    version = fontsource(args.fontsource, Path(fonts.name)) if args.fontsource else None
-    rows = matrix()
-    if installed(CASCADIA):
-        rows += cascadia_rows()
-    else:
-        print(f"{CASCADIA} is not installed (fc-list has no such font): its {len(cascadia_rows())} rows are "
-              "skipped; --fontsource, or the module's doc string, says how to get it", flush=True)
+    packages = fontsource(args.fontsource, Path(fonts.name)) if args.fontsource else {}
+    rows = second_rows() if args.second else matrix() + cascadia_rows()
+    pieces = (SECOND_PIECES if args.second else PIECES) if args.pieces else []
+    missing = [f for f in dict.fromkeys(r["font"] for r in rows) if not installed(f)]
+    for font in missing:  # xterm would draw another font in its place, and say nothing
+        print(f"{font} is not installed (fc-list has no such font): its {sum(r['font'] == font for r in rows)} "
+              "rows are skipped; --fontsource, or the module's doc string, says how to get it", flush=True)
+    rows = [r for r in rows if r["font"] not in missing]
+    which = {"set": "B"} if args.second else {}  # the matrix's rows keep their old form
+    pieces = [p for p in pieces if p[0] not in missing]
     print(json.dumps({"xterm": subprocess.run(["xterm", "-version"], capture_output=True, text=True).stdout.strip(),
-                      "fonts": {f: subprocess.run(["fc-match", "-f", "%{file}", f], capture_output=True,
-                                                  text=True).stdout for f in FONTS + [CASCADIA]},
-                      **({"fontsource": f"@fontsource/cascadia-mono@{version}"} if version else {})}), flush=True)
+                      "fonts": {f: subprocess.run(["fc-match", "-f", "%{file}", f], capture_output=True, text=True)
+                                .stdout for f in dict.fromkeys(r["font"] for r in rows)},
+                      **({"fontsource": packages} if packages else {})}), flush=True)
     xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "3200x2400x24", "-dpi", "96", "-nolisten", "tcp"])
     index = []
     try:
@@ -197,14 +249,14 @@ def main() -> None:
                 name = name_of(row)
                 if args.only and name not in args.only:
                     continue
-                held = row["font"] not in FITTED_FONTS or row["theme"] not in FITTED_THEMES
+                held = "set" in row or row["font"] not in FITTED_FONTS or row["theme"] not in FITTED_THEMES
                 (shot,) = xterm_shots(row["font"], row["theme"], row["size"] * row["scale"], False, log)
                 shot.save(args.out / f"{name}.png", optimize=True)
                 shot.convert("RGB").save(args.out / f"{name}_q{row['quality']}.jpg", quality=row["quality"])
                 for fmt, file in (("PNG", f"{name}.png"), (f"JPEG q{row['quality']}", f"{name}_q{row['quality']}.jpg")):
                     index.append({**row, "format": fmt, "file": file, "held_out": held, "pieces": 0})
                 print(name, flush=True)
-            for font, theme, size in PIECES if args.pieces else []:
+            for font, theme, size in pieces:
                 name = f"pieces_{font.replace(' ', '')}_{theme}_{size}pt"
                 if args.only and name not in args.only:
                     continue
@@ -213,9 +265,9 @@ def main() -> None:
                 shots = xterm_shots(font, theme, size, True, log)
                 for n, shot in enumerate(shots, 1):
                     shot.save(folder / f"shot_{n}.png", optimize=True)
+                held = args.second or font not in FITTED_FONTS or theme not in FITTED_THEMES
                 index.append({"font": font, "theme": theme, "size": size, "scale": 1.0, "format": "PNG",
-                              "file": name, "held_out": font not in FITTED_FONTS or theme not in FITTED_THEMES,
-                              "pieces": len(shots)})
+                              "file": name, "held_out": held, "pieces": len(shots), **which})
                 print(name, len(shots), flush=True)
     finally:
         xvfb.kill()
