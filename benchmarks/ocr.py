@@ -44,6 +44,7 @@ REAL = ROOT / "tests" / "data" / "real"
 SCREENS = REAL / "screens"
 COLUMNS = 120  # make_renders.py's xterm -geometry 120x40
 BOX = re.compile(r"[\u2500-\u257f]")
+PROMPT = re.compile(r"^Out ?\[\d*\]: ?")  # a notebook's output prompt: shown, but not in the outputs' text
 KINDS = [  # (kind, truth, pictures)
     ("dark 11 pt, 7 overlapping shots", "terminal", sorted((SCREENS / "dark_11").glob("*.png"))),
     ("dark 14 pt, end shot", "terminal", [SCREENS / "end_dark_14.png"]),
@@ -89,7 +90,7 @@ def digits(s: str) -> str:
 def score(lines: list[str], truth: list[str], misread: list | None = None) -> tuple[int, int, int, int]:
     """(digits right, digits shown, digits wrong, lines aligned) of a picture's read lines; misread gets
     each aligned pair (truth, read) whose digits differ."""
-    read = [s for s in map(squeeze, lines) if s]
+    read = [s for s in (PROMPT.sub("", squeeze(line)) for line in lines) if s]
     gap = 0.1
     h = [[0.0] * (len(truth) + 1) for _ in range(len(read) + 1)]
     sim: dict[tuple[int, int], float] = {}
