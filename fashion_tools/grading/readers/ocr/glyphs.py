@@ -12,13 +12,14 @@ import numpy as np
 from fashion_tools.grading.readers.ocr import NUMBER_DOUBT, WORD_DOUBT
 from fashion_tools.grading.readers.ocr.clusters import cell_patches, template_names
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
-from fashion_tools.grading.readers.ocr.shapes import by_shape, shape_allows, shape_digit
+from fashion_tools.grading.readers.ocr.shapes import allows, by_shape, holes, shape_allows, shape_digit
 
 GLYPH_NOISE = 0.01  # mean difference (0-1) of two images of one glyph: a PNG's are identical, a JPEG's not quite
 EDGE_STROKE = 2  # px: the widest piece of a neighbour's stroke a cell's edge may hold
 GLYPH_EDGE = 96  # ink that bounds a glyph for comparison: JPEG's ringing stays below it, so one glyph keeps one size
 CONTEXT_WEIGHT = 10  # a digit read among others counts this many lone ones: alone, a dotted zero reads as '8'
 SMALL = 0.6  # of the digits' height: a comma's or a point's ink is shorter
+POINT = 0.3  # of the digits' height: a decimal point's ink is at most this tall (a comma's tail is longer)
 STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
 VARIANTS = 3  # a glyph like no other cell's is named by this many nearest voters, when they agree
 VARIANT_DISTANCE = 0.15  # mean difference (0-1) to them at most: subpixel images of one digit, not another digit
@@ -118,6 +119,7 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
             if t.text.endswith("]?") and last is not None and last.shape[0] < SMALL * digit_height:
                 t.text = t.text[:-1] + ","  # a matrix row's '],': small ink after its bracket is its comma
             t.text = "".join(c if c in NUMBER_CHARS else "?" for c in t.text)  # a look-alike's '@' is no digit
+            t.text = with_marks(ink, lines[i], t, grids[i])
             # a cell no read names that shows a slashed zero's two holes is that zero (no other digit has them)
             t.text = "".join(shape_digit(glyph_of[id(t), j]) or c if c == "?" and (id(t), j) in glyph_of else c
                              for j, c in enumerate(t.text))
@@ -150,6 +152,41 @@ def lossy_labels(ink, lines, tokens, grids, pitch: float, cells, reads) -> dict[
         name = bracket_by_shape(g, digit_height) or by_shape(bracket_or_paren(names.get(k, "?"), g), g)
         out.setdefault(id(t), {})[j] = name
     return out
+
+
+def with_marks(ink, line: tuple[int, int], t: Token, grid: Grid) -> str:
+    """A number's unnamed point and comma named by where their ink lies: a browser draws them at several
+    subpixel offsets, each image too rare to be named by look-alikes (and a JPEG's point and comma blur
+    together). A dot on the digits' baseline in a cell beside a digit (its other neighbour a digit or unnamed)
+    is the decimal point, no other character of a number is (a minus or a colon stands higher); a number has
+    one, so two such dots stay unnamed. Small ink that reaches below the baseline in the number's last cell,
+    after a digit or a bracket, is its comma ('0,' of a printed matrix)."""
+    text = t.text
+    spots = [j for j in range(1, len(text) - 1) if text[j] == "?" and f"{text[j - 1]}{text[j + 1]}".strip("?")
+             and all(c.isdigit() or c == "?" for c in (text[j - 1], text[j + 1]))]
+    tail = len(text) >= 2 and text[-1] == "?" and (text[-2].isdigit() or text[-2] == "]")
+    if not (spots and "." not in text) and not tail:
+        return text
+    top, bottom = line
+    boxes = []  # each cell's ink: (first row, row after the last, columns), or None
+    for c in range(t.first, t.first + t.cells):
+        cell = ink[top:bottom, max(0, round(t.edge(grid, c))):max(0, round(t.edge(grid, c + 1)))] > GLYPH_EDGE
+        rows, cols = np.flatnonzero(cell.any(axis=1)), np.flatnonzero(cell.any(axis=0))
+        boxes.append((rows[0], rows[-1] + 1, cols[-1] + 1 - cols[0]) if len(rows) else None)
+    digits = [boxes[j] for j, c in enumerate(text) if c.isdigit() and boxes[j] is not None]
+    if not digits:
+        return text
+    base = float(np.median([b for _, b, _ in digits]))
+    height = float(np.median([b - a for a, b, _ in digits]))
+    near = max(1.0, 0.08 * height)  # px: on the baseline
+    dots = [j for j in spots if (box := boxes[j]) is not None and box[1] - box[0] <= POINT * height
+            and box[2] <= max(2, 1.5 * (box[1] - box[0])) and abs(box[1] - base) <= near]
+    if len(dots) == 1 and "." not in text:
+        text = text[:dots[0]] + "." + text[dots[0] + 1:]
+    if tail and (box := boxes[-1]) is not None and box[1] - box[0] <= SMALL * height and box[1] > base + near \
+            and box[0] > base - SMALL * height:
+        text = text[:-1] + ","
+    return text
 
 
 def brackets(text: str) -> int:
@@ -204,13 +241,13 @@ def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
                 for k in np.flatnonzero(distance <= radius):
                     alike[chars[k]] += weights[k]
                     seen[chars[k]] += 1
-                variant = None if alike or not lossless else nearest_variant(distance, chars)
+                variant = None if alike or not lossless else nearest_variant(distance, chars, g)
             label, count = alike.most_common(1)[0] if alike else (variant, 1)
             if label is not None and label.isdigit() and lone(t) and seen[label] < (2 if lossless else 3):
                 label, alike = None, Counter()  # a lone digit only its own read names (a '#' read '4'): unsure
                 if lossless:  # unless its other subpixel images name it, read among other digits
                     label = nearest_variant(np.where((distance <= radius) | (weights < CONTEXT_WEIGHT), np.inf,
-                                                     distance), chars)
+                                                     distance), chars, g)
             digits = sorted((n for c, n in seen.items() if c.isdigit()), reverse=True)  # cells, not weights
             if not lossless and len(digits) > 1 and digits[1] * 4 >= digits[0]:
                 label = None  # a JPEG's noisy glyph near two digits' ('0' near '6' and '9', low contrast): unsure
@@ -227,15 +264,20 @@ def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
     return out
 
 
-def nearest_variant(distance: np.ndarray, chars: list[str]) -> str | None:
+def nearest_variant(distance: np.ndarray, chars: list[str], g: np.ndarray) -> str | None:
     """The digit a glyph like no other cell's is drawn at another subpixel offset of (a browser places glyphs
     between pixels, so one digit has several images): its VARIANTS nearest voters all read that digit, near
-    (VARIANT_DISTANCE), and every voter of another character at least VARIANT_MARGIN times as far."""
+    (VARIANT_DISTANCE), and every voter of another character at least VARIANT_MARGIN times as far. Voters of a
+    digit the glyph's holes deny do not count (a hole-less '3' is near Colab's '8's, but no '8')."""
+    found = holes(g)
+    distance = np.where([c.isdigit() and not allows(c, g, found) for c in chars], np.inf, distance)
     order = np.argsort(distance)
     nearest = [chars[k] for k in order[:VARIANTS]]
     if len(nearest) < VARIANTS or len(set(nearest)) > 1 or not nearest[0].isdigit():
         return None
     far = distance[order[VARIANTS - 1]]
+    if not np.isfinite(far):
+        return None
     others = [distance[k] for k in order if chars[k] != nearest[0]]
     if far > VARIANT_DISTANCE or (others and min(others) < VARIANT_MARGIN * far):
         return None

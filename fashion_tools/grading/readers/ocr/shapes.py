@@ -11,16 +11,19 @@ import numpy as np
 from scipy import ndimage
 
 SOLID = 0.5  # of a glyph's darkest ink: a pixel of its strokes (its antialiased edge is not)
+FAINT = 0.45  # a thin font's strokes (FreeMono Oblique's 8), whose antialiased pixels part its loops at SOLID
+# (at 0.4 the arms of four of Anonymous Pro's 3s close into a hole)
 MIN_HOLE = 0.03  # of the glyph's box: a hole smaller than this is a gap in antialiasing or JPEG's noise
-HOLED_HEIGHT = 9  # px: an eight this tall shows a hole in every font here (FreeType's 8 at 7-8 px may not)
+HOLED_HEIGHT = 9  # px: a glyph this tall shows its loops as holes (FreeType's 8 at 7-8 px may not) and its
+# open bowls open (Anonymous Pro's '5' at 6-8 px closes its bowl)
 SIX_TOP = 0.28  # of the glyph's height: a 6's hole begins below it (0.33-0.58 in every font here), a 0's above
 OPEN_HOLE = 0.08  # of the glyph's box: a hole this large is no accident, not in a digit drawn without one
 
 
-def holes(g: np.ndarray) -> list[tuple[float, float, float, float]]:
-    """The glyph's holes (background its strokes enclose), top to bottom: (middle, first row, row after the
-    last) as fractions of its height, and area as a fraction of its box."""
-    strokes = np.pad(g > SOLID * g.max(), 1)
+def holes(g: np.ndarray, solid: float = SOLID) -> list[tuple[float, float, float, float]]:
+    """The glyph's holes (background its strokes, ink above solid of its darkest, enclose), top to bottom:
+    (middle, first row, row after the last) as fractions of its height, and area as a fraction of its box."""
+    strokes = np.pad(g > solid * g.max(), 1)
     labels, _ = ndimage.label(~strokes)
     height, width = g.shape
     out = []
@@ -36,19 +39,20 @@ def holes(g: np.ndarray) -> list[tuple[float, float, float, float]]:
 
 def shape_allows(char: str, g: np.ndarray) -> bool:
     """False when the glyph's holes deny that it is this digit (any other character is allowed)."""
-    return not char.isdigit() or allows(char, holes(g), g.shape[0])
+    return not char.isdigit() or allows(char, g, holes(g))
 
 
-def allows(char: str, found: list[tuple[float, float, float, float]], height: int) -> bool:
-    """shape_allows, given the glyph's holes and its height in px."""
+def allows(char: str, g: np.ndarray, found: list[tuple[float, float, float, float]]) -> bool:
+    """shape_allows, given the glyph's holes."""
+    height = g.shape[0]
     if char in "12357":
-        return not any(area >= OPEN_HOLE for *_, area in found)
+        return not any(area >= OPEN_HOLE for *_, area in found) or height < HOLED_HEIGHT
     if char == "6":  # one hole, in its lower part (a dotted zero's single hole reaches its top)
         return len(found) < 2 and not (found and (found[0][0] < 0.45 or found[0][1] < SIX_TOP))
     if char == "9":
         return len(found) < 2 and not (found and found[0][0] > 0.55)
     if char == "8":  # not a slashed zero's holes; nor none, in a glyph tall enough to show an eight's
-        return not slashed(found) and (bool(found) or height < HOLED_HEIGHT)
+        return not slashed(found) and (bool(found) or height < HOLED_HEIGHT or bool(holes(g, FAINT)))
     return True  # '0' (a small dotted or slashed one's hole may sit off its middle), '4' (open or closed)
 
 
@@ -57,7 +61,7 @@ def by_shape(char: str | None, g: np.ndarray) -> str | None:
     if not char or not char.isdigit():
         return char
     found = holes(g)
-    return char if allows(char, found, g.shape[0]) else "0" if slashed(found) else "?"
+    return char if allows(char, g, found) else "0" if slashed(found) else "?"
 
 
 def shape_digit(g: np.ndarray) -> str | None:
