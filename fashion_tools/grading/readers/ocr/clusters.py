@@ -27,6 +27,7 @@ MERGE = 2.0  # two groups' means within this many times their cells' usual dista
 FAR = 1.0  # of the squared distance from a glyph's mean to the next: a cell further is some other glyph
 RATIO = 3.0  # a cell is clearly its nearest glyph when the nearest of another name is this much further
 MIN_READS = 2  # confident reads of a character before its mean glyph names other cells
+WHOLE = 0.01  # px: a grid's cell width this near a whole number of pixels is a terminal's, glyphs on pixels
 CELL_EDGE = 0.12  # of a cell's width at each side, where a neighbour's anti-aliased ink may reach
 
 
@@ -55,6 +56,7 @@ def cell_patches(ink: np.ndarray, lines, tokens: list[list[Token]], grids: list[
     line's baseline, ink outside the line's own rows left out), block-averaged to about PATCH_PITCH, and the
     same moved a patch pixel each way (a baseline found a pixel off, a grid's fractional phase)."""
     width = grids[0].width if grids else 1.0
+    subpixel = abs(width - round(width)) > WHOLE
     f = max(1, int(pitch // PATCH_PITCH))
     up, down = int(np.ceil(ASCENT * pitch)), int(np.ceil(DESCENT * pitch))
     rows_, cols = (up + down) // f, int(np.ceil(width)) // f
@@ -70,8 +72,13 @@ def cell_patches(ink: np.ndarray, lines, tokens: list[list[Token]], grids: list[
         canvas[pad + a:pad + b, pad:pad + ink.shape[1]] = ink[a:b]  # only this line's rows, the rest zero
         for t in row:
             for j in range(t.cells):
-                x = pad + int(np.floor(t.edge(grids[i], t.first + j))) - f
-                window = canvas[top:top + (rows_ + 2) * f, x:x + (cols + 2) * f]
+                # a browser's cells are a fraction of a pixel wide, its glyphs drawn at several phases along a
+                # line: the window is taken at the cell's edge to the subpixel, else it would hold each digit at
+                # several offsets (a terminal's whole-pixel cells are taken at the pixel, unblurred)
+                x = pad + t.edge(grids[i], t.first + j) - f
+                x0, frac = int(np.floor(x)), (x - np.floor(x)) * subpixel
+                band = canvas[top:top + (rows_ + 2) * f, x0:x0 + (cols + 2) * f + 1]
+                window = (1 - frac) * band[:, :-1] + frac * band[:, 1:]
                 where.append((i, t, j))
                 windows.append(window.reshape(rows_ + 2, f, cols + 2, f).mean(axis=(1, 3)))
         canvas[pad + a:pad + b] = 0
