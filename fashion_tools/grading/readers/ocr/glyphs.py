@@ -259,6 +259,8 @@ def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
             # a bracket by its shape first: Tesseract reads a blurred ']' alike as 'j' or ')' everywhere
             named[key] = bracket_by_shape(g, digit_height) or by_shape(
                 bracket_or_paren(label, g) if label else None, g)
+            if named[key] and named[key] in LOOK_ALIKES:  # a zero read '@' in a word ('0s'): its holes say '0'
+                named[key] = shape_digit(g) or named[key]
         if named[key] is not None:
             out.setdefault(id(t), {})[j] = named[key]
     return out
