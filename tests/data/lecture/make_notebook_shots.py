@@ -28,6 +28,18 @@ factors 125 and 175 % instead, saved as PNG and as JPEG at quality 75, 85 or 92 
 
     python tests/data/lecture/make_notebook_shots.py OUT_DIR --second \
         --nbconvert /tmp/nbc/bin/jupyter-nbconvert --roboto-mono /tmp/robotomono/package
+
+Set C, a third held-out set that nobody looks into (make_screen_matrix.py --set C says more; --set B is
+--second): --set C shoots the six pages at device scale factors 110 and 133 % (a browser's 110 % zoom, and a
+laptop's 4/3), saved as PNG and as JPEG at quality 72, 78 or 88, its rows "set": "C", and with --plex-mono a
+seventh page: JupyterLab light with its code font set to IBM Plex Mono 13 px, as a user's JupyterLab setting
+(Settings, Theme, code font family) sets it (@fontsource/ibm-plex-mono, SIL OFL 1.1, its latin subset: the
+matrix's box characters, if any, fall back to Chromium's monospace font). Into the OUT_DIR of
+make_screen_matrix.py --set C, the package unpacked as its doc string shows:
+
+    python tests/data/lecture/make_notebook_shots.py OUT_DIR --set C \
+        --nbconvert /tmp/nbc/bin/jupyter-nbconvert --roboto-mono /tmp/robotomono/package \
+        --plex-mono /tmp/ibmplexmono/package
 """
 
 from __future__ import annotations
@@ -46,11 +58,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from make_screen_matrix import QUALITIES, SECOND_QUALITIES, write_index  # noqa: E402
+from make_screen_matrix import QUALITIES, SECOND_QUALITIES, THIRD_QUALITIES, write_index  # noqa: E402
 
 NOTEBOOK = HERE.parent / "real" / "notebook_matrix_result.ipynb"
 SCALES = [1.0, 1.5, 2.0]
 SECOND_SCALES = [1.25, 1.75]  # set B: between the matrix's, as Windows' 125 % and 175 % display settings
+THIRD_SCALES = [1.1, 1.33]  # set C: a browser's 110 % zoom, a 4/3 laptop display
+SETS = {"B": (SECOND_SCALES, SECOND_QUALITIES), "C": (THIRD_SCALES, THIRD_QUALITIES)}
 COLAB = """:root {{ --jp-layout-color0: {page}; --jp-layout-color1: {page}; --jp-cell-editor-background: {code};
   --jp-cell-editor-border-color: {code}; --jp-content-font-color1: {text}; --jp-ui-font-color1: {text};
   --jp-code-font-family: 'Roboto Mono', monospace; --jp-code-font-size: 14px; }}
@@ -72,6 +86,9 @@ STYLES = {
     "colab_light": ("lab", "light", COLAB.format(page="#ffffff", code="#f7f7f7", text="#212121")),
     "colab_dark": ("lab", "dark", COLAB.format(page="#383838", code="#1f1f1f", text="#d5d5d5")),
 }
+PLEX = """:root { --jp-code-font-family: 'IBM Plex Mono', monospace; --jp-code-font-size: 13px; }
+.jp-RenderedText pre, .jp-OutputArea-output pre { font-family: 'IBM Plex Mono', monospace; font-size: 13px; }"""
+PLEX_STYLE = {"jupyterlab_plex": ("lab", "light", PLEX)}  # set C, with --plex-mono
 FIND = """const cell = [...document.querySelectorAll('.jp-CodeCell, div.code_cell')]
     .find(c => c.innerText.includes('model.evaluate('));
 const pre = [...document.querySelectorAll('pre')].find(p => p.innerText.includes('array([['));
@@ -81,14 +98,21 @@ const last = [...document.querySelectorAll('pre')].find(p => p.innerText.include
 return [getComputedStyle(pre).fontSize, last.getBoundingClientRect().bottom, window.innerHeight];"""
 
 
-def pages(nbconvert: str, folder: Path, roboto: Path | None) -> dict[str, Path]:
+def face(family: str, package: Path | None) -> str:
+    """An @font-face of a Fontsource package's latin subset, the font in the page (nothing fetched)."""
+    if not package:
+        return ""
+    file = package / "files" / f"{family.lower().replace(' ', '-')}-latin-400-normal.woff2"
+    font = base64.b64encode(file.read_bytes()).decode()
+    return f"@font-face {{ font-family: '{family}'; src: url(data:font/woff2;base64,{font}) format('woff2'); }}"
+
+
+def pages(nbconvert: str, folder: Path, roboto: Path | None, styles: dict = STYLES,
+          plex: Path | None = None) -> dict[str, Path]:
     """Each style's page: the notebook exported by nbconvert, its CDN scripts dropped, the style's CSS last."""
-    face = ""
-    if roboto:
-        font = base64.b64encode((roboto / "files" / "roboto-mono-latin-400-normal.woff2").read_bytes()).decode()
-        face = f"@font-face {{ font-family: 'Roboto Mono'; src: url(data:font/woff2;base64,{font}) format('woff2'); }}"
+    faces = {"Roboto Mono": face("Roboto Mono", roboto), "IBM Plex Mono": face("IBM Plex Mono", plex)}
     out = {}
-    for style, (template, theme, css) in STYLES.items():
+    for style, (template, theme, css) in styles.items():
         name = f"{template}_{theme}"
         html = folder / f"{name}.html"
         if not html.exists():
@@ -96,7 +120,8 @@ def pages(nbconvert: str, folder: Path, roboto: Path | None) -> dict[str, Path]:
                             str(folder), "--output", name, str(NOTEBOOK)], check=True, capture_output=True)
         text = re.sub(r'<script src="https://[^"]*"[^>]*>\s*</script>', "", html.read_text())
         if css:
-            text = text.replace("</head>", f"<style>{face if 'Roboto' in css else ''}\n{css}</style>\n</head>", 1)
+            used = "".join(f for family, f in faces.items() if family in css)
+            text = text.replace("</head>", f"<style>{used}\n{css}</style>\n</head>", 1)
         out[style] = folder / f"{style}.html"
         out[style].write_text(text)
     return out
@@ -142,19 +167,25 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--nbconvert", default="jupyter-nbconvert", help="nbconvert's command")
     parser.add_argument("--roboto-mono", type=Path, help="the unpacked npm package @fontsource/roboto-mono")
-    parser.add_argument("--second", action="store_true", help="set B, a second held-out set, instead")
+    parser.add_argument("--set", choices=sorted(SETS), help="a held-out set (B, or C) instead")
+    parser.add_argument("--second", action="store_true", help="set B (as --set B)")
+    parser.add_argument("--plex-mono", type=Path, help="set C: the unpacked npm package @fontsource/ibm-plex-mono")
     args = parser.parse_args()
+    held_set = args.set or ("B" if args.second else None)
     if not shutil.which(args.nbconvert):
         sys.exit(f"no nbconvert ({args.nbconvert}): the module's doc string says how to install it")
     args.out.mkdir(parents=True, exist_ok=True)
     version = subprocess.run([args.nbconvert, "--version"], capture_output=True, text=True).stdout.strip()
     chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True).stdout.strip()
     print(json.dumps({"nbconvert": version, "chromium": chromium, "roboto_mono": str(args.roboto_mono)}), flush=True)
-    scales, qualities = (SECOND_SCALES, SECOND_QUALITIES) if args.second else (SCALES, QUALITIES)
-    which = {"set": "B"} if args.second else {}  # the matrix's rows keep their old form
+    scales, qualities = SETS[held_set] if held_set else (SCALES, QUALITIES)
+    which = {"set": held_set} if held_set else {}  # the matrix's rows keep their old form
+    styles = {**STYLES, **(PLEX_STYLE if held_set == "C" and args.plex_mono else {})}
+    if held_set == "C" and not args.plex_mono:
+        print("no --plex-mono: the page in IBM Plex Mono is skipped", flush=True)
     index = []
     with tempfile.TemporaryDirectory() as folder:
-        styled = pages(args.nbconvert, Path(folder), args.roboto_mono)
+        styled = pages(args.nbconvert, Path(folder), args.roboto_mono, styles, args.plex_mono)
         for j, scale in enumerate(scales):
             for i, (style, (picture, size, font)) in enumerate(shoot(scale, styled).items()):
                 name, quality = f"notebook_{style}_{round(scale * 100)}", qualities[(i + j) % len(qualities)]

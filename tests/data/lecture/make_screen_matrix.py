@@ -52,7 +52,26 @@ any font that lacks them.
     python tests/data/lecture/make_screen_matrix.py OUT_DIR --second --pieces \
         --fontsource /tmp/sourcecodepro/package /tmp/ubuntumono/package
 
-and make_notebook_shots.py --second into the same OUT_DIR (a folder apart from the matrix's).
+and make_notebook_shots.py --second into the same OUT_DIR (a folder apart from the matrix's). --set B is --second.
+
+Set C: set B has since been looked at while tuning the reader, so --set C renders a third held-out set that
+nobody looks into, in eight monospace fonts neither the matrix nor set B has, three rows each as set B (24:
+every theme, size 9-16 pt and scale; JPEG quality 72, 78 or 88, none used before), with --pieces one run of
+overlapping shots (Red Hat Mono in GNOME's dark scheme, as Fedora's terminal); its rows say "set": "C", all
+held out. Four fonts are Debian's: Oxygen Mono (KDE's, fonts-oxygen), Monoid, Agave and League Mono (its
+regular width; fc-match's pick of the family). Four come from npm as Cascadia Mono does, each SIL OFL 1.1
+(its LICENSE in the package): IBM Plex Mono (@fontsource/ibm-plex-mono, 'Copyright 2017 IBM Corp.'), Red
+Hat Mono (@fontsource/red-hat-mono, 'Copyright 2024 The Red Hat Project Authors'), Space Mono
+(@fontsource/space-mono, 'Copyright 2016 The Space Mono Project Authors') and Courier Prime
+(@fontsource/courier-prime, 'Copyright 2015 The Courier Prime Project Authors'); none has box characters.
+
+    apt-get install fonts-oxygen fonts-monoid fonts-agave fonts-league-mono
+    for p in ibm-plex-mono red-hat-mono space-mono courier-prime; do d=/tmp/$(echo $p | tr -d -) \
+        && mkdir -p $d && (cd $d && npm pack @fontsource/$p@5.3.0 && tar xzf fontsource-$p-5.3.0.tgz); done
+    python tests/data/lecture/make_screen_matrix.py OUT_DIR --set C --pieces --fontsource \
+        /tmp/ibmplexmono/package /tmp/redhatmono/package /tmp/spacemono/package /tmp/courierprime/package
+
+and make_notebook_shots.py --set C into the same OUT_DIR (a folder apart from the matrix's and set B's).
 """
 
 from __future__ import annotations
@@ -99,6 +118,13 @@ SECOND_FONTS = ["Cousine", "Anonymous Pro", "FreeMono", "mononoki", "Fantasque S
                 "Source Code Pro", "Ubuntu Mono"]
 SECOND_QUALITIES = [75, 85, 92]  # none of QUALITIES: another encoder setting than the one looked at
 SECOND_PIECES = [("Ubuntu Mono", "ubuntu", 12), ("mononoki", "vscode", 11)]  # Ubuntu's own terminal first
+# set C (--set C): fonts in neither the matrix, make_renders.py nor set B; nobody looks into it
+THIRD_FONTS = ["Oxygen Mono", "Monoid", "Agave", "League Mono", "IBM Plex Mono", "Red Hat Mono", "Space Mono",
+               "Courier Prime"]
+THIRD_QUALITIES = [72, 78, 88]  # none of QUALITIES or SECOND_QUALITIES
+THIRD_PIECES = [("Red Hat Mono", "gnome_dark", 11)]
+# each held-out set: its fonts, JPEG qualities, overlapping shots, and where its rows start in the cycles
+SETS = {"B": (SECOND_FONTS, SECOND_QUALITIES, SECOND_PIECES, 0), "C": (THIRD_FONTS, THIRD_QUALITIES, THIRD_PIECES, 1)}
 
 
 def matrix() -> list[dict]:
@@ -127,17 +153,19 @@ def cascadia_rows() -> list[dict]:
     return rows
 
 
-def second_rows() -> list[dict]:
-    """Set B: each font in three themes; the ten themes, eight sizes, the scales each size allows and three
-    JPEG qualities in turn over the 24 rows, so that each appears with two or more fonts."""
+def set_rows(name: str) -> list[dict]:
+    """Set B or C: each font in three themes; the ten themes, eight sizes, the scales each size allows and
+    three JPEG qualities in turn over the 24 rows, so that each appears with two or more fonts (set C starts
+    the cycles one step on, so that its fonts meet other sizes and themes than set B's in the same place)."""
+    fonts, qualities, _, shift = SETS[name]
     rows, themes = [], list(THEMES)
-    for i, font in enumerate(SECOND_FONTS):
+    for i, font in enumerate(fonts):
         for k in range(3):
-            size = SIZES[(i + 3 * k) % len(SIZES)]
+            size = SIZES[(i + 3 * k + shift) % len(SIZES)]
             scales = [s for s in SCALES if size * s <= 24]  # as matrix(): no window wider than a 2560-pixel screen
-            scale = scales[(3 * i + k) % len(scales)]
-            rows.append({"font": font, "theme": themes[(3 * i + k) % len(themes)], "size": size, "scale": scale,
-                         "quality": SECOND_QUALITIES[(i + k) % len(SECOND_QUALITIES)], "set": "B"})
+            scale = scales[(3 * i + k + shift) % len(scales)]
+            rows.append({"font": font, "theme": themes[(3 * i + k + shift) % len(themes)], "size": size,
+                         "scale": scale, "quality": qualities[(i + k) % len(qualities)], "set": name})
     return rows
 
 
@@ -216,22 +244,24 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="only these rows (names as index.json gives them)")
     parser.add_argument("--fontsource", type=Path, nargs="+", default=[], help="unpacked npm packages "
                         "@fontsource/... (each its folder 'package'): Cascadia Mono, or set B's Source Code Pro "
-                        "and Ubuntu Mono, for this run")
-    parser.add_argument("--second", action="store_true", help="set B, a second held-out set, instead of the rows")
+                        "and Ubuntu Mono, or set C's four, for this run")
+    parser.add_argument("--set", choices=sorted(SETS), help="a held-out set (B, or C) instead of the matrix")
+    parser.add_argument("--second", action="store_true", help="set B (as --set B)")
     args = parser.parse_args()
+    held_set = args.set or ("B" if args.second else None)
     args.out.mkdir(parents=True, exist_ok=True)
     global DISPLAY
     DISPLAY = next(f":{n}" for n in range(93, 200) if not Path(f"/tmp/.X{n}-lock").exists())
     fonts = tempfile.TemporaryDirectory()
     packages = fontsource(args.fontsource, Path(fonts.name)) if args.fontsource else {}
-    rows = second_rows() if args.second else matrix() + cascadia_rows()
-    pieces = (SECOND_PIECES if args.second else PIECES) if args.pieces else []
+    rows = set_rows(held_set) if held_set else matrix() + cascadia_rows()
+    pieces = (SETS[held_set][2] if held_set else PIECES) if args.pieces else []
     missing = [f for f in dict.fromkeys(r["font"] for r in rows) if not installed(f)]
     for font in missing:  # xterm would draw another font in its place, and say nothing
         print(f"{font} is not installed (fc-list has no such font): its {sum(r['font'] == font for r in rows)} "
               "rows are skipped; --fontsource, or the module's doc string, says how to get it", flush=True)
     rows = [r for r in rows if r["font"] not in missing]
-    which = {"set": "B"} if args.second else {}  # the matrix's rows keep their old form
+    which = {"set": held_set} if held_set else {}  # the matrix's rows keep their old form
     pieces = [p for p in pieces if p[0] not in missing]
     print(json.dumps({"xterm": subprocess.run(["xterm", "-version"], capture_output=True, text=True).stdout.strip(),
                       "fonts": {f: subprocess.run(["fc-match", "-f", "%{file}", f], capture_output=True, text=True)
@@ -265,7 +295,7 @@ def main() -> None:
                 shots = xterm_shots(font, theme, size, True, log)
                 for n, shot in enumerate(shots, 1):
                     shot.save(folder / f"shot_{n}.png", optimize=True)
-                held = args.second or font not in FITTED_FONTS or theme not in FITTED_THEMES
+                held = bool(held_set) or font not in FITTED_FONTS or theme not in FITTED_THEMES
                 index.append({"font": font, "theme": theme, "size": size, "scale": 1.0, "format": "PNG",
                               "file": name, "held_out": held, "pieces": len(shots), **which})
                 print(name, len(shots), flush=True)
