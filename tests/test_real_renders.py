@@ -30,12 +30,12 @@ CASES = {
 }
 if tesseract_ready() is None:  # the two Jupyter screenshots read by OCR (test_screenshots.py has the terminal's)
     # JPEG: the two pages not joined (issue 31's reader). Its evaluate bar is read plainly (its bold counter on
-    # a grid of its own); the accuracy's and loss's doubted late decimals change no agreement: every reading
-    # of them agrees with the F1 and the bar printed plainly, and passes, said so
+    # a grid of its own), and so are the accuracy and the loss, whose late decimals were doubted before their
+    # cells were windowed at their subpixel edges (a browser's cells are a fraction of a pixel wide)
     CASES["screenshots.pdf"] = ("PDF", {**LOOK, **dict.fromkeys(
         ("architecture", "accuracy", "loss", "evaluation", "f1"), "PASS")},
-                                {"architecture": "read from page", "accuracy": "on which the F1 score 0.9119",
-                                 "loss": "Keras' evaluate line 0.2498 agrees"},
+                                {"architecture": "read from page", "accuracy": "read from page 2: 0.9119 is at least",
+                                 "loss": "read from page 2: 0.2498 is at most"},
                                 "read by OCR")
     # (the line of evaluate()'s bar in picture 2: its bold counter, before the bar, sits half a cell off the
     # grid of the text after it, and is read on a grid of its own: the bar's numbers are read plainly, and the

@@ -256,6 +256,9 @@ def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
                 # that its holes allow, if it has a quarter of the votes; else unknown
                 allowed = [c for c in alike if c.isdigit() and shape_allows(c, g)]
                 label = allowed[0] if len(allowed) == 1 and alike[allowed[0]] * 4 >= sum(alike.values()) else "?"
+            # unnamed, or a letter read once ('[' as 'C'): a closing bracket's mirror image is its opening one
+            if (not label or label == "?" or label not in NUMBER_CHARS and seen[label] <= 1) and g.shape in groups:
+                label = mirror_name(g, groups[g.shape][0], groups[g.shape][1]) or label
             # a bracket by its shape first: Tesseract reads a blurred ']' alike as 'j' or ')' everywhere
             named[key] = bracket_by_shape(g, digit_height) or by_shape(
                 bracket_or_paren(label, g) if label else None, g)
@@ -264,6 +267,22 @@ def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
         if named[key] is not None:
             out.setdefault(id(t), {})[j] = named[key]
     return out
+
+
+MIRRORS = {"]": "[", ")": "(", "[": "]", "(": ")"}
+
+
+def mirror_name(g: np.ndarray, stack: np.ndarray, chars: list[str]) -> str | None:
+    """An opening bracket is its closing one mirrored (in every font here): a glyph whose mirror image is
+    plainly the look-alike of a read ']' is '[' (Hermit's '[', hardly taller than its digits, read 'C')."""
+    distance = np.abs(stack - g[:, ::-1]).mean(axis=(1, 2))  # (mirrored at another subpixel offset: VARIANT_*)
+    order = np.argsort(distance)
+    best = chars[order[0]]
+    others = [distance[k] for k in order if chars[k] != best]
+    if best not in MIRRORS or distance[order[0]] > VARIANT_DISTANCE or (
+            others and min(others) < VARIANT_MARGIN * distance[order[0]]):
+        return None
+    return MIRRORS[best]
 
 
 def nearest_variant(distance: np.ndarray, chars: list[str], g: np.ndarray) -> str | None:

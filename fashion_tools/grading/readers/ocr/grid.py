@@ -14,6 +14,8 @@ STRETCH_GAP = 3  # blank cells that part two stretches of a line, each placed on
 STRETCH_CELLS = 4  # a stretch narrower than this many cells has too few glyphs to place it
 OFF_GRID = 0.25  # of a cell: a stretch's glyphs this far off the line's grid are on a grid of their own
 CELL_MARGIN = 0.15  # of a cell's width at each side, where a neighbour's ink may reach: not its own
+TALL = 1.6  # of the usual text line's height: a run of inked rows this tall is lines run together
+GAP_INK = 0.1  # of a run's most inked row: a row with less between two lines holds only tall strokes
 
 
 @dataclass
@@ -96,6 +98,8 @@ def with_edges(mask: np.ndarray) -> np.ndarray:
 def line_pitch(mask: np.ndarray) -> tuple[list[tuple[int, int]], float]:
     """The rows of text (top, bottom) and the line pitch: the commonest distance between line tops."""
     lines = [(a, b) for a, b in runs(mask.any(axis=1)) if b - a >= 3]
+    if len(lines) >= 2:
+        lines = split_tall(mask, lines, float(np.median([b - a for a, b in lines])))
     if len(lines) < 2:
         return lines, float(lines[0][1] - lines[0][0]) * 1.2 if lines else 0.0
     heights = np.array([b - a for a, b in lines])
@@ -106,18 +110,42 @@ def line_pitch(mask: np.ndarray) -> tuple[list[tuple[int, int]], float]:
     return lines, pitch
 
 
+def split_tall(mask: np.ndarray, lines: list[tuple[int, int]], height: float) -> list[tuple[int, int]]:
+    """Runs of inked rows taller than TALL lines, cut a line pitch apart at their least inked rows: a font whose
+    brackets fill the whole line height (Hermit's '[' and ']') leaves no blank row between a printed matrix's
+    rows, only rows where nothing but those strokes has ink (GAP_INK); a run without such rows is kept whole."""
+    usual = [a for a, b in lines if b - a <= TALL * height]
+    steps = [y - x for x, y in zip(usual, usual[1:], strict=False) if y - x <= 2 * height]
+    pitch = float(np.median(steps)) if steps else 1.2 * height
+    out = []
+    for a, b in lines:
+        counts = mask[a:b].sum(axis=1)
+        top, pieces = 0, []
+        while b - a - top > TALL * height:
+            lo, hi = top + int(0.75 * pitch), min(b - a, top + int(np.ceil(1.25 * pitch)) + 1)
+            cut = lo + int(np.argmin(counts[lo:hi])) if hi > lo else hi
+            if hi <= lo or counts[cut] > GAP_INK * counts.max():
+                break
+            pieces.append((a + top, a + cut))
+            top = cut + 1
+        out += [*pieces, (a + top, b)]
+    return out
+
+
 def cell_grid(mask: np.ndarray, pitch: float) -> Grid:
     """The character cells: their width is the period of the columns' ink, searched between 0.35 and 0.8 of
     the line pitch (monospace fonts are about half as wide as their lines are tall), and their centres lie
-    where that period's wave peaks (glyphs sit in the middle of their cells)."""
+    where that period's wave peaks (glyphs sit in the middle of their cells). A period is weighed with its
+    second harmonic: a wide font's glyphs fill their cells (Hermit's), whose ink then repeats more plainly
+    every half cell than every cell, and a period that is no cell width has no such harmonic."""
     profile = mask.sum(axis=0).astype(float)
     profile -= profile.mean()
     best = 0.0
     for step, widths in ((0.05, np.arange(max(3.0, 0.35 * pitch), 0.8 * pitch, 0.05)), (0.005, None)):
         if widths is None:  # then finely about the best of the coarse search (the peak is ~0.1 px wide at 0.05)
             widths = np.arange(best - 0.06, best + 0.06, step)
-        waves = [(*wave(profile, float(w)), float(w)) for w in widths]
-        _, centre, best = max(waves, key=lambda strength_centre_width: strength_centre_width[0])
+        waves = [(*wave(profile, float(w)), wave(profile, float(w) / 2)[0], float(w)) for w in widths]
+        _, centre, _, best = max(waves, key=lambda wave_and_harmonic: wave_and_harmonic[0] + wave_and_harmonic[2])
     return Grid(best, centre)
 
 
