@@ -21,6 +21,7 @@ CONTEXT_WEIGHT = 10  # a digit read among others counts this many lone ones: alo
 SMALL = 0.6  # of the digits' height: a comma's or a point's ink is shorter
 POINT = 0.3  # of the digits' height: a decimal point's ink is at most this tall (a comma's tail is longer)
 STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
+WEAK_READS = 3  # a glyph read as one digit in this many unsure words, and never as another, is that digit
 VARIANTS = 3  # a glyph like no other cell's is named by this many nearest voters, when they agree
 VARIANT_DISTANCE = 0.15  # mean difference (0-1) to them at most: subpixel images of one digit, not another digit
 VARIANT_MARGIN = 1.5  # and the nearest voter of another character this many times as far
@@ -80,6 +81,7 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
     confident read of its own, is a doubt (and shows as '?'); a word keeps its own letters but for a digit's
     look-alike beside a digit. Returns the doubts by line."""
     cells, voters = [], []  # (line, token, index, glyph) to name; (glyph, char, weight) of confident reads
+    weak: dict[tuple, Counter[str]] = {}  # a PNG's glyph -> the digits Tesseract read it as in unsure words
     reads: dict[tuple[int, int], tuple[str, int]] = {}  # (id(token), cell) -> (char, weight) of those reads
     for i, row in enumerate(tokens):
         for t in row:
@@ -96,7 +98,9 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
                     char = bracket_or_paren(t.text[j], g)
                     voters.append((g, char, CONTEXT_WEIGHT if among and char.isdigit() else 1))
                     reads[id(t), j] = voters[-1][1:]
-    labels = cell_labels(cells, voters, lossless) if lossless or not pitch else \
+                elif fits and lossless and t.text[j].isdigit():
+                    weak.setdefault((g.shape, g.tobytes()), Counter())[t.text[j]] += 1
+    labels = cell_labels(cells, voters, lossless, weak) if lossless or not pitch else \
         lossy_labels(ink, lines, tokens, grids, pitch, cells, reads)
     # digits a lossless picture shows often: one of them whose glyph looks like none of the others is not that
     # digit plainly (a smudge, a cell cut by the picture's edge), whatever Tesseract says of it alone
@@ -214,11 +218,13 @@ def conflicts(t: Token, labels: dict[int, dict[int, str]]) -> bool:
         c != t.text[j] and (c.isdigit() or t.text[j].isdigit()) for j, c in mine.items())
 
 
-def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
+def cell_labels(cells, voters, lossless: bool, weak: dict | None = None) -> dict[int, dict[int, str]]:
     """{id(token): {cell index: the character its glyph's look-alikes name}} for the cells named with a clear
     majority (more than half the weight of the votes), or by shape (a bracket); '?' where they disagree. In a
     lossless picture (PNG: each glyph repeats pixel for pixel) a lone digit only its own read names is not
-    named (a bold '5' in '35s' has Tesseract's context; a '#' read '4' alone has none)."""
+    named (a bold '5' in '35s' has Tesseract's context; a '#' read '4' alone has none); a glyph no confident
+    read names is the digit Tesseract read every copy of it as, in words it was unsure of, WEAK_READS times
+    or more (Anonymous Pro's '7' at 24 px, never in a confident word)."""
     if not voters:
         return {}
     digit_height = float(np.median([v.shape[0] for v, c, _ in voters if c.isdigit()] or [0]))
@@ -243,6 +249,9 @@ def cell_labels(cells, voters, lossless: bool) -> dict[int, dict[int, str]]:
                     seen[chars[k]] += 1
                 variant = None if alike or not lossless else nearest_variant(distance, chars, g)
             label, count = alike.most_common(1)[0] if alike else (variant, 1)
+            unsure = (weak or {}).get(key, Counter())
+            if label is None and len(unsure) == 1 and max(unsure.values()) >= WEAK_READS:
+                label = next(iter(unsure))
             if label is not None and label.isdigit() and lone(t) and seen[label] < (2 if lossless else 3):
                 label, alike = None, Counter()  # a lone digit only its own read names (a '#' read '4'): unsure
                 if lossless:  # unless its other subpixel images name it, read among other digits
