@@ -179,9 +179,12 @@ def notebook_keys(truth: list[str]) -> list[str]:
 
 
 def row_set(row: dict) -> str:
-    """Which part of the matrix a row is: xterm in Debian's fonts, xterm in Cascadia Mono, a notebook page."""
+    """Which part of the matrix a row is: xterm in Debian's fonts, xterm in Cascadia Mono, a notebook page; in
+    set B or C (make_screen_matrix.py --set), xterm in that set's fonts."""
     if row.get("kind") == "notebook":
         return f"Chromium notebook, {'dark' if row['theme'].endswith('dark') else 'light'}"
+    if row.get("set"):
+        return f"xterm, set {row['set']}'s fonts"
     return "xterm, Cascadia Mono" if row["font"] == "Cascadia Mono" else "xterm, Debian's 8 fonts"
 
 
