@@ -147,9 +147,17 @@ def test_a_number_agreeing_with_a_doubted_one_is_not_sure(graded):
 
 @pytest.mark.parametrize("line, value", [
     ("Keras CNN model loss =  0?2564", None), ("Keras CNN model loss =  0.2?64", None),
-    ("Keras CNN model loss =  0.2564.", 0.2564), ("Keras CNN model loss =  0.2564", 0.2564)])
+    ("Keras CNN model loss =  0.2564.", 0.2564), ("Keras CNN model loss =  0.2564", 0.2564),
+    ("Keras CNN model loss =  0,2564", None), ("Test loss: 0,2564", None)])
 def test_a_number_is_never_its_prefix_before_a_doubted_character(line, value):
+    """Nor before a comma and a digit: OCR read a JPEG's point as a comma ('0,2498' read 0, a PASS on a number
+    the picture does not show); Python never prints a comma inside a number."""
     assert parse_text(f"{line}\n").loss == value
+
+
+def test_a_bar_whose_points_read_as_commas_is_no_bar_of_zeros():
+    text = "313/313   2s 4ms/step - accuracy: 0,9119 - loss: 0,2498\n"
+    assert parse_text(text).evaluate_line in (None, (None, None))
 
 
 def test_an_evaluate_bar_read_with_a_capital_letter_is_still_the_bar():

@@ -54,13 +54,14 @@ DEVICE_LINE = starting_line("Training in", r" [\w]{1,40} precision on ([^\n]{1,2
 BAR_LINE = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?!\d)[^\n]{0,400}?(?i:loss|acc|accuracy): [^\n]{0,400}$",
                       re.MULTILINE)
 # (a number never ends where a '?', a digit OCR doubted, follows: '0.9?35' is no 0.9, nor its prefix 0; nor
-# before a space and a digit: '0 2367' is a number whose point OCR lost)
+# before a space and a digit: '0 2367' is a number whose point OCR lost; nor before a comma and a digit:
+# '0,2498' is one whose point OCR read as a comma, which Python never prints inside a number)
 METRIC = re.compile(r"(?<![\w])(?:sparse_)?(?:categorical_)?(loss|acc|accuracy): "
-                    r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d]|[ ]\d)", re.IGNORECASE)  # OCR: "Loss"
+                    r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d]|[ ,]\d)", re.IGNORECASE)  # OCR: "Loss"
 # A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
 # "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
 NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*+"
-                    r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?!\.?[?\d])|[-+]?nan|[-+]?inf)(%?)", re.IGNORECASE)
+                    r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?!\.?[?\d]|,\d)|[-+]?nan|[-+]?inf)(%?)", re.IGNORECASE)
 
 
 
