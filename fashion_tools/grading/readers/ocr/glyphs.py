@@ -163,10 +163,13 @@ def with_marks(ink, line: tuple[int, int], t: Token, grid: Grid) -> str:
     subpixel offsets, each image too rare to be named by look-alikes (and a JPEG's point and comma blur
     together). A dot on the digits' baseline in a cell beside a digit (its other neighbour a digit or unnamed)
     is the decimal point, no other character of a number is (a minus or a colon stands higher); a number has
-    one, so two such dots stay unnamed. Small ink that reaches below the baseline in the number's last cell,
-    after a digit or a bracket, is its comma ('0,' of a printed matrix)."""
+    one, so two such dots stay unnamed, and a comma between digits that is no such dot is unnamed. Small ink
+    that reaches below the baseline in the number's last cell, after a digit or a bracket, is its comma ('0,'
+    of a printed matrix)."""
     text = t.text
-    spots = [j for j in range(1, len(text) - 1) if text[j] == "?" and f"{text[j - 1]}{text[j + 1]}".strip("?")
+    # (a ',' named between two digits too: a JPEG's point and comma blur together, and Python prints no comma
+    # inside a number)
+    spots = [j for j in range(1, len(text) - 1) if text[j] in "?," and f"{text[j - 1]}{text[j + 1]}".strip("?")
              and all(c.isdigit() or c == "?" for c in (text[j - 1], text[j + 1]))]
     tail = len(text) >= 2 and text[-1] == "?" and (text[-2].isdigit() or text[-2] == "]")
     if not (spots and "." not in text) and not tail:
@@ -187,6 +190,7 @@ def with_marks(ink, line: tuple[int, int], t: Token, grid: Grid) -> str:
             and box[2] <= max(2, 1.5 * (box[1] - box[0])) and abs(box[1] - base) <= near]
     if len(dots) == 1 and "." not in text:
         text = text[:dots[0]] + "." + text[dots[0] + 1:]
+    text = "".join("?" if c == "," and j in spots else c for j, c in enumerate(text))  # not shown as a point
     if tail and (box := boxes[-1]) is not None and box[1] - box[0] <= SMALL * height and box[1] > base + near \
             and box[0] > base - SMALL * height:
         text = text[:-1] + ","
