@@ -148,10 +148,12 @@ def test_a_number_agreeing_with_a_doubted_one_is_not_sure(graded):
 @pytest.mark.parametrize("line, value", [
     ("Keras CNN model loss =  0?2564", None), ("Keras CNN model loss =  0.2?64", None),
     ("Keras CNN model loss =  0.2564.", 0.2564), ("Keras CNN model loss =  0.2564", 0.2564),
-    ("Keras CNN model loss =  0,2564", None), ("Test loss: 0,2564", None)])
+    ("Keras CNN model loss =  0,2564", None), ("Test loss: 0,2564", None),
+    ("Keras CNN model loss =  0 2564", None), ("Test loss: 0 2564", None)])
 def test_a_number_is_never_its_prefix_before_a_doubted_character(line, value):
     """Nor before a comma and a digit: OCR read a JPEG's point as a comma ('0,2498' read 0, a PASS on a number
-    the picture does not show); Python never prints a comma inside a number."""
+    the picture does not show); Python never prints a comma inside a number. Nor a whole number before a space
+    and a digit: a point OCR lost ('F1 score: 0 9135' and the accuracy's '0 9135...' read 0 and agreed)."""
     assert parse_text(f"{line}\n").loss == value
 
 

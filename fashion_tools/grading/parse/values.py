@@ -61,7 +61,8 @@ METRIC = re.compile(r"(?<![\w])(?:sparse_)?(?:categorical_)?(loss|acc|accuracy):
 # A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
 # "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
 NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*+"
-                    r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?!\.?[?\d]|,\d)|[-+]?nan|[-+]?inf)(%?)", re.IGNORECASE)
+                    r"([-+]?(?:\d+\.\d*|\.\d+|\d+(?![ ]\d))(?:[eE][-+]?\d+)?(?!\.?[?\d]|,\d)|[-+]?nan|[-+]?inf)(%?)",
+                    re.IGNORECASE)  # (nor a whole number before a space and a digit: '0 9135', its point lost)
 
 
 
