@@ -64,11 +64,16 @@ def glyph(ink: np.ndarray) -> np.ndarray | None:
     return ink[rows[0]:rows[-1] + 1, left:right + 1].astype(np.float32) / 255
 
 
+def cell_inks(ink, line: tuple[int, int], t: Token, grid: Grid) -> list[np.ndarray]:
+    """The ink of each of a token's cells, the line's rows at the cells' columns as the token's cells lie."""
+    top, bottom = line
+    return [ink[top:bottom, max(0, round(t.edge(grid, c))):max(0, round(t.edge(grid, c + 1)))]
+            for c in range(t.first, t.first + t.cells)]
+
+
 def cell_glyphs(ink, line: tuple[int, int], t: Token, grid: Grid) -> list[np.ndarray | None]:
     """The glyph in each of a token's cells."""
-    top, bottom = line
-    return [glyph(ink[top:bottom, max(0, round(t.edge(grid, c))):max(0, round(t.edge(grid, c + 1)))])
-            for c in range(t.first, t.first + t.cells)]
+    return [glyph(cell) for cell in cell_inks(ink, line, t, grid)]
 
 
 def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossless: bool = True,
@@ -174,10 +179,9 @@ def with_marks(ink, line: tuple[int, int], t: Token, grid: Grid) -> str:
     tail = len(text) >= 2 and text[-1] == "?" and (text[-2].isdigit() or text[-2] == "]")
     if not (spots and "." not in text) and not tail:
         return text
-    top, bottom = line
     boxes = []  # each cell's ink: (first row, row after the last, columns), or None
-    for c in range(t.first, t.first + t.cells):
-        cell = ink[top:bottom, max(0, round(t.edge(grid, c))):max(0, round(t.edge(grid, c + 1)))] > GLYPH_EDGE
+    for cell in cell_inks(ink, line, t, grid):
+        cell = cell > GLYPH_EDGE
         rows, cols = np.flatnonzero(cell.any(axis=1)), np.flatnonzero(cell.any(axis=0))
         boxes.append((rows[0], rows[-1] + 1, cols[-1] + 1 - cols[0]) if len(rows) else None)
     digits = [boxes[j] for j, c in enumerate(text) if c.isdigit() and boxes[j] is not None]
@@ -244,14 +248,15 @@ def cell_labels(cells, voters, lossless: bool, weak: dict | None = None) -> dict
         if key not in named:
             alike: Counter[str] = Counter()
             seen: Counter[str] = Counter()  # how many cells vote each way
-            variant = None
+            variant = found = None
             if g.shape in groups:
                 stack, chars, weights, radius = groups[g.shape]
                 distance = np.abs(stack - g).mean(axis=(1, 2))
                 for k in np.flatnonzero(distance <= radius):
                     alike[chars[k]] += weights[k]
                     seen[chars[k]] += 1
-                variant = None if alike or not lossless else nearest_variant(distance, chars, g)
+                found = None if alike or not lossless else holes(g)  # (found once for both questions below)
+                variant = None if found is None else nearest_variant(distance, chars, g, found)
             label, count = alike.most_common(1)[0] if alike else (variant, 1)
             unsure = (weak or {}).get(key, Counter())
             if label is None and len(unsure) == 1 and max(unsure.values()) >= WEAK_READS:
@@ -260,7 +265,7 @@ def cell_labels(cells, voters, lossless: bool, weak: dict | None = None) -> dict
                 label, alike = None, Counter()  # a lone digit only its own read names (a '#' read '4'): unsure
                 if lossless:  # unless its other subpixel images name it, read among other digits
                     label = nearest_variant(np.where((distance <= radius) | (weights < CONTEXT_WEIGHT), np.inf,
-                                                     distance), chars, g)
+                                                     distance), chars, g, holes(g) if found is None else found)
             digits = sorted((n for c, n in seen.items() if c.isdigit()), reverse=True)  # cells, not weights
             if not lossless and len(digits) > 1 and digits[1] * 4 >= digits[0]:
                 label = None  # a JPEG's noisy glyph near two digits' ('0' near '6' and '9', low contrast): unsure
@@ -298,12 +303,11 @@ def mirror_name(g: np.ndarray, stack: np.ndarray, chars: list[str]) -> str | Non
     return MIRRORS[best]
 
 
-def nearest_variant(distance: np.ndarray, chars: list[str], g: np.ndarray) -> str | None:
+def nearest_variant(distance: np.ndarray, chars: list[str], g: np.ndarray, found: list) -> str | None:
     """The digit a glyph like no other cell's is drawn at another subpixel offset of (a browser places glyphs
     between pixels, so one digit has several images): its VARIANTS nearest voters all read that digit, near
     (VARIANT_DISTANCE), and every voter of another character at least VARIANT_MARGIN times as far. Voters of a
-    digit the glyph's holes deny do not count (a hole-less '3' is near Colab's '8's, but no '8')."""
-    found = holes(g)
+    digit the glyph's holes (found) deny do not count (a hole-less '3' is near Colab's '8's, but no '8')."""
     distance = np.where([c.isdigit() and not allows(c, g, found) for c in chars], np.inf, distance)
     order = np.argsort(distance)
     nearest = [chars[k] for k in order[:VARIANTS]]
