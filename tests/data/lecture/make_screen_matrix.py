@@ -203,12 +203,18 @@ def name_of(row: dict) -> str:
 def xterm_shots(font: str, theme: str, pixels_pt: float, pieces: bool, log: Path) -> list:
     """The window's pictures (Pillow's ImageGrab of Xvfb): the end of the run, and with pieces every half
     window back to the top (returned top to bottom)."""
+    bg, fg = THEMES[theme]
+    return window_shots(["xterm", "-geometry", "120x40+0+0", "-fa", font, "-fs", f"{pixels_pt:g}", "-bg", bg,
+                         "-fg", fg, "-sl", "2000", "-e", "sh", "-c", f"cat {log}; sleep 600"], pieces)
+
+
+def window_shots(command: list[str], pieces: bool) -> list:
+    """The pictures of the window the terminal command opens on DISPLAY, as xterm_shots says (make_other_renderers.py
+    starts other terminals with it)."""
     from PIL import ImageGrab
 
     env = {**os.environ, "DISPLAY": DISPLAY}
-    bg, fg = THEMES[theme]
-    term = subprocess.Popen(["xterm", "-geometry", "120x40+0+0", "-fa", font, "-fs", f"{pixels_pt:g}", "-bg", bg,
-                             "-fg", fg, "-sl", "2000", "-e", "sh", "-c", f"cat {log}; sleep 600"], env=env)
+    term = subprocess.Popen(command, env=env)
     try:
         window = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--pid", str(term.pid)], env=env,
                                 capture_output=True, text=True, check=True).stdout.split()[0]

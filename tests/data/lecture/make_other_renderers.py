@@ -1,0 +1,265 @@
+"""Set D, a fourth held-out set that nobody looks into: the same pictures from other real renderers than xterm
+and Chromium, which every render so far came from (make_screen_matrix.py, make_notebook_shots.py): nobody
+tuned the reader on them, and it is scored once, as it is.
+
+Notebook pages: the pages make_notebook_shots.py exports (its pages(), the same nbconvert templates and CSS)
+in four looks, JupyterLab light and dark, the classic notebook light and Colab light (Roboto Mono 14 px),
+shown by Firefox ESR (Debian's firefox-esr) in its kiosk mode under Xvfb, the window 1280x937 CSS px as
+Chromium's page, at display scales 100, 125 and 150 % (the profile's layout.css.devPixelsPerPx, the screen
+that many pixels), and grabbed from the screen (Pillow's ImageGrab): Firefox itself draws at that scale, as
+on a HiDPI screen. No geckodriver: Debian does not package it, and npm's and pip's download it from
+elsewhere. A script added to each page (make_notebook_shots.FIND, run on load, on resize and when the fonts
+are ready) scrolls it as Chromium's shots are scrolled, the evaluation cell at the top, and puts the
+matrix's font size, where the prediction ends and the page's size and scale in the window's title, which is
+read back (xdotool) before the grab: a page whose prediction is below the window is said so. The font
+each look's matrix is in is named as fontconfig resolves its CSS family list (JupyterLab's Menlo, Consolas,
+DejaVu Sans Mono; the classic page's monospace; Colab's Roboto Mono, in the page).
+
+Terminals: `cat keras3.log` (make_screen_matrix.py's run, its last 40 lines in a 120x40 window) in
+rxvt-unicode (urxvt, its Xft font: -fn xft:FONT:size=N; its default scroll bar kept) and in st (Debian's
+stterm: -f FONT:size=N; st takes no colours on its command line, so the run first sets them with OSC 10 and
+11, as a theme does), each in three monospace fonts that neither the matrix nor sets B and C have, all
+Debian's: IBM 3270 (fonts-3270), monofur (fonts-monofur), Terminus (fonts-terminus-otb, a bitmap font:
+fontconfig picks its nearest size) in urxvt; Tlwg Mono (fonts-tlwg-mono-ttf), D2Coding
+(fonts-naver-d2coding) and CMU Typewriter Text (fonts-cmu) in st. Two rows each: twelve of the themes, sizes
+9-16 pt, display scales 100 and 150 % (the font's points times the scale, 96 dpi, as make_screen_matrix.py).
+A font fontconfig lacks is skipped with a message (the terminal would draw another, silently).
+
+Every shot is saved as PNG and as JPEG at quality 74, 82 or 94 (none of the other sets': make_screen_matrix.py
+QUALITIES, SECOND_QUALITIES, THIRD_QUALITIES), the notebook pages' JPEG for every other shot. index.json's
+rows say "set": "D", held out, the kind ("notebook", or "terminal") and the renderer with its version
+("firefox-esr 153.8.0esr", "rxvt-unicode 9.30", "stterm 0.9"); benchmarks/ocr.py --matrix OUT_DIR scores them.
+
+    apt-get install xvfb xdotool firefox-esr rxvt-unicode stterm fonts-dejavu-core fonts-3270 fonts-monofur \
+        fonts-terminus-otb fonts-tlwg-mono-ttf fonts-naver-d2coding fonts-cmu
+    python3 -m venv /tmp/nbc && /tmp/nbc/bin/pip install nbconvert==7.17.2
+    mkdir -p /tmp/robotomono && cd /tmp/robotomono && npm pack @fontsource/roboto-mono@5.3.0 \
+        && tar xzf fontsource-roboto-mono-5.3.0.tgz    # SIL OFL 1.1
+    python tests/data/lecture/make_other_renderers.py OUT_DIR --nbconvert /tmp/nbc/bin/jupyter-nbconvert \
+        --roboto-mono /tmp/robotomono/package [--only NAME ...] [--no-notebooks] [--no-terminals]
+
+OUT_DIR is a folder of its own (not the matrix's nor set B's or C's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import make_notebook_shots  # noqa: E402
+import make_screen_matrix  # noqa: E402
+from make_screen_matrix import LOG, SIZES, THEMES, installed, write_index  # noqa: E402
+
+QUALITIES_D = [74, 82, 94]
+assert not set(QUALITIES_D) & {*make_screen_matrix.QUALITIES, *make_screen_matrix.SECOND_QUALITIES,
+                              *make_screen_matrix.THIRD_QUALITIES}
+SCALES_D = [1.0, 1.25, 1.5]  # the notebook pages'
+TERMINAL_SCALES = [1.0, 1.5]
+LOOKS = ["jupyterlab_light", "jupyterlab_dark", "classic_light", "colab_light"]  # of make_notebook_shots.STYLES
+LOOK_FONTS = {"jupyterlab": ["Menlo", "Consolas", "DejaVu Sans Mono"], "classic": ["monospace"],
+              "colab": ["Roboto Mono"]}  # each look's CSS font families, in order: the first fontconfig has
+TERMINAL_FONTS = {"urxvt": ["IBM 3270", "monofur", "Terminus"], "stterm": ["Tlwg Mono", "D2Coding",
+                                                                           "CMU Typewriter Text"]}
+PAGE = 1280, 937  # CSS px: Chromium's page in its 1280x1080 window (make_notebook_shots.py)
+PLACE = """<script>
+function place() {{ const r = (function () {{ {find} }})();
+  document.title = 'shot ' + JSON.stringify([r[0], Math.round(r[1]), innerWidth, innerHeight, devicePixelRatio]); }}
+addEventListener('load', () => {{ place(); document.fonts.ready.then(place); }});
+addEventListener('resize', place);
+</script>"""
+PREFS = {"layout.css.devPixelsPerPx": None, "browser.shell.checkDefaultBrowser": False,
+         "browser.aboutwelcome.enabled": False, "browser.startup.homepage_override.mstone": "ignore",
+         "datareporting.policy.dataSubmissionEnabled": False, "toolkit.telemetry.reportingpolicy.firstRun": False,
+         "app.update.enabled": False, "general.smoothScroll": False, "browser.sessionstore.resume_from_crash": False}
+
+
+def version(command: list[str], pattern: str) -> str:
+    out = subprocess.run(command, capture_output=True, text=True)
+    return re.search(pattern, out.stdout + out.stderr).group(1)
+
+
+def terminal_rows() -> list[dict]:
+    """Each terminal's fonts, two rows each: the themes, sizes, scales and JPEG qualities in turn."""
+    rows, themes = [], list(THEMES)
+    for n, (terminal, font) in enumerate((t, f) for t, fonts in TERMINAL_FONTS.items() for f in fonts
+                                         for _ in range(2)):
+        size, scale = SIZES[(5 * n) % len(SIZES)], TERMINAL_SCALES[n % 2]
+        rows.append({"terminal": terminal, "font": font, "theme": themes[(3 * n + 2) % len(themes)], "size": size,
+                     "scale": scale if size * scale <= 24 else 1.0, "quality": QUALITIES_D[n % 3]})
+    return rows
+
+
+def terminal_command(row: dict, log: Path) -> list[str]:
+    bg, fg = THEMES[row["theme"]]
+    points = f"{row['size'] * row['scale']:g}"
+    if row["terminal"] == "urxvt":
+        return ["urxvt", "-geometry", "120x40+0+0", "-fn", f"xft:{row['font']}:size={points}", "-bg", bg, "-fg", fg,
+                "-sl", "2000", "-e", "sh", "-c", f"cat {log}; sleep 600"]
+    return ["stterm", "-g", "120x40+0+0", "-f", f"{row['font']}:size={points}", "-e", "sh", "-c",
+            f"printf '\\033]11;{bg}\\007\\033]10;{fg}\\007'; cat {log}; sleep 600"]
+
+
+def look_font(style: str, in_page: set[str]) -> str:
+    """The font a look's outputs are drawn in: the first of its families in the page (@font-face) or installed."""
+    families = LOOK_FONTS[style.split("_")[0]]
+    if family := next((f for f in families if f in in_page), None):
+        return family
+    family = next((f for f in families if installed(f)), "monospace")  # else Firefox's monospace
+    return subprocess.run(["fc-match", "-f", "%{family[0]}", family], capture_output=True, text=True).stdout
+
+
+def firefox_shot(page: Path, scale: float, display: str, profile: Path) -> tuple:
+    """A page in Firefox's kiosk window on display (its screen the window's size), grabbed once it is drawn:
+    (picture, what the page's script put in the title: the matrix's font size, the prediction's bottom, the
+    page's width, height and scale)."""
+    from PIL import ImageGrab
+
+    env = {**os.environ, "DISPLAY": display}
+    width, height = (round(p * scale) for p in PAGE)
+    browser = subprocess.Popen(["firefox-esr", "--kiosk", "--no-remote", "--profile", str(profile), page.as_uri()],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        window = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--pid", str(browser.pid)], env=env,
+                                capture_output=True, text=True, check=True).stdout.split()[0]
+        subprocess.run(["xdotool", "windowmove", window, "0", "0", "windowsize", window, str(width), str(height)],
+                       env=env, check=True)
+        title, started = "", time.time()
+        while time.time() - started < 60:
+            time.sleep(0.5)
+            title = subprocess.run(["xdotool", "getwindowname", window], env=env, capture_output=True,
+                                   text=True).stdout
+            found = re.search(r"shot (\[.*?\])", title)
+            if found and all(abs(a - b) <= 1 for a, b in zip(json.loads(found.group(1))[2:4], PAGE, strict=True)):
+                break
+        else:
+            raise RuntimeError(f"{page.name} at {scale:g}: the page never reported its place ({title!r})")
+        shot = ImageGrab.grab(bbox=(0, 0, width, height), xdisplay=display)
+        while True:  # drawn when two grabs agree
+            time.sleep(1.0)
+            again = ImageGrab.grab(bbox=(0, 0, width, height), xdisplay=display)
+            if again.tobytes() == shot.tobytes():
+                break
+            shot = again
+    finally:
+        os.killpg(browser.pid, signal.SIGTERM)
+        browser.wait()
+    return shot, json.loads(found.group(1))
+
+
+def notebooks(args, out: Path, firefox: str) -> list[dict]:
+    index = []
+    with tempfile.TemporaryDirectory() as folder:
+        styles = {s: make_notebook_shots.STYLES[s] for s in LOOKS}
+        pages = make_notebook_shots.pages(args.nbconvert, Path(folder), args.roboto_mono, styles)
+        place = PLACE.format(find=make_notebook_shots.FIND)
+        in_page = {"Roboto Mono"} if args.roboto_mono else set()
+        for page in pages.values():
+            page.write_text(page.read_text().replace("</body>", f"{place}\n</body>", 1))
+        for j, scale in enumerate(SCALES_D):
+            width, height = (round(p * scale) for p in PAGE)
+            display = next(f":{n}" for n in range(93, 200) if not Path(f"/tmp/.X{n}-lock").exists())
+            xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{width}x{height}x24", "-dpi", "96",
+                                     "-nolisten", "tcp"])
+            try:
+                time.sleep(1)
+                for i, (style, page) in enumerate(pages.items()):
+                    name, quality = f"notebook_firefox_{style}_{round(scale * 100)}", QUALITIES_D[(i + j) % 3]
+                    if args.only and name not in args.only:
+                        continue
+                    with tempfile.TemporaryDirectory() as profile:
+                        prefs = {**PREFS, "layout.css.devPixelsPerPx": f"{scale:g}"}
+                        (Path(profile) / "user.js").write_text("".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n"
+                                                                       for k, v in prefs.items()))
+                        picture, (size, bottom, _, page_height, ratio) = firefox_shot(page, scale, display,
+                                                                                      Path(profile))
+                    if bottom > page_height or abs(ratio - scale) > 0.01:
+                        print(f"{name}: the prediction ends at {bottom} px of {page_height}, scale {ratio}", flush=True)
+                    row = {"font": look_font(style, in_page), "theme": style, "size": size, "scale": scale,
+                           "quality": quality, "kind": "notebook", "renderer": firefox, "held_out": True,
+                           "pieces": 0, "set": "D"}
+                    picture.save(out / f"{name}.png", optimize=True)
+                    index.append({**row, "format": "PNG", "file": f"{name}.png"})
+                    if (i + j) % 2 == 0:
+                        picture.convert("RGB").save(out / f"{name}_q{quality}.jpg", quality=quality)
+                        index.append({**row, "format": f"JPEG q{quality}", "file": f"{name}_q{quality}.jpg"})
+                    print(name, picture.size, size, row["font"], flush=True)
+            finally:
+                xvfb.kill()
+                xvfb.wait()
+    return index
+
+
+def terminals(args, out: Path, renderers: dict[str, str]) -> list[dict]:
+    rows = terminal_rows()
+    missing = [f for f in dict.fromkeys(r["font"] for r in rows) if not installed(f)]
+    for font in missing:
+        print(f"{font} is not installed (fc-list has no such font): its rows are skipped", flush=True)
+    rows = [r for r in rows if r["font"] not in missing]
+    print(json.dumps({f: subprocess.run(["fc-match", "-f", "%{family[0]}: %{file}", f], capture_output=True,
+                                        text=True).stdout for f in dict.fromkeys(r["font"] for r in rows)}), flush=True)
+    make_screen_matrix.DISPLAY = next(f":{n}" for n in range(93, 200) if not Path(f"/tmp/.X{n}-lock").exists())
+    xvfb = subprocess.Popen(["Xvfb", make_screen_matrix.DISPLAY, "-screen", "0", "3200x2400x24", "-dpi", "96",
+                             "-nolisten", "tcp"])
+    index = []
+    try:
+        time.sleep(1)
+        with tempfile.TemporaryDirectory() as home:
+            log = Path(home) / "lab3" / "keras3.log"
+            log.parent.mkdir()
+            shutil.copy(LOG, log)
+            for row in rows:
+                terminal = row.pop("terminal")
+                name = f"{terminal}_{make_screen_matrix.name_of(row)}"
+                if args.only and name not in args.only:
+                    continue
+                (shot,) = make_screen_matrix.window_shots(terminal_command({**row, "terminal": terminal}, log), False)
+                shot.save(out / f"{name}.png", optimize=True)
+                shot.convert("RGB").save(out / f"{name}_q{row['quality']}.jpg", quality=row["quality"])
+                row = {**row, "kind": "terminal", "renderer": renderers[terminal], "held_out": True, "pieces": 0,
+                       "set": "D"}
+                index += [{**row, "format": "PNG", "file": f"{name}.png"},
+                          {**row, "format": f"JPEG q{row['quality']}", "file": f"{name}_q{row['quality']}.jpg"}]
+                print(name, shot.size, flush=True)
+    finally:
+        xvfb.kill()
+        xvfb.wait()
+    return index
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--nbconvert", default="jupyter-nbconvert", help="nbconvert's command")
+    parser.add_argument("--roboto-mono", type=Path, help="the unpacked npm package @fontsource/roboto-mono")
+    parser.add_argument("--only", nargs="*", help="only these pictures (names as index.json gives them, no suffix)")
+    parser.add_argument("--no-notebooks", action="store_true")
+    parser.add_argument("--no-terminals", action="store_true")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    renderers = {"firefox": "firefox-esr " + version(["firefox-esr", "--version"], r"Firefox (\S+)"),
+                 "urxvt": "rxvt-unicode " + version(["urxvt", "-help"], r"\(urxvt\) v(\S+)"),
+                 "stterm": "stterm " + version(["stterm", "-v"], r"stterm[- ](\S+)")}
+    print(json.dumps(renderers), flush=True)
+    index = []
+    if not args.no_notebooks:
+        if not shutil.which(args.nbconvert):
+            sys.exit(f"no nbconvert ({args.nbconvert}): the module's doc string says how to install it")
+        index += notebooks(args, args.out, renderers["firefox"])
+    if not args.no_terminals:
+        index += terminals(args, args.out, renderers)
+    write_index(args.out, index)
+
+
+if __name__ == "__main__":
+    main()
