@@ -180,7 +180,10 @@ def notebook_keys(truth: list[str]) -> list[str]:
 
 def row_set(row: dict) -> str:
     """Which part of the matrix a row is: xterm in Debian's fonts, xterm in Cascadia Mono, a notebook page; in
-    set B or C (make_screen_matrix.py --set), xterm in that set's fonts."""
+    set B or C (make_screen_matrix.py --set), xterm in that set's fonts; in set D (make_other_renderers.py),
+    its renderer (Firefox's pages, urxvt's and st's windows)."""
+    if row.get("renderer"):
+        return f"{row['renderer']}, set {row['set']}"
     if row.get("kind") == "notebook":
         return f"Chromium notebook, {'dark' if row['theme'].endswith('dark') else 'light'}"
     if row.get("set"):
