@@ -243,3 +243,25 @@ def test_a_number_shown_only_by_a_doubted_bar_is_not_sure(graded):
     got, why = numbers(sub), reasons(sub)
     assert got["accuracy"] == got["loss"] == "REVIEW", why
     assert "could not be read with confidence" in why["accuracy"]
+
+
+def test_a_doubted_digit_in_a_notebooks_code_is_no_doubt_of_a_test_number(graded):
+    """A notebook page shows its code cells too, their digits coloured by syntax, which OCR doubts ('axis =
+    ?)'). A line of code that names no metric cannot show the test accuracy, loss or F1: their plain lines
+    pass. A doubted line that may show one still leaves them to a person: one that names a metric, or a
+    bare number (evaluate()'s list, a cell's last expression)."""
+    def run(*extra: str) -> list[str]:
+        lines = end_of_run()
+        at = next(i for i, line in enumerate(lines) if line.startswith(ACCURACY)) + 1
+        f1 = next(i for i, line in enumerate(lines) if line.startswith(F1)) + 1
+        return lines[:at] + list(extra) + lines[at:f1] + ["sample = sample.reshape(?, 28, 28, 1)"] + lines[f1:]
+
+    subs = graded(code=run("answer = np.argmax(Y_test, axis = ?)"),
+                  named=run("print('Test accuracy:', 0.91?5)"),
+                  bare=run("[0.2367101?, 0.9135000109672546]"))
+    got, why = numbers(subs["code"]), reasons(subs["code"])
+    assert got == dict.fromkeys(NUMBERS, "PASS"), why
+    for name in ("named", "bare"):
+        got, why = numbers(subs[name]), reasons(subs[name])
+        assert got["accuracy"] == "REVIEW" and "could not be read with confidence" in why["accuracy"], (name, why)
+        assert "FAIL" not in got.values(), (name, why)

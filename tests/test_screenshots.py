@@ -338,6 +338,20 @@ def test_text_after_a_progress_bar_at_a_phase_of_its_own_is_read_on_its_own_grid
     assert "313/313 2s 4ms/step - accuracy: 0.9119 - loss: 0.2498" in sure, shot.lines
 
 
+def test_a_notebooks_prompt_is_no_number():
+    """JupyterLab at 100 % (held out): the prompt 'Out[14]:' before the matrix's 'array([[' is drawn off the
+    text's grid in grey, its cells never fit Tesseract's read, and on a line of numbers it was read as one,
+    '???[??]:', a doubt on the matrix's first row. A line's leading 'In [N]:' or 'Out[N]:' is the prompt: the
+    row is sure, and so are the code cells' prompts."""
+    name = "held_out/notebook_jupyterlab_dark_100.png"
+    shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
+    (first,) = [i for i, line in enumerate(shot.lines) if "array([[" in line]
+    assert shot.lines[first].split()[0] == "Out[14]:" and first not in shot.doubts, (shot.lines[first], shot.doubts)
+    assert notebook_matrix_rows()[0] == [int(n) for n in re.findall(r"\d+", shot.lines[first])[1:]]
+    prompts = [i for i, line in enumerate(shot.lines) if re.match(r"\s*In \[1\d\]:", line)]
+    assert len(prompts) >= 3 and not set(prompts) & set(shot.doubts), (prompts, shot.doubts)
+
+
 def test_a_wide_fonts_cells_are_found_by_their_width_and_its_harmonic():
     """Hermit at 12 pt x 125 %: its glyphs fill their 10-px cells, whose ink then repeats more plainly every
     half cell than every cell, and a period of 7.95 px (no cell width) was the columns' strongest: the window

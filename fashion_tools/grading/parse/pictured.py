@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from fashion_tools.grading.parse import labels
-from fashion_tools.grading.parse.matrices import matrix_text, parse_confusion_matrix
+from fashion_tools.grading.parse.matrices import PROMPT, matrix_text, parse_confusion_matrix
 from fashion_tools.grading.parse.table import SECTION_STARTS
 from fashion_tools.grading.parse.textscan import MAX_TRIES, line_at, matches
 from fashion_tools.grading.parse.values import ACCURACY_LINE, BAR_ONLY, F1_LINE, LOSS_LINE, ParsedLog
@@ -55,11 +55,28 @@ def picture_sources(reading) -> tuple[dict[str, str], dict[str, str]]:
         pictures[check] = ", ".join([n for n in dict.fromkeys(names) if n][:3]) or "a picture"
         inside = [why for at, why in reading.doubts if start <= at < end
                   and (check != "training" or reading.text.startswith("Epoch", at))  # training counts headers
-                  and (check in BARS_READ_BY or "/step" not in line_at(reading.text, at))]  # a bar is theirs
+                  and (check in BARS_READ_BY or "/step" not in line_at(reading.text, at))  # a bar is theirs
+                  and bears_on(check, line_at(reading.text, at), why)]
         doubt = next((why for why in inside if WORD_DOUBT not in why), inside[0] if inside else None)
         if doubt:  # a number's doubt first: it is the one that can make a check fail
             doubts[check] = doubt
     return pictures, doubts
+
+
+LABELLED = ("accuracy", "loss", "f1")  # the checks whose number a line shows under a label, or bare
+WORDY = re.compile(r"[^\W\d_]{3}")
+
+
+def bears_on(check: str, line: str, why: str) -> bool:
+    """Whether a line OCR doubts a number of can hold the number a check reads: a test accuracy, loss or F1 is
+    shown under a label of its metric (labels.WORDS, 'score' too), in a progress bar, or bare (an output
+    '0.9119', evaluate()'s list); not in a line of words that names no metric (a notebook's code, 'sample =
+    sample.reshape(1, 28, 28, 1)', whose syntax-coloured digits OCR doubts). A word's doubt always bears: the
+    word may be the label."""
+    if check not in LABELLED or WORD_DOUBT in why:
+        return True
+    body = PROMPT.sub("", line)
+    return bool(labels.METRIC.search(body) or labels.BAR.search(body) or not WORDY.search(body))
 
 
 # A number OCR read with doubted characters: digits, points and at least one '?'

@@ -29,15 +29,36 @@ LOOK_ALIKES = "lIiO|©®@SBo"  # what Tesseract reads a digit as, in a word
 # A token that reads as a number (look-alikes of digits included): brackets, signs, digits, separators
 NUMERIC = re.compile(r"[\[\]()]*[-+]?[\dO©®@Il|SB][\dO©®@Il|SB.,/%]*[\[\]()]*,?")
 NUMBER_CHARS = "0123456789.,/%[]()-+:es"  # what a number's cells show ('35s', '1e-05'): '?' for any other
+# A notebook's prompt as Tesseract reads it, sure or not ('Out[14]:', 'Out{[14]:', 'In [13]:'): drawn off the
+# text's grid in another colour, so its cells never fit; no number begins with 'In' or 'Out'
+PROMPT = re.compile(r"(In|Out) ?([^\w\s]{0,2}\w{0,4}[^\w\s]{0,2}:)")
 
 
 def looks_numeric(text: str) -> bool:
     return NUMERIC.fullmatch(text) is not None and any(c.isdigit() for c in text)
 
 
+def prompt(row: list[Token]) -> list[Token]:
+    """The tokens of the line's notebook prompt ('Out[14]:' before a matrix's 'array([[', 'In [13]:' before
+    code; [] where it begins with none), their text as Jupyter prints it: the execution count's digits as
+    read, which no check reads."""
+    for n in (1, 2):
+        m = PROMPT.fullmatch(" ".join(t.text for t in row[:n])) if len(row) > n else None
+        if m:
+            count = "".join(c for c in m.group(2) if c.isdigit())
+            if n == 1:
+                row[0].text = f"{m.group(1)}[{count}]:"
+            else:
+                row[0].text, row[1].text = m.group(1), f"[{count}]:"
+            return row[:n]
+    return []
+
+
 def numeric_tokens(row: list[Token]) -> list[Token]:
     """The tokens of a line to read again as numbers: those that read as one, or were not read; on a line
-    mostly of numbers (a matrix row: most of its tokens, and at most one word), every token but a word."""
+    mostly of numbers (a matrix row: most of its tokens, and at most one word), every token but a word (or a
+    notebook's prompt)."""
+    row = row[len(prompt(row)):]
     numeric = [t for t in row if not t.text or looks_numeric(t.text) or looks_numeric(t.named)]
     words = [t for t in row if len(t.text) == t.cells and re.search(r"[^\W\d_]{3}", t.text)]
     if len(numeric) * 2 <= len(row) or len(words) > 1:
@@ -114,8 +135,10 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
     digit_height = float(np.median([g.shape[0] for g, c, _ in voters if c.isdigit()] or [0]))
     doubts: dict[int, str] = {}
     for i, row in enumerate(tokens):
-        named = [t for t in row if name_token(t, labels.get(id(t), {}))]
-        for t in {id(t): t for t in numeric_tokens(row) + [t for t in row if mostly_digits(t, labels)]}.values():
+        shown = prompt(row)
+        named = [t for t in row if t not in shown and name_token(t, labels.get(id(t), {}))]
+        mostly = [t for t in row if t not in shown and mostly_digits(t, labels)]
+        for t in {id(t): t for t in numeric_tokens(row) + mostly}.values():
             t.numeric = True
             own = t.text if len(t.text) == t.cells and t.strong else "?" * t.cells
             # Tesseract's own read of a cell, where its holes allow it ('6' for a slashed zero they do not)
@@ -138,8 +161,9 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
                 # is not 0); after a matrix's opening brackets, which are no part of its first number
                 lead = brackets(t.text)
                 t.text = t.text if t.text[lead:].startswith("?") else t.text[:lead] + "?" + t.text[lead:]
-        unsure = [t.text for t in row if not (t.strong or t.numeric or t in named) and any(map(str.isdigit, t.text))]
-        unsure += [t.text for t in row if not t.numeric and t not in named and conflicts(t, labels)]
+        words = [t for t in row if not t.numeric and t not in named and t not in shown]
+        unsure = [t.text for t in words if not t.strong and any(map(str.isdigit, t.text))]
+        unsure += [t.text for t in words if conflicts(t, labels)]
         if unsure:  # a word with a digit ('11lms', 'conv2d'): a misread word without one is no keyword
             doubts.setdefault(i, f"{WORD_DOUBT} {unsure[0]!r}")
     return doubts
