@@ -10,7 +10,7 @@ from collections import Counter
 import numpy as np
 
 from fashion_tools.grading.readers.ocr import NUMBER_DOUBT, WORD_DOUBT
-from fashion_tools.grading.readers.ocr.clusters import cell_patches, template_names
+from fashion_tools.grading.readers.ocr.clusters import WHOLE, cell_patches, template_names
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
 from fashion_tools.grading.readers.ocr.shapes import allows, by_shape, holes, shape_allows, shape_digit
 
@@ -128,6 +128,12 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
                     weak.setdefault((g.shape, g.tobytes()), Counter())[t.text[j]] += 1
     labels = cell_labels(cells, voters, lossless, weak) if lossless or not pitch else \
         lossy_labels(ink, lines, tokens, grids, pitch, cells, reads)
+    if lossless and pitch and grids and abs(grids[0].width - round(grids[0].width)) > WHOLE:
+        # a browser's PNG: its glyphs lie at many subpixel phases, and a digit drawn at a phase no confident read
+        # shows has no look-alike; compared as a JPEG's are, at their cells' subpixel edges, they are named
+        for key, names in lossy_labels(ink, lines, tokens, grids, pitch, cells, reads).items():
+            mine = labels.setdefault(key, {})
+            mine.update({j: c for j, c in names.items() if c != "?" and mine.get(j) in (None, "?")})
     # digits a lossless picture shows often: one of them whose glyph looks like none of the others is not that
     # digit plainly (a smudge, a cell cut by the picture's edge), whatever Tesseract says of it alone
     common = {c for c, n in Counter(c for _, c, _ in voters).items() if c.isdigit() and n >= 3} if lossless else set()
