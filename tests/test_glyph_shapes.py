@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from fashion_tools.grading.readers.ocr.glyphs import glyph
-from fashion_tools.grading.readers.ocr.shapes import HOLED_HEIGHT, by_shape, holes, shape_allows, shape_digit
+from fashion_tools.grading.readers.ocr.shapes import HOLED_HEIGHT, by_shape, holes, shape_allows, shape_digit, striped
 
 SIZES = range(9, 31, 3)  # pixels per em: 9 pt at 100 % to 16 pt at 150 % and more
 
@@ -37,6 +37,18 @@ def drawn(char: str, font: ImageFont.FreeTypeFont) -> np.ndarray:
     return glyph(np.asarray(picture))
 
 
+PIXEL_FONT = re.compile(r"(\d+)x(\d+)$")  # a bitmap design named by its cell (Spleen 8x16)
+
+
+def sizes(font_path: str) -> list[int]:
+    """The sizes a terminal shows a font at: any for an outline font; a pixel font's cell height and its
+    multiples (at a fraction of it its pixels blur into each other, as no terminal draws it)."""
+    cell = PIXEL_FONT.search(ImageFont.truetype(font_path, 10).getname()[0])
+    if cell is None:
+        return list(SIZES)
+    return [k * int(cell[2]) for k in range(1, 5) if k * int(cell[2]) <= 48]
+
+
 HAIRLINE = re.compile(r"Thin|UltraLight|ExtraLight|Hairline")  # weights no terminal or notebook prints output in
 
 
@@ -47,7 +59,7 @@ def test_every_digit_of_every_monospace_font_is_allowed_by_its_holes():
     loops break at the picture's pixels (League Mono Thin's '8'): not asked of the holes."""
     fonts = mono_fonts()
     assert any("DejaVuSansMono" in path for path in fonts), fonts
-    drawn_digits = [(font, size, digit, g) for path in fonts for size in SIZES
+    drawn_digits = [(font, size, digit, g) for path in fonts for size in sizes(path)
                     if not HAIRLINE.search((font := ImageFont.truetype(path, size)).getname()[1])
                     for digit in "0123456789" if (g := drawn(digit, font)) is not None]
     denied = [(font.getname(), size, digit, holes(g)) for font, size, digit, g in drawn_digits
@@ -58,7 +70,7 @@ def test_every_digit_of_every_monospace_font_is_allowed_by_its_holes():
 
 def test_the_holes_name_no_digit_but_a_slashed_zero():
     """shape_digit names '0' only for two holes side by side in height; no other digit of any font is named."""
-    named = [(path.rsplit("/", 1)[1], size, digit) for path in mono_fonts() for size in SIZES
+    named = [(path.rsplit("/", 1)[1], size, digit) for path in mono_fonts() for size in sizes(path)
              for digit in "123456789"
              if (g := drawn(digit, ImageFont.truetype(path, size))) is not None and shape_digit(g) is not None]
     assert named == []
@@ -101,14 +113,27 @@ def test_no_zero_with_a_hole_is_allowed_as_a_six_and_no_eight_without_one():
     does not; and a '3' read '8' on a second look (Colab at 150 %) has no hole, which every eight 9 px tall or
     more shows."""
     fonts = mono_fonts()
-    zeros = [(path.rsplit("/", 1)[1], size, g) for path in fonts for size in SIZES
+    zeros = [(path.rsplit("/", 1)[1], size, g) for path in fonts for size in sizes(path)
              if (g := drawn("0", ImageFont.truetype(path, size))) is not None and holes(g)]
     sixes = [(name, size) for name, size, g in zeros if shape_allows("6", g)]
     # an italic or bold zero may begin its hole as low as a six (Anonymous Pro Minus Italic's at 12 px, Monoid
     # Bold's at 15): the holes then do not deny '6', and Tesseract's name stands; rare, never in a regular face
     assert not [(name, size) for name, size in sixes if not re.search(r"Italic|Oblique|Bold| B?I\.", name)], sixes
     assert len(sixes) * 100 <= len(zeros), sixes
-    threes = [(path.rsplit("/", 1)[1], size, g) for path in fonts for size in SIZES
+    threes = [(path.rsplit("/", 1)[1], size, g) for path in fonts for size in sizes(path)
               if (g := drawn("3", ImageFont.truetype(path, size))) is not None and g.shape[0] >= HOLED_HEIGHT]
     assert len(threes) > len(fonts) * 5  # below 9 px tall an eight's holes may close: no rule there
-    assert [(name, size) for name, size, g in threes if shape_allows("8", g)] == []
+    # a scanline font's three is no solid glyph: its holes cannot be told (the scanline test below)
+    assert [(name, size) for name, size, g in threes if shape_allows("8", g) and not striped(g)] == []
+
+
+def test_a_scanline_fonts_eight_is_not_denied_and_a_solid_three_still_is():
+    """A CRT-look font (Glass TTY VT220) draws each glyph in scanlines, rows of no ink between: its loops are
+    never holes, so the holes deny it nothing; the same three drawn solid is still no eight."""
+    font = ImageFont.truetype(next(p for p in mono_fonts() if "DejaVuSansMono.ttf" in p), 24)
+    eight, three = drawn("8", font), drawn("3", font)
+    assert shape_allows("8", eight) and not shape_allows("8", three)
+    for g in (eight, three):
+        lined = g.copy()
+        lined[1::2] = 0  # every other row dark, as the font draws it
+        assert shape_allows("8", lined)

@@ -45,6 +45,8 @@ def shape_allows(char: str, g: np.ndarray) -> bool:
 def allows(char: str, g: np.ndarray, found: list[tuple[float, float, float, float]]) -> bool:
     """shape_allows, given the glyph's holes."""
     height = g.shape[0]
+    if striped(g):
+        return True  # a scanline font's loops are stripes, never holes: the holes cannot deny a name
     if char in "12357":
         return not any(area >= OPEN_HOLE for *_, area in found) or height < HOLED_HEIGHT
     if char == "6":  # one hole, in its lower part (a dotted zero's single hole reaches its top)
@@ -54,6 +56,14 @@ def allows(char: str, g: np.ndarray, found: list[tuple[float, float, float, floa
     if char == "8":  # not a slashed zero's holes; nor none, in a glyph tall enough to show an eight's
         return not slashed(found) and (bool(found) or height < HOLED_HEIGHT or bool(holes(g, FAINT)))
     return True  # '0' (a small dotted or slashed one's hole may sit off its middle), '4' (open or closed)
+
+
+def striped(g: np.ndarray) -> bool:
+    """A glyph drawn in scanlines (Glass TTY VT220, a CRT's look): rows of no ink part its strokes, which no
+    digit of a solid font has between its top and bottom."""
+    inked = (g > SOLID * g.max()).any(axis=1)
+    rows = np.nonzero(inked)[0]
+    return len(rows) > 0 and int((~inked[rows[0]:rows[-1] + 1]).sum()) >= 2
 
 
 def by_shape(char: str | None, g: np.ndarray) -> str | None:
