@@ -26,6 +26,7 @@ SPLIT = 8.0  # two looks of a character: their means this many times further apa
 MERGE = 2.0  # two groups' means within this many times their cells' usual distance show one glyph
 FAR = 1.0  # of the squared distance from a glyph's mean to the next: a cell further is some other glyph
 RATIO = 3.0  # a cell is clearly its nearest glyph when the nearest of another name is this much further
+LEAN = 1.5  # and leans to it, short of clearly, when that one is this much further
 MIN_READS = 2  # confident reads of a character before its mean glyph names other cells
 WHOLE = 0.01  # px: a grid's cell width this near a whole number of pixels is a terminal's, glyphs on pixels
 CELL_EDGE = 0.12  # of a cell's width at each side, where a neighbour's anti-aliased ink may reach
@@ -177,6 +178,38 @@ def two_means(x: np.ndarray) -> tuple[np.ndarray | None, float]:
     return (part if float(squared(a[None], b[None])[0, 0]) > SPLIT * within else None), within
 
 
+def split_by_context(cells: Cells, keys: list[int], member: np.ndarray, chars: list[str],
+                     weight: np.ndarray) -> np.ndarray:
+    """A group whose reads split between digits, parted by its digits read among other digits (weight above 1,
+    reads Tesseract makes with a number's context): each of its cells goes to the nearest of those digits'
+    mean glyphs, when each such read is nearest its own digit's mean made without it (left out, so that a
+    mean does not merely find its own reads). JupyterLab's dotted zero at 13 px in a JPEG of quality 70: its
+    lone zeros read '8' as often as '0', and one group held them and the eights; the zeros read in '0.9118'
+    and the eights read in '898' part them."""
+    x = cells.shifted[CENTRE][keys]
+    for g in range(int(member.max()) + 1):
+        ids = np.flatnonzero(member == g)
+        sure = [(c, ids[[chars[i] == c and weight[i] > 1 for i in ids]])
+                for c in sorted({chars[i] for i in ids if chars[i].isdigit()})]
+        sure = [(c, mine) for c, mine in sure if len(mine) > MIN_READS]
+        if len(sure) < 2:
+            continue
+        seeds = np.stack([x[mine].mean(axis=0) for _, mine in sure])
+        apart = True
+        for k, (_, mine) in enumerate(sure):
+            d = squared(x[mine], seeds)
+            left_out = (len(mine) * seeds[k] - x[mine]) / (len(mine) - 1)  # its mean without each read
+            d[:, k] = ((x[mine] - left_out) ** 2).sum(axis=1)
+            apart &= bool((d.argmin(axis=1) == k).all())
+        if not apart:
+            continue
+        nearest = distances(cells, [keys[i] for i in ids], seeds)[0].argmin(axis=1)
+        top = int(member.max())
+        for k in range(1, len(sure)):
+            member[ids[nearest == k]] = top + k
+    return member
+
+
 def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]]) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(each group's name, its mean glyph, its cells' typical squared distance to that mean) of the cells
     Tesseract read confidently: grouped by their reads; groups whose means are alike merged (Tesseract reads
@@ -207,7 +240,7 @@ def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]]) -> tuple[lis
         member = np.unique(member, return_inverse=True)[1]
         d, _ = distances(cells, keys, aligned_means(cells, keys, member, int(member.max()) + 1))
         member = d.argmin(axis=1)
-    member = np.unique(member, return_inverse=True)[1]
+    member = split_by_context(cells, keys, np.unique(member, return_inverse=True)[1], chars, weight)
     groups = int(member.max()) + 1
     means = aligned_means(cells, keys, member, groups)
     own = distances(cells, keys, means)[0][np.arange(len(keys)), member]
@@ -234,7 +267,8 @@ def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]]) -> tuple[lis
 
 
 def template_names(cells: Cells, votes: dict[int, tuple[str, float]], todo: list[int],
-                   alphabets: dict[int, str] | None = None) -> dict[int, str]:
+                   alphabets: dict[int, str] | None = None,
+                   nearest_of: dict[int, str] | None = None) -> dict[int, str]:
     """Each cell in todo named by the nearest group's name where it is clearly that glyph: the nearest group of
     another name RATIO times further, and the cell within FAR of the distance from its group to the next and
     FIT of its group's usual distance (a glyph none was read as, a smudge, is neither); '?' where not. A cell
@@ -264,4 +298,6 @@ def template_names(cells: Cells, votes: dict[int, tuple[str, float]], todo: list
         clear = not len(others) or row[others].min() >= RATIO * row[best]
         fits = row[best] <= min(FIT * max(float(spread[usable[best]]), cells.noise), FAR * nearest[best])
         out[k] = names[best] if clear and fits else "?"
+        if nearest_of is not None and out[k] == "?" and (not len(others) or row[others].min() >= LEAN * row[best]):
+            nearest_of[k] = names[best]  # not clearly, but what a second read must not contradict
     return out

@@ -183,13 +183,16 @@ def lossy_labels(ink, lines, tokens, grids, pitch: float, cells, reads) -> dict[
     votes = {index[key]: v for key, v in reads.items() if key in index}
     todo = {index[id(t), j]: (t, j, g) for _, t, j, g in cells if (id(t), j) in index}
     numeric = {k: NUMBER_CHARS for k, (t, _, _) in todo.items() if not t.text or looks_numeric(t.text)}
-    names = template_names(patches, votes, list(todo), numeric)
+    near: dict[int, str] = {}
+    names = template_names(patches, votes, list(todo), numeric, near)
     digit_height = float(np.median([g.shape[0] for _, t, j, g in cells if reads.get((id(t), j), ("",))[0].isdigit()]
                                    or [0]))
     out: dict[int, dict[int, str]] = {}
     for k, (t, j, g) in todo.items():
         name = bracket_by_shape(g, digit_height) or by_shape(bracket_or_paren(names.get(k, "?"), g), g)
         out.setdefault(id(t), {})[j] = name
+        if name == "?" and k in near:
+            t.near[j] = near[k]
     return out
 
 

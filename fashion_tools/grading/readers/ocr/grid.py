@@ -4,7 +4,7 @@ their places from its phase, line by line) and the runs of inked cells that are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,6 +43,7 @@ class Token:
     numeric: bool = False  # read as a number: its cells named by their glyphs, a doubt where one is not
     named: str = ""  # its cells' names, where every cell is named
     shift: float = 0.0  # px: its cells' edges from the line's grid (a stretch of text at a phase of its own)
+    near: dict[int, str] = field(default_factory=dict)  # unnamed cells: the glyph each looks most like (not clearly)
 
     def edge(self, grid: Grid, c: int) -> float:
         """The left edge of cell c (of the line) as this token's cells lie."""

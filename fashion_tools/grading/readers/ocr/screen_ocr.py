@@ -126,7 +126,9 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
     """The numbers with a cell no look-alike named ('?'), read again alone with a digit alphabet (a second
     Tesseract call, only for a picture that has them: a JPEG's glyphs rarely repeat pixel for pixel); a read
     that fits the number's cells, is confident, agrees with every cell the look-alikes did name and whose
-    digits the glyphs' holes allow (shapes.py) fills the others. Returns the lines mended."""
+    digits the glyphs' holes allow (shapes.py) fills the others, unless a JPEG's cell it names a digit looks
+    most like another digit's glyph, if not clearly (Token.near, contradicts: a blurred dotted zero, which
+    Tesseract reads '8' alone and sure). Returns the lines mended."""
     doubted = {i: [t for t in row if t.numeric and "?" in t.text] for i, row in enumerate(tokens)}
     doubted = {i: row for i, row in doubted.items() if row}
     if not doubted:
@@ -146,11 +148,17 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
             cells = t.text[:lead] + t.text[lead + 1:] if len(t.text) == t.cells + 1 else t.text
             if len(read) == t.cells and all(w["conf"] >= MIN_CONFIDENCE for w in got) and all(
                     c in ("?", r) for c, r in zip(cells, read, strict=True)) and all(
-                    g is None or shape_allows(r, g) for r, g in zip(read, cell_glyphs(ink, lines[i], t, grids[i]),
-                                                                   strict=True)):
+                    g is None or shape_allows(r, g) and not contradicts(t.near.get(j, r), r, g)
+                    for j, (r, g) in enumerate(zip(read, cell_glyphs(ink, lines[i], t, grids[i]), strict=True))):
                 t.text = read
                 mended.append(i)
     return mended
+
+
+def contradicts(near: str, read: str, g) -> bool:
+    """A second read's digit is not taken where the cell looks most like another digit whose holes its glyph
+    allows (a slashed zero near the eights, whose holes deny an '8', does not contradict a read '0')."""
+    return near != read and near.isdigit() and shape_allows(near, g)
 
 
 def split_call(t: Token, grid: Grid) -> list[Token]:
