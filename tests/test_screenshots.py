@@ -383,6 +383,21 @@ def test_zeros_and_eights_in_one_cluster_are_parted_by_their_reads_among_digits(
     assert len(right) >= 6 and all(numbers in truth for numbers in right), (right, shot.doubts)
 
 
+def test_a_matrix_row_of_zeros_read_as_letters_is_read_as_numbers():
+    """Firefox's classic notebook page in Noto Sans Mono at 100 % (set D): Tesseract read the matrix's lone
+    zeros 'Q,', '@,' and '®,', so a row like '[  0,   0,   0,   0,   0, 979,   0,  14,   0,   7]' held three
+    tokens with a digit among ten and was taken for words: six rows read undoubted with letters in them. A
+    row of look-alikes is a row of numbers, its cells named by their glyphs: every row is sure and right."""
+    name = "held_out/notebook_firefox_classic_light_100.png"
+    shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
+    rows = [(i, line.split("array")[-1]) for i, line in enumerate(shot.lines)
+            if re.search(r"\[ *[\w@®©?]+, ", line)]
+    assert len(rows) == 10, shot.lines
+    assert [[int(n) for n in re.findall(r"\d+", line)] for _, line in rows] == notebook_matrix_rows(), rows
+    assert not [i for i, _ in rows if i in shot.doubts], shot.doubts
+    assert not [line for _, line in rows if re.search(r"[A-Za-z@®©]", line)]
+
+
 def test_a_wide_fonts_cells_are_found_by_their_width_and_its_harmonic():
     """Hermit at 12 pt x 125 %: its glyphs fill their 10-px cells, whose ink then repeats more plainly every
     half cell than every cell, and a period of 7.95 px (no cell width) was the columns' strongest: the window

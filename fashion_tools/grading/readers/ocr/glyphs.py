@@ -25,9 +25,9 @@ WEAK_READS = 3  # a glyph read as one digit in this many unsure words, and never
 VARIANTS = 3  # a glyph like no other cell's is named by this many nearest voters, when they agree
 VARIANT_DISTANCE = 0.15  # mean difference (0-1) to them at most: subpixel images of one digit, not another digit
 VARIANT_MARGIN = 1.5  # and the nearest voter of another character this many times as far
-LOOK_ALIKES = "lIiO|©®@SBo"  # what Tesseract reads a digit as, in a word
+LOOK_ALIKES = "lIiO|©®@SBoQ"  # what Tesseract reads a digit as, in a word
 # A token that reads as a number (look-alikes of digits included): brackets, signs, digits, separators
-NUMERIC = re.compile(r"[\[\]()]*[-+]?[\dO©®@Il|SB][\dO©®@Il|SB.,/%]*[\[\]()]*,?")
+NUMERIC = re.compile(r"[\[\](){}]*[-+]?[\dO©®@Il|SBQ][\dO©®@Il|SBQ.,/%]*[\[\](){}]*,?")
 NUMBER_CHARS = "0123456789.,/%[]()-+:es"  # what a number's cells show ('35s', '1e-05'): '?' for any other
 # A notebook's prompt as Tesseract reads it, sure or not ('Out[14]:', 'Out{[14]:', 'In [13]:'): drawn off the
 # text's grid in another colour, so its cells never fit; no number begins with 'In' or 'Out'
@@ -60,8 +60,11 @@ def numeric_tokens(row: list[Token]) -> list[Token]:
     notebook's prompt)."""
     row = row[len(prompt(row)):]
     numeric = [t for t in row if not t.text or looks_numeric(t.text) or looks_numeric(t.named)]
+    # counted with the tokens of look-alikes alone: a matrix row of lone zeros Firefox's Noto Sans Mono shows
+    # and Tesseract reads 'Q,' and '@,' ('[  @,   Q,   Q,   Q,   Q, 979,   Q,  14,   Q,   7]') is one
+    alike = [t for t in row if t in numeric or NUMERIC.fullmatch(t.text)]
     words = [t for t in row if len(t.text) == t.cells and re.search(r"[^\W\d_]{3}", t.text)]
-    if len(numeric) * 2 <= len(row) or len(words) > 1:
+    if len(alike) * 2 <= len(row) or len(words) > 1:
         return numeric  # words with numbers: 'X train shape: (60000, 28, 28)', a summary's row
     return [t for t in row if t not in words]  # 'array([[' stays a word; '117' read as 'LUZ.' does not
 
