@@ -1,8 +1,8 @@
-"""What a digit's glyph must look like in any font: its holes. A '6' has one hole, low; a '9' one, high; a
-'0' one in the middle (or two, a slashed zero's); an '8' two, one above the other, pinched between them;
-'1', '2', '3', '5' and '7' none. Tesseract names a small glyph by its look and can be sure and wrong (Colab's
-slashed zero at 14 px read '6' everywhere, the same glyph each time, so its look-alikes all agree); a name
-its holes deny is not taken.
+"""What a digit's glyph must look like in any font: its holes. A '6' has one hole, low; a '9' one, high; a '0'
+one in the middle (or two, a slashed zero's); an '8' two, one above the other, pinched between them; a '4' one
+at most; '1', '2', '3', '5' and '7' none, and a '7' a stroke across its top (a '/' has none). Tesseract names
+a small glyph by its look and can be sure and wrong (Colab's slashed zero at 14 px read '6' everywhere, the
+same glyph each time, so its look-alikes all agree); a name its holes deny is not taken.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ HOLED_HEIGHT = 9  # px: a glyph this tall shows its loops as holes (FreeType's 8
 # open bowls open (Anonymous Pro's '5' at 6-8 px closes its bowl)
 SIX_TOP = 0.28  # of the glyph's height: a 6's hole begins below it (0.33-0.58 in every font here), a 0's above
 OPEN_HOLE = 0.08  # of the glyph's box: a hole this large is no accident, not in a digit drawn without one
+TOP_BAR = 0.6  # of a glyph's inked width: a '7's top stroke spans this much of it in its top rows, a '/' not
+TOP_ROWS = 0.25  # of its inked height: the rows a '7's top stroke lies in
+BAR_INK = 0.25  # of the darkest ink: a thin font's top stroke, antialiased (League Mono's at 12 px)
 
 
 def holes(g: np.ndarray, solid: float = SOLID) -> list[tuple[float, float, float, float]]:
@@ -48,14 +51,30 @@ def allows(char: str, g: np.ndarray, found: list[tuple[float, float, float, floa
     if striped(g):
         return True  # a scanline font's loops are stripes, never holes: the holes cannot deny a name
     if char in "12357":
+        if char == "7" and height >= HOLED_HEIGHT and not top_bar(g):
+            return False  # IBM 3270's flat '/' in '313/313', read '7' among digits
         return not any(area >= OPEN_HOLE for *_, area in found) or height < HOLED_HEIGHT
+    if char == "4":  # open, or one hole above its bar; never a slashed zero's two (Terminus's, read '4')
+        return len(found) < 2 or height < HOLED_HEIGHT
     if char == "6":  # one hole, in its lower part (a dotted zero's single hole reaches its top)
         return len(found) < 2 and not (found and (found[0][0] < 0.45 or found[0][1] < SIX_TOP))
     if char == "9":
         return len(found) < 2 and not (found and found[0][0] > 0.55)
     if char == "8":  # not a slashed zero's holes; nor none, in a glyph tall enough to show an eight's
         return not slashed(found) and (bool(found) or height < HOLED_HEIGHT or bool(holes(g, FAINT)))
-    return True  # '0' (a small dotted or slashed one's hole may sit off its middle), '4' (open or closed)
+    return True  # '0' (a small dotted or slashed one's hole may sit off its middle)
+
+
+def top_bar(g: np.ndarray) -> bool:
+    """A stroke across the glyph's top, as every '7' has: in its top rows, one row's ink spans TOP_BAR of
+    its inked width."""
+    m = g > BAR_INK * g.max()
+    rows, cols = np.flatnonzero(m.any(axis=1)), np.flatnonzero(m.any(axis=0))
+    if not len(rows):
+        return True
+    top = m[rows[0]:rows[0] + max(1, int(np.ceil(TOP_ROWS * (rows[-1] - rows[0] + 1))))]
+    spans = [np.flatnonzero(r) for r in top if r.any()]
+    return max(s[-1] - s[0] + 1 for s in spans) >= TOP_BAR * (cols[-1] - cols[0] + 1)
 
 
 def striped(g: np.ndarray) -> bool:
