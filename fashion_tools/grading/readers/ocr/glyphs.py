@@ -64,7 +64,7 @@ def numeric_tokens(row: list[Token]) -> list[Token]:
     # and Tesseract reads 'Q,' and '@,' ('[  @,   Q,   Q,   Q,   Q, 979,   Q,  14,   Q,   7]') is one
     alike = [t for t in row if t in numeric or NUMERIC.fullmatch(t.text)]
     words = [t for t in row if len(t.text) == t.cells and re.search(r"[^\W\d_]{3}", t.text)]
-    if len(alike) * 2 <= len(row) or len(words) > 1:
+    if not numeric or len(alike) * 2 <= len(row) or len(words) > 1:  # (a lone 'I' is no row of numbers)
         return numeric  # words with numbers: 'X train shape: (60000, 28, 28)', a summary's row
     return [t for t in row if t not in words]  # 'array([[' stays a word; '117' read as 'LUZ.' does not
 
