@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 MIN_GLYPH_PIXELS = 3  # of ink in a cell's middle for it to hold a glyph ('.' at 11 pt is 4)
+DOT_LOW = 0.6  # of the line's inked height from its top: a smaller speck below it, between glyphs, is a point
 FAINT = 0.45  # of the picture's usual ink: text this faint is a UI's label (a prompt), not output
 STRETCH_GAP = 3  # blank cells that part two stretches of a line, each placed on the grid by its own glyphs
 STRETCH_CELLS = 4  # a stretch narrower than this many cells has too few glyphs to place it
@@ -201,12 +202,17 @@ def runs_of(mask_line: np.ndarray, grid: Grid) -> list[Token]:
     """The runs of inked cells on a line on this grid."""
     inked = mask_line.any(axis=0)
     cells = np.unique(np.floor((np.flatnonzero(inked) - grid.centre0) / grid.width + 0.5).astype(int)).tolist()
+    middles = {c: mask_line[:, max(0, round(grid.edge(c) + CELL_MARGIN * grid.width)):
+                            max(round(grid.edge(c) + CELL_MARGIN * grid.width) + 1,
+                                round(grid.edge(c + 1) - CELL_MARGIN * grid.width))] for c in cells}
+    glyphs = {c for c, m in middles.items() if m.sum() >= MIN_GLYPH_PIXELS}  # less: a neighbour's edge, ringing
+    rows = np.flatnonzero(mask_line.any(axis=1))
+    low = rows[0] + DOT_LOW * (rows[-1] - rows[0]) if len(rows) else 0
+    # a bitmap font's point of one or two pixels (Terminus at 16 px) between two glyphs, low on the line
+    glyphs |= {c for c, m in middles.items() if c - 1 in glyphs and c + 1 in glyphs and m.any()
+               and np.flatnonzero(m.any(axis=1)).min() >= low}
     out: list[Token] = []
-    for c in cells:
-        margin = CELL_MARGIN * grid.width
-        a, b = max(0, round(grid.edge(c) + margin)), round(grid.edge(c + 1) - margin)
-        if mask_line[:, a:max(a + 1, b)].sum() < MIN_GLYPH_PIXELS:  # a neighbour's edge or JPEG's ringing
-            continue
+    for c in sorted(glyphs):
         if out and out[-1].first + out[-1].cells == c:
             out[-1].cells += 1
         else:
