@@ -16,7 +16,16 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from fashion_tools.grading.readers.ocr.glyphs import glyph
-from fashion_tools.grading.readers.ocr.shapes import HOLED_HEIGHT, by_shape, holes, shape_allows, shape_digit, striped
+from fashion_tools.grading.readers.ocr.shapes import (
+    HOLED_HEIGHT,
+    bracket_or_paren,
+    by_shape,
+    holes,
+    serifed,
+    shape_allows,
+    shape_digit,
+    striped,
+)
 
 SIZES = range(9, 31, 3)  # pixels per em: 9 pt at 100 % to 16 pt at 150 % and more
 
@@ -137,6 +146,20 @@ def test_a_slash_is_no_seven():
     allowed = [(name, size) for name, size, g in slashes if shape_allows("7", g)]
     assert len(allowed) * 20 <= len(slashes), allowed
     assert not [(name, size) for name, size in allowed if name.startswith("DejaVu")], allowed
+
+
+def test_a_thin_bracket_is_told_from_a_parenthesis_by_its_serifs():
+    """Tlwg Mono's '[' at 20 px: its upright stroke one pixel wide, drawn between two pixel columns at half
+    strength each, so no column is a straight stroke, and Tesseract's '(' stood (st's matrix read '((840 ...')).
+    Its serifs span its width; no parenthesis's ends of any monospace font here do."""
+    thin = np.zeros((14, 4))
+    thin[0, 1:] = thin[-1, 1:] = 1.0
+    thin[:, 1] = thin[:, 2] = np.maximum(thin[:, 1], 0.45)  # the stroke, antialiased across two columns
+    thin[0, 1:] = thin[-1, 1:] = 1.0
+    assert bracket_or_paren("(", thin) == "[" and bracket_or_paren(")", thin[:, ::-1]) == "]"
+    parens = [(path.rsplit("/", 1)[1], size, c) for path in mono_fonts() for size in sizes(path) for c in "()"
+              if (g := drawn(c, ImageFont.truetype(path, size))) is not None and serifed(g)]
+    assert parens == []
 
 
 def test_a_scanline_fonts_eight_is_not_denied_and_a_solid_three_still_is():

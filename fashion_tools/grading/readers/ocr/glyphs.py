@@ -12,7 +12,15 @@ import numpy as np
 from fashion_tools.grading.readers.ocr import NUMBER_DOUBT, WORD_DOUBT
 from fashion_tools.grading.readers.ocr.clusters import WHOLE, cell_patches, template_names
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
-from fashion_tools.grading.readers.ocr.shapes import allows, by_shape, holes, shape_allows, shape_digit
+from fashion_tools.grading.readers.ocr.shapes import (
+    allows,
+    bracket_by_shape,
+    bracket_or_paren,
+    by_shape,
+    holes,
+    shape_allows,
+    shape_digit,
+)
 
 GLYPH_NOISE = 0.01  # mean difference (0-1) of two images of one glyph: a PNG's are identical, a JPEG's not quite
 EDGE_STROKE = 2  # px: the widest piece of a neighbour's stroke a cell's edge may hold
@@ -20,7 +28,6 @@ GLYPH_EDGE = 96  # ink that bounds a glyph for comparison: JPEG's ringing stays 
 CONTEXT_WEIGHT = 10  # a digit read among others counts this many lone ones: alone, a dotted zero reads as '8'
 SMALL = 0.6  # of the digits' height: a comma's or a point's ink is shorter
 POINT = 0.3  # of the digits' height: a decimal point's ink is at most this tall (a comma's tail is longer)
-STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
 WEAK_READS = 3  # a glyph read as one digit in this many unsure words, and never as another, is that digit
 VARIANTS = 3  # a glyph like no other cell's is named by this many nearest voters, when they agree
 VARIANT_DISTANCE = 0.15  # mean difference (0-1) to them at most: subpixel images of one digit, not another digit
@@ -380,31 +387,6 @@ def digit_beside(text: str, j: int) -> bool:
     """A word's letter may be a misread digit beside a digit or in a word of two ('11lms', 'Fl', 'Os'), not
     in a longer word ('INFO')."""
     return len(text) <= 2 or any(0 <= k < len(text) and text[k].isdigit() for k in (j - 1, j + 1))
-
-
-def bracket_or_paren(char: str, g: np.ndarray) -> str:
-    """A bracket's stroke is straight from top to bottom, a parenthesis's is not: Tesseract reads a light
-    theme's ']' as ')' (numpy's rows would lose their ends)."""
-    if char not in "()[]":
-        return char
-    straight = float((g > 0.5 * g.max()).mean(axis=0).max()) >= STRAIGHT
-    return ("[" if straight else "(") if char in "([" else ("]" if straight else ")")
-
-
-def bracket_by_shape(g: np.ndarray, digit_height: float) -> str | None:
-    """'[' or ']' when the glyph is one, whatever Tesseract read: taller than the digits (a bracket reaches
-    below the line), one straight stroke, serifs at both ends on the side the bracket opens to."""
-    m = g > 0.5 * g.max()
-    rows = np.flatnonzero(m.any(axis=1))
-    m = m[rows[0]:rows[-1] + 1]
-    columns = m.mean(axis=0)
-    if not digit_height or g.shape[0] < 1.15 * digit_height or columns.max() < STRAIGHT:
-        return None
-    if min(m[0].sum(), m[-1].sum()) < 2 or m[len(m) // 2].sum() >= min(m[0].sum(), m[-1].sum()):
-        return None  # no serifs: '|', 'l'
-    stroke = np.flatnonzero(columns >= STRAIGHT).mean()
-    serifs = np.flatnonzero(m[0] | m[-1]).mean()
-    return "[" if serifs > stroke else "]"
 
 
 def glyph_radius(stack: np.ndarray) -> float:

@@ -2,7 +2,8 @@
 one in the middle (or two, a slashed zero's); an '8' two, one above the other, pinched between them; a '4' one
 at most; '1', '2', '3', '5' and '7' none, and a '7' a stroke across its top (a '/' has none). Tesseract names
 a small glyph by its look and can be sure and wrong (Colab's slashed zero at 14 px read '6' everywhere, the
-same glyph each time, so its look-alikes all agree); a name its holes deny is not taken.
+same glyph each time, so its look-alikes all agree); a name its holes deny is not taken. A bracket is told from
+a parenthesis by its straight stroke or its serifs, and where it stands by its serifs' side.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ TOP_BAR = 0.6  # of a glyph's inked width: a '7's top stroke spans this much of 
 TOP_ROWS = 0.25  # of its inked height: the rows a '7's top stroke lies in
 BAR_INK = 0.25  # of the darkest ink: a thin font's top stroke, antialiased (League Mono's at 12 px)
 
+STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
+SERIF = 0.7  # of a bracket's width its top and bottom strokes span (a parenthesis's ends: less, in every font)
 
 def holes(g: np.ndarray, solid: float = SOLID) -> list[tuple[float, float, float, float]]:
     """The glyph's holes (background its strokes, ink above solid of its darkest, enclose), top to bottom:
@@ -103,3 +106,41 @@ def shape_digit(g: np.ndarray) -> str | None:
 def slashed(found: list[tuple[float, float, float, float]]) -> bool:
     """A slashed zero's two holes: the upper one reaches below the lower one's top."""
     return len(found) == 2 and found[0][2] > found[1][1]
+
+
+def bracket_or_paren(char: str, g: np.ndarray) -> str:
+    """A bracket's stroke is straight from top to bottom, a parenthesis's is not: Tesseract reads a light
+    theme's ']' as ')' (numpy's rows would lose their ends)."""
+    if char not in "()[]":
+        return char
+    straight = float((g > 0.5 * g.max()).mean(axis=0).max()) >= STRAIGHT or serifed(g)
+    return ("[" if straight else "(") if char in "([" else ("]" if straight else ")")
+
+
+def serifed(g: np.ndarray) -> bool:
+    """A bracket's top and bottom strokes span most of its width (SERIF); a parenthesis's ends do not, in any
+    monospace font here. Tlwg Mono's thin '[', its upright stroke antialiased across two pixel columns, has no
+    straight column, but its serifs."""
+    m = g > 0.5 * g.max()
+    rows, cols = np.flatnonzero(m.any(axis=1)), np.flatnonzero(m.any(axis=0))
+    if len(cols) < 2:
+        return False
+    width = cols[-1] - cols[0] + 1
+    spans = [np.flatnonzero(m[r]) for r in (rows[0], rows[-1])]
+    return min(x[-1] - x[0] + 1 for x in spans) >= SERIF * width
+
+
+def bracket_by_shape(g: np.ndarray, digit_height: float) -> str | None:
+    """'[' or ']' when the glyph is one, whatever Tesseract read: taller than the digits (a bracket reaches
+    below the line), one straight stroke, serifs at both ends on the side the bracket opens to."""
+    m = g > 0.5 * g.max()
+    rows = np.flatnonzero(m.any(axis=1))
+    m = m[rows[0]:rows[-1] + 1]
+    columns = m.mean(axis=0)
+    if not digit_height or g.shape[0] < 1.15 * digit_height or columns.max() < STRAIGHT:
+        return None
+    if min(m[0].sum(), m[-1].sum()) < 2 or m[len(m) // 2].sum() >= min(m[0].sum(), m[-1].sum()):
+        return None  # no serifs: '|', 'l'
+    stroke = np.flatnonzero(columns >= STRAIGHT).mean()
+    serifs = np.flatnonzero(m[0] | m[-1]).mean()
+    return "[" if serifs > stroke else "]"
