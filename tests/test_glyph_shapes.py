@@ -153,7 +153,6 @@ def test_a_thin_bracket_is_told_from_a_parenthesis_by_its_serifs():
     strength each, so no column is a straight stroke, and Tesseract's '(' stood (st's matrix read '((840 ...')).
     Its serifs span its width; no parenthesis's ends of any monospace font here do."""
     thin = np.zeros((14, 4))
-    thin[0, 1:] = thin[-1, 1:] = 1.0
     thin[:, 1] = thin[:, 2] = np.maximum(thin[:, 1], 0.45)  # the stroke, antialiased across two columns
     thin[0, 1:] = thin[-1, 1:] = 1.0
     assert bracket_or_paren("(", thin) == "[" and bracket_or_paren(")", thin[:, ::-1]) == "]"
