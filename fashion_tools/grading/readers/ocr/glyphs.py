@@ -178,7 +178,12 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
                 lead = brackets(t.text)
                 t.text = t.text if t.text[lead:].startswith("?") else t.text[:lead] + "?" + t.text[lead:]
         words = [t for t in row if not t.numeric and t not in named and t not in shown]
-        unsure = [t.text for t in words if not t.strong and any(map(str.isdigit, t.text))]
+        for t in words:  # a word's digit its holes deny (Terminus's slashed zero read '4' in '40s'): theirs, or '?';
+            if len(t.text) == t.cells:  # a look-alike beside a digit that shows a slashed zero's holes ('1@6ms'): '0'
+                t.text = "".join(by_shape(c, glyph_of[id(t), j]) if c.isdigit() and (id(t), j) in glyph_of else
+                                 shape_digit(glyph_of[id(t), j]) or c if c in LOOK_ALIKES and (id(t), j) in glyph_of
+                                 and digit_beside(t.text, j) else c for j, c in enumerate(t.text))
+        unsure = [t.text for t in words if not t.strong and any(map(str.isdigit, t.text)) or "?" in t.text]
         unsure += [t.text for t in words if conflicts(t, labels)]
         if unsure:  # a word with a digit ('11lms', 'conv2d'): a misread word without one is no keyword
             doubts.setdefault(i, f"{WORD_DOUBT} {unsure[0]!r}")
