@@ -178,11 +178,8 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
                 lead = brackets(t.text)
                 t.text = t.text if t.text[lead:].startswith("?") else t.text[:lead] + "?" + t.text[lead:]
         words = [t for t in row if not t.numeric and t not in named and t not in shown]
-        for t in words:  # a word's digit its holes deny (Terminus's slashed zero read '4' in '40s'): theirs, or '?';
-            if len(t.text) == t.cells:  # a look-alike beside a digit that shows a slashed zero's holes ('1@6ms'): '0'
-                t.text = "".join(by_shape(c, glyph_of[id(t), j]) if c.isdigit() and (id(t), j) in glyph_of else
-                                 shape_digit(glyph_of[id(t), j]) or c if c in LOOK_ALIKES and (id(t), j) in glyph_of
-                                 and digit_beside(t.text, j) else c for j, c in enumerate(t.text))
+        for t in words:
+            word_by_shape(t, glyph_of)
         unsure = [t.text for t in words if not t.strong and any(map(str.isdigit, t.text)) or "?" in t.text]
         unsure += [t.text for t in words if conflicts(t, labels)]
         if unsure:  # a word with a digit ('11lms', 'conv2d'): a misread word without one is no keyword
@@ -386,6 +383,21 @@ def name_token(t: Token, mine: dict[int, str]) -> bool:
             if char.isdigit() and (own.isdigit() or own in LOOK_ALIKES and digit_beside(t.named or t.text, j)):
                 t.text = t.text[:j] + char + t.text[j + 1:]
     return bool(t.named) and t.text == t.named
+
+
+def word_by_shape(t: Token, glyph_of: dict[tuple[int, int], np.ndarray]) -> None:
+    """A word's digit its glyph's holes deny is the digit they name or '?' (Terminus's slashed zero read '4' in
+    '40s'); a digit's look-alike beside a digit that shows a slashed zero's holes is '0' ('1@6ms')."""
+    if len(t.text) != t.cells:
+        return
+    chars = list(t.text)
+    for j, c in enumerate(t.text):
+        g = glyph_of.get((id(t), j))
+        if g is not None and c.isdigit():
+            chars[j] = by_shape(c, g) or c
+        elif g is not None and c in LOOK_ALIKES and digit_beside(t.text, j):
+            chars[j] = shape_digit(g) or c
+    t.text = "".join(chars)
 
 
 def digit_beside(text: str, j: int) -> bool:

@@ -202,9 +202,7 @@ def runs_of(mask_line: np.ndarray, grid: Grid) -> list[Token]:
     """The runs of inked cells on a line on this grid."""
     inked = mask_line.any(axis=0)
     cells = np.unique(np.floor((np.flatnonzero(inked) - grid.centre0) / grid.width + 0.5).astype(int)).tolist()
-    middles = {c: mask_line[:, max(0, round(grid.edge(c) + CELL_MARGIN * grid.width)):
-                            max(round(grid.edge(c) + CELL_MARGIN * grid.width) + 1,
-                                round(grid.edge(c + 1) - CELL_MARGIN * grid.width))] for c in cells}
+    middles = {c: middle(mask_line, grid, c) for c in cells}
     glyphs = {c for c, m in middles.items() if m.sum() >= MIN_GLYPH_PIXELS}  # less: a neighbour's edge, ringing
     rows = np.flatnonzero(mask_line.any(axis=1))
     low = rows[0] + DOT_LOW * (rows[-1] - rows[0]) if len(rows) else 0
@@ -222,6 +220,13 @@ def runs_of(mask_line: np.ndarray, grid: Grid) -> list[Token]:
         start = max(0, round(grid.edge(t.first)))
         t.left, t.right = (start + int(xs[0]), start + int(xs[-1]) + 1) if len(xs) else (start, start + 1)
     return out
+
+
+def middle(mask_line: np.ndarray, grid: Grid, c: int) -> np.ndarray:
+    """Cell c's ink less CELL_MARGIN at each side, where a neighbour's may reach."""
+    margin = CELL_MARGIN * grid.width
+    a = max(0, round(grid.edge(c) + margin))
+    return mask_line[:, a:max(a + 1, round(grid.edge(c + 1) - margin))]
 
 
 def without_faint(ink: np.ndarray, lines, tokens: list[list[Token]]) -> list[list[Token]]:
