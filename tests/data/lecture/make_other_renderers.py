@@ -39,6 +39,17 @@ rows say "set": "D", held out, the kind ("notebook", or "terminal") and the rend
         --roboto-mono /tmp/robotomono/package [--only NAME ...] [--no-notebooks] [--no-terminals]
 
 OUT_DIR is a folder of its own (not the matrix's nor set B's or C's).
+
+Set E, a fifth held-out set (set D was looked at after its second score): --set E renders the same `cat
+keras3.log` in xfce4-terminal 1.0.4 (Debian's; VTE, the widget GNOME Terminal draws with, so its cells, line
+spacing and bold are GNOME Terminal's; --disable-server, menu, tool and scroll bars hidden, the theme's colours
+by --color-bg and --color-text, the font by --font 'FAMILY POINTS') in three fonts no other set has, all
+Debian's: Bitstream Vera Sans Mono (ttf-bitstream-vera), M PLUS Code Latin 60 (fonts-mplus) and B612 Mono
+(fonts-b612), two rows each as set D's terminals, JPEG at quality 73, 84 or 91 (none used before); rows say
+"set": "E". No notebook pages.
+
+    apt-get install xvfb xdotool xfce4-terminal ttf-bitstream-vera fonts-mplus fonts-b612
+    python tests/data/lecture/make_other_renderers.py OUT_DIR --set E
 """
 
 from __future__ import annotations
@@ -71,6 +82,10 @@ LOOK_FONTS = {"jupyterlab": ["Menlo", "Consolas", "DejaVu Sans Mono"], "classic"
               "colab": ["Roboto Mono"]}  # each look's CSS font families, in order: the first fontconfig has
 TERMINAL_FONTS = {"urxvt": ["IBM 3270", "monofur", "Terminus"], "stterm": ["Tlwg Mono", "D2Coding",
                                                                            "CMU Typewriter Text"]}
+QUALITIES_E = [73, 84, 91]
+assert not set(QUALITIES_E) & {*QUALITIES_D, *make_screen_matrix.QUALITIES, *make_screen_matrix.SECOND_QUALITIES,
+                               *make_screen_matrix.THIRD_QUALITIES}
+TERMINAL_FONTS_E = {"xfce4-terminal": ["Bitstream Vera Sans Mono", "M PLUS Code Latin 60", "B612 Mono"]}
 PAGE = 1280, 937  # CSS px: Chromium's page in its 1280x1080 window (make_notebook_shots.py)
 PLACE = """<script>
 function place() {{ const r = (function () {{ {find} }})();
@@ -89,14 +104,14 @@ def version(command: list[str], pattern: str) -> str:
     return re.search(pattern, out.stdout + out.stderr).group(1)
 
 
-def terminal_rows() -> list[dict]:
-    """Each terminal's fonts, two rows each: the themes, sizes, scales and JPEG qualities in turn."""
+def terminal_rows(fonts: dict[str, list[str]], qualities: list[int], turn: int = 0) -> list[dict]:
+    """Each terminal's fonts, two rows each: the themes, sizes, scales and JPEG qualities in turn (set E's from
+    another place in the turn than set D's, turn)."""
     rows, themes = [], list(THEMES)
-    for n, (terminal, font) in enumerate((t, f) for t, fonts in TERMINAL_FONTS.items() for f in fonts
-                                         for _ in range(2)):
-        size, scale = SIZES[(5 * n) % len(SIZES)], TERMINAL_SCALES[n % 2]
-        rows.append({"terminal": terminal, "font": font, "theme": themes[(3 * n + 2) % len(themes)], "size": size,
-                     "scale": scale if size * scale <= 24 else 1.0, "quality": QUALITIES_D[n % 3]})
+    for n, (terminal, font) in enumerate((t, f) for t, fonts in fonts.items() for f in fonts for _ in range(2)):
+        size, scale = SIZES[(5 * n + turn) % len(SIZES)], TERMINAL_SCALES[n % 2]
+        rows.append({"terminal": terminal, "font": font, "theme": themes[(3 * n + 2 + turn) % len(themes)],
+                     "size": size, "scale": scale if size * scale <= 24 else 1.0, "quality": qualities[n % 3]})
     return rows
 
 
@@ -106,6 +121,10 @@ def terminal_command(row: dict, log: Path) -> list[str]:
     if row["terminal"] == "urxvt":
         return ["urxvt", "-geometry", "120x40+0+0", "-fn", f"xft:{row['font']}:size={points}", "-bg", bg, "-fg", fg,
                 "-sl", "2000", "-e", "sh", "-c", f"cat {log}; sleep 600"]
+    if row["terminal"] == "xfce4-terminal":
+        return ["xfce4-terminal", "--disable-server", "--geometry", "120x40+0+0", "--font", f"{row['font']} {points}",
+                "--color-bg", bg, "--color-text", fg, "--hide-menubar", "--hide-toolbar", "--hide-scrollbar",
+                "--hide-borders", "-x", "sh", "-c", f"cat {log}; sleep 600"]
     return ["stterm", "-g", "120x40+0+0", "-f", f"{row['font']}:size={points}", "-e", "sh", "-c",
             f"printf '\\033]11;{bg}\\007\\033]10;{fg}\\007'; cat {log}; sleep 600"]
 
@@ -201,7 +220,8 @@ def notebooks(args, out: Path, firefox: str) -> list[dict]:
 
 
 def terminals(args, out: Path, renderers: dict[str, str]) -> list[dict]:
-    rows = terminal_rows()
+    rows = terminal_rows(TERMINAL_FONTS_E, QUALITIES_E, turn=7) if args.set == "E" else \
+        terminal_rows(TERMINAL_FONTS, QUALITIES_D)
     missing = [f for f in dict.fromkeys(r["font"] for r in rows) if not installed(f)]
     for font in missing:
         print(f"{font} is not installed (fc-list has no such font): its rows are skipped", flush=True)
@@ -227,7 +247,7 @@ def terminals(args, out: Path, renderers: dict[str, str]) -> list[dict]:
                 shot.save(out / f"{name}.png", optimize=True)
                 shot.convert("RGB").save(out / f"{name}_q{row['quality']}.jpg", quality=row["quality"])
                 row = {**row, "kind": "terminal", "renderer": renderers[terminal], "held_out": True, "pieces": 0,
-                       "set": "D"}
+                       "set": args.set or "D"}
                 index += [{**row, "format": "PNG", "file": f"{name}.png"},
                           {**row, "format": f"JPEG q{row['quality']}", "file": f"{name}_q{row['quality']}.jpg"}]
                 print(name, shot.size, flush=True)
@@ -245,14 +265,19 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="only these pictures (names as index.json gives them, no suffix)")
     parser.add_argument("--no-notebooks", action="store_true")
     parser.add_argument("--no-terminals", action="store_true")
+    parser.add_argument("--set", choices=["E"], help="set E (xfce4-terminal) instead of set D")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    renderers = {"firefox": "firefox-esr " + version(["firefox-esr", "--version"], r"Firefox (\S+)"),
-                 "urxvt": "rxvt-unicode " + version(["urxvt", "-help"], r"\(urxvt\) v(\S+)"),
-                 "stterm": "stterm " + version(["stterm", "-v"], r"stterm[- ](\S+)")}
+    if args.set == "E":
+        renderers = {"xfce4-terminal": "xfce4-terminal " + version(["xfce4-terminal", "--version"],
+                                                                   r"xfce4-terminal (\S+)")}
+    else:
+        renderers = {"firefox": "firefox-esr " + version(["firefox-esr", "--version"], r"Firefox (\S+)"),
+                     "urxvt": "rxvt-unicode " + version(["urxvt", "-help"], r"\(urxvt\) v(\S+)"),
+                     "stterm": "stterm " + version(["stterm", "-v"], r"stterm[- ](\S+)")}
     print(json.dumps(renderers), flush=True)
     index = []
-    if not args.no_notebooks:
+    if not args.no_notebooks and args.set != "E":
         if not shutil.which(args.nbconvert):
             sys.exit(f"no nbconvert ({args.nbconvert}): the module's doc string says how to install it")
         index += notebooks(args, args.out, renderers["firefox"])
