@@ -1,6 +1,7 @@
 """Set D, a fourth held-out set that nobody looks into: the same pictures from other real renderers than xterm
 and Chromium, which every render so far came from (make_screen_matrix.py, make_notebook_shots.py): nobody
-tuned the reader on them, and it is scored once, as it is.
+tuned the reader on them, and it was scored as it was, twice (4937595, c4c0800), then looked at (so no
+longer held out: set E below is).
 
 Notebook pages: the pages make_notebook_shots.py exports (its pages(), the same nbconvert templates and CSS)
 in four looks, JupyterLab light and dark, the classic notebook light and Colab light (Roboto Mono 14 px),
