@@ -1,4 +1,4 @@
-"""Set D, a fourth held-out set that nobody looks into: the same pictures from other real renderers than xterm
+"""Set D, a fourth set, held out until its second score: the same pictures from other real renderers than xterm
 and Chromium, which every render so far came from (make_screen_matrix.py, make_notebook_shots.py): nobody
 tuned the reader on them, and it was scored as it was, twice (4937595, c4c0800), then looked at (so no
 longer held out: set E below is).
