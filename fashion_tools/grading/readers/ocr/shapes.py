@@ -22,9 +22,9 @@ OPEN_HOLE = 0.08  # of the glyph's box: a hole this large is no accident, not in
 TOP_BAR = 0.6  # of a glyph's inked width: a '7's top stroke spans this much of it in its top rows, a '/' not
 TOP_ROWS = 0.25  # of its inked height: the rows a '7's top stroke lies in
 BAR_INK = 0.25  # of the darkest ink: a thin font's top stroke, antialiased (League Mono's at 12 px)
-
 STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
 SERIF = 0.7  # of a bracket's width its top and bottom strokes span (a parenthesis's ends: less, in every font)
+
 
 def holes(g: np.ndarray, solid: float = SOLID) -> list[tuple[float, float, float, float]]:
     """The glyph's holes (background its strokes, ink above solid of its darkest, enclose), top to bottom:
@@ -72,12 +72,17 @@ def top_bar(g: np.ndarray) -> bool:
     """A stroke across the glyph's top, as every '7' has: in its top rows, one row's ink spans TOP_BAR of
     its inked width."""
     m = g > BAR_INK * g.max()
-    rows, cols = np.flatnonzero(m.any(axis=1)), np.flatnonzero(m.any(axis=0))
+    rows = np.flatnonzero(m.any(axis=1))
     if not len(rows):
         return True
     top = m[rows[0]:rows[0] + max(1, int(np.ceil(TOP_ROWS * (rows[-1] - rows[0] + 1))))]
-    spans = [np.flatnonzero(r) for r in top if r.any()]
-    return max(s[-1] - s[0] + 1 for s in spans) >= TOP_BAR * (cols[-1] - cols[0] + 1)
+    return max(span(r) for r in top) >= TOP_BAR * span(m.any(axis=0))
+
+
+def span(row: np.ndarray) -> int:
+    """Pixels from a row's first ink to its last (0 for none)."""
+    x = np.flatnonzero(row)
+    return int(x[-1] - x[0] + 1) if len(x) else 0
 
 
 def striped(g: np.ndarray) -> bool:
@@ -113,7 +118,7 @@ def bracket_or_paren(char: str, g: np.ndarray) -> str:
     theme's ']' as ')' (numpy's rows would lose their ends)."""
     if char not in "()[]":
         return char
-    straight = float((g > 0.5 * g.max()).mean(axis=0).max()) >= STRAIGHT or serifed(g)
+    straight = float((g > SOLID * g.max()).mean(axis=0).max()) >= STRAIGHT or serifed(g)
     return ("[" if straight else "(") if char in "([" else ("]" if straight else ")")
 
 
@@ -121,19 +126,15 @@ def serifed(g: np.ndarray) -> bool:
     """A bracket's top and bottom strokes span most of its width (SERIF); a parenthesis's ends do not, in any
     monospace font here. Tlwg Mono's thin '[', its upright stroke antialiased across two pixel columns, has no
     straight column, but its serifs."""
-    m = g > 0.5 * g.max()
-    rows, cols = np.flatnonzero(m.any(axis=1)), np.flatnonzero(m.any(axis=0))
-    if len(cols) < 2:
-        return False
-    width = cols[-1] - cols[0] + 1
-    spans = [np.flatnonzero(m[r]) for r in (rows[0], rows[-1])]
-    return min(x[-1] - x[0] + 1 for x in spans) >= SERIF * width
+    m = g > SOLID * g.max()
+    rows, width = np.flatnonzero(m.any(axis=1)), span(m.any(axis=0))
+    return width >= 2 and min(span(m[rows[0]]), span(m[rows[-1]])) >= SERIF * width
 
 
 def bracket_by_shape(g: np.ndarray, digit_height: float) -> str | None:
     """'[' or ']' when the glyph is one, whatever Tesseract read: taller than the digits (a bracket reaches
     below the line), one straight stroke, serifs at both ends on the side the bracket opens to."""
-    m = g > 0.5 * g.max()
+    m = g > SOLID * g.max()
     rows = np.flatnonzero(m.any(axis=1))
     m = m[rows[0]:rows[-1] + 1]
     columns = m.mean(axis=0)
