@@ -51,6 +51,18 @@ Debian's: Bitstream Vera Sans Mono (ttf-bitstream-vera), M PLUS Code Latin 60 (f
 
     apt-get install xvfb xdotool xfce4-terminal ttf-bitstream-vera fonts-mplus fonts-b612
     python tests/data/lecture/make_other_renderers.py OUT_DIR --set E
+
+Set F, a sixth held-out set, of notebook pages, where the reader was weakest when it was made (JPEGs of
+pages at 100 %): the same pages in a third browser engine, WebKit (Safari's and GNOME Web's), as Debian's
+WebKitGTK 2.50 draws them in a GTK window (python3-gi; its own font rasterising and hinting, neither Skia's
+nor Firefox's), grabbed from the screen as set D's: all six of make_notebook_shots.STYLES and a seventh look in
+Courier New's clone (URW's Nimbus Mono PS 13 px, as a page whose monospace falls back to Courier), at 100 %,
+a browser's 120 % zoom (WebKit's page zoom) and a 200 % HiDPI screen (GDK_SCALE=2); every shot also as JPEG at
+quality 71, 77 or 86 (none used before). Rows say "set": "F".
+
+    apt-get install xvfb xdotool python3-gi gir1.2-webkit2-4.1 fonts-urw-base35 fonts-dejavu-core
+    python tests/data/lecture/make_other_renderers.py OUT_DIR --set F --nbconvert /tmp/nbc/bin/jupyter-nbconvert \
+        --roboto-mono /tmp/robotomono/package
 """
 
 from __future__ import annotations
@@ -87,6 +99,35 @@ QUALITIES_E = [73, 84, 91]
 assert not set(QUALITIES_E) & {*QUALITIES_D, *make_screen_matrix.QUALITIES, *make_screen_matrix.SECOND_QUALITIES,
                                *make_screen_matrix.THIRD_QUALITIES}
 TERMINAL_FONTS_E = {"xfce4-terminal": ["Bitstream Vera Sans Mono", "M PLUS Code Latin 60", "B612 Mono"]}
+QUALITIES_F = [71, 77, 86]
+assert not set(QUALITIES_F) & {*QUALITIES_E, *QUALITIES_D, *make_screen_matrix.QUALITIES,
+                               *make_screen_matrix.SECOND_QUALITIES, *make_screen_matrix.THIRD_QUALITIES}
+SCALES_F = [1.0, 1.2, 2.0]  # 100 %, a browser's 120 % zoom, a HiDPI screen
+COURIER = """:root { --jp-code-font-family: 'Nimbus Mono PS', monospace; --jp-code-font-size: 13px; }
+.jp-RenderedText pre, .jp-OutputArea-output pre { font-family: 'Nimbus Mono PS', monospace; font-size: 13px; }"""
+COURIER_STYLE = {"courier_light": ("lab", "light", COURIER)}  # set F: Courier New's look (URW's clone)
+LOOKS_F = [*make_notebook_shots.STYLES, *COURIER_STYLE]
+LOOK_FONTS["courier"] = ["Nimbus Mono PS"]
+WEBKIT_PYTHON = "/usr/bin/python3"  # Debian's, with python3-gi: WebKitGTK is not on PyPI
+WEBKIT = """import sys
+import gi
+gi.require_version("Gtk", "3.0")
+gi.require_version("WebKit2", "4.1")
+from gi.repository import Gtk, WebKit2
+uri, width, height, zoom = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+window = Gtk.Window(title="loading")
+window.set_decorated(False)
+window.set_default_size(width, height)
+window.move(0, 0)
+view = WebKit2.WebView()
+view.set_zoom_level(zoom)
+view.connect("notify::title", lambda v, _: window.set_title(v.get_title() or ""))
+window.add(view)
+window.connect("destroy", Gtk.main_quit)
+window.show_all()
+view.load_uri(uri)
+Gtk.main()
+"""
 PAGE = 1280, 937  # CSS px: Chromium's page in its 1280x1080 window (make_notebook_shots.py)
 PLACE = """<script>
 function place() {{ const r = (function () {{ {find} }})();
@@ -139,16 +180,16 @@ def look_font(style: str, in_page: set[str]) -> str:
     return subprocess.run(["fc-match", "-f", "%{family[0]}", family], capture_output=True, text=True).stdout
 
 
-def firefox_shot(page: Path, scale: float, display: str, profile: Path) -> tuple:
-    """A page in Firefox's kiosk window on display (its screen the window's size), grabbed once it is drawn:
-    (picture, what the page's script put in the title: the matrix's font size, the prediction's bottom, the
-    page's width, height and scale)."""
+def browser_shot(command: list[str], scale: float, display: str, env: dict | None = None) -> tuple:
+    """A page in a browser's window on display (its screen the window's size; command opens it), grabbed once
+    it is drawn: (picture, what the page's script put in the title: the matrix's font size, the prediction's
+    bottom, the page's width, height and scale)."""
     from PIL import ImageGrab
 
-    env = {**os.environ, "DISPLAY": display}
+    env = {**os.environ, **(env or {}), "DISPLAY": display}
     width, height = (round(p * scale) for p in PAGE)
-    browser = subprocess.Popen(["firefox-esr", "--kiosk", "--no-remote", "--profile", str(profile), page.as_uri()],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    browser = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
     try:
         window = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--pid", str(browser.pid)], env=env,
                                 capture_output=True, text=True, check=True).stdout.split()[0]
@@ -177,16 +218,35 @@ def firefox_shot(page: Path, scale: float, display: str, profile: Path) -> tuple
     return shot, json.loads(found.group(1))
 
 
-def notebooks(args, out: Path, firefox: str) -> list[dict]:
+def firefox_command(page: Path, scale: float, profile: str) -> tuple[list[str], dict]:
+    """Firefox's kiosk window at that display scale (its profile's layout.css.devPixelsPerPx)."""
+    prefs = {**PREFS, "layout.css.devPixelsPerPx": f"{scale:g}"}
+    (Path(profile) / "user.js").write_text("".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n"
+                                                   for k, v in prefs.items()))
+    return ["firefox-esr", "--kiosk", "--no-remote", "--profile", profile, page.as_uri()], {}
+
+
+def webkit_command(page: Path, scale: float, profile: str) -> tuple[list[str], dict]:
+    """WebKitGTK's window: a whole display scale by GDK_SCALE (GTK takes whole ones), the rest as page zoom."""
+    device = 2 if scale >= 2 else 1
+    return [WEBKIT_PYTHON, "-c", WEBKIT, page.as_uri(), str(PAGE[0]), str(PAGE[1]), f"{scale / device:g}"], \
+        {"GDK_SCALE": str(device), "XDG_CACHE_HOME": profile, "XDG_DATA_HOME": profile}
+
+
+def notebooks(args, out: Path, renderer: str) -> list[dict]:
+    """The notebook pages in Firefox (set D) or WebKitGTK (set F), each scale on a screen of its own."""
+    looks, scales, qualities, command, every = (LOOKS_F, SCALES_F, QUALITIES_F, webkit_command, 1) if args.set == "F" \
+        else (LOOKS, SCALES_D, QUALITIES_D, firefox_command, 2)
+    browser = renderer.split()[0].split("-")[0].lower()
     index = []
     with tempfile.TemporaryDirectory() as folder:
-        styles = {s: make_notebook_shots.STYLES[s] for s in LOOKS}
+        styles = {s: {**make_notebook_shots.STYLES, **COURIER_STYLE}[s] for s in looks}
         pages = make_notebook_shots.pages(args.nbconvert, Path(folder), args.roboto_mono, styles)
         place = PLACE.format(find=make_notebook_shots.FIND)
         in_page = {"Roboto Mono"} if args.roboto_mono else set()
         for page in pages.values():
             page.write_text(page.read_text().replace("</body>", f"{place}\n</body>", 1))
-        for j, scale in enumerate(SCALES_D):
+        for j, scale in enumerate(scales):
             width, height = (round(p * scale) for p in PAGE)
             display = next(f":{n}" for n in range(93, 200) if not Path(f"/tmp/.X{n}-lock").exists())
             xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{width}x{height}x24", "-dpi", "96",
@@ -194,23 +254,20 @@ def notebooks(args, out: Path, firefox: str) -> list[dict]:
             try:
                 time.sleep(1)
                 for i, (style, page) in enumerate(pages.items()):
-                    name, quality = f"notebook_firefox_{style}_{round(scale * 100)}", QUALITIES_D[(i + j) % 3]
+                    name, quality = f"notebook_{browser}_{style}_{round(scale * 100)}", qualities[(i + j) % 3]
                     if args.only and name not in args.only:
                         continue
                     with tempfile.TemporaryDirectory() as profile:
-                        prefs = {**PREFS, "layout.css.devPixelsPerPx": f"{scale:g}"}
-                        (Path(profile) / "user.js").write_text("".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n"
-                                                                       for k, v in prefs.items()))
-                        picture, (size, bottom, _, page_height, ratio) = firefox_shot(page, scale, display,
-                                                                                      Path(profile))
+                        opens, env = command(page, scale, profile)
+                        picture, (size, bottom, _, page_height, ratio) = browser_shot(opens, scale, display, env)
                     if bottom > page_height or abs(ratio - scale) > 0.01:
                         print(f"{name}: the prediction ends at {bottom} px of {page_height}, scale {ratio}", flush=True)
                     row = {"font": look_font(style, in_page), "theme": style, "size": size, "scale": scale,
-                           "quality": quality, "kind": "notebook", "renderer": firefox, "held_out": True,
-                           "pieces": 0, "set": "D"}
+                           "quality": quality, "kind": "notebook", "renderer": renderer, "held_out": True,
+                           "pieces": 0, "set": args.set or "D"}
                     picture.save(out / f"{name}.png", optimize=True)
                     index.append({**row, "format": "PNG", "file": f"{name}.png"})
-                    if (i + j) % 2 == 0:
+                    if (i + j) % every == 0:
                         picture.convert("RGB").save(out / f"{name}_q{quality}.jpg", quality=quality)
                         index.append({**row, "format": f"JPEG q{quality}", "file": f"{name}_q{quality}.jpg"})
                     print(name, picture.size, size, row["font"], flush=True)
@@ -266,10 +323,17 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="only these pictures (names as index.json gives them, no suffix)")
     parser.add_argument("--no-notebooks", action="store_true")
     parser.add_argument("--no-terminals", action="store_true")
-    parser.add_argument("--set", choices=["E"], help="set E (xfce4-terminal) instead of set D")
+    parser.add_argument("--set", choices=["E", "F"], help="set E (xfce4-terminal) or F (WebKitGTK) instead of D")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.set == "E":
+    if args.set == "F":
+        webkit = subprocess.run([WEBKIT_PYTHON, "-c", WEBKIT.split("from gi")[0] + "from gi.repository import WebKit2; "
+                                 "print(WebKit2.get_major_version(), WebKit2.get_minor_version(), "
+                                 "WebKit2.get_micro_version(), sep='.')"], capture_output=True, text=True)
+        if webkit.returncode:
+            sys.exit(f"no WebKitGTK for {WEBKIT_PYTHON}: the module's doc string says what to install")
+        renderers = {"webkit": "WebKitGTK " + webkit.stdout.strip()}
+    elif args.set == "E":
         renderers = {"xfce4-terminal": "xfce4-terminal " + version(["xfce4-terminal", "--version"],
                                                                    r"xfce4-terminal (\S+)")}
     else:
@@ -281,8 +345,8 @@ def main() -> None:
     if not args.no_notebooks and args.set != "E":
         if not shutil.which(args.nbconvert):
             sys.exit(f"no nbconvert ({args.nbconvert}): the module's doc string says how to install it")
-        index += notebooks(args, args.out, renderers["firefox"])
-    if not args.no_terminals:
+        index += notebooks(args, args.out, renderers.get("webkit") or renderers["firefox"])
+    if not args.no_terminals and args.set != "F":
         index += terminals(args, args.out, renderers)
     write_index(args.out, index)
 
