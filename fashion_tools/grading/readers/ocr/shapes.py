@@ -61,8 +61,8 @@ def allows(char: str, g: np.ndarray, found: list[tuple[float, float, float, floa
         return len(found) < 2 or height < HOLED_HEIGHT
     if char == "6":  # one hole, in its lower part (a dotted zero's single hole reaches its top)
         return len(found) < 2 and not (found and (found[0][0] < 0.45 or found[0][1] < SIX_TOP))
-    if char == "9":
-        return len(found) < 2 and not (found and found[0][0] > 0.55)
+    if char == "9":  # (below HOLED_HEIGHT a Courier's curled tail closes a second hole: Nimbus Mono PS at 6 px)
+        return len(found) < 2 and not (found and found[0][0] > 0.55) or height < HOLED_HEIGHT
     if char == "8":  # not a slashed zero's holes; nor none, in a glyph tall enough to show an eight's
         return not slashed(found) and (bool(found) or height < HOLED_HEIGHT or bool(holes(g, FAINT)))
     return True  # '0' (a small dotted or slashed one's hole may sit off its middle)
