@@ -265,3 +265,16 @@ def test_a_doubted_digit_in_a_notebooks_code_is_no_doubt_of_a_test_number(graded
         got, why = numbers(subs[name]), reasons(subs[name])
         assert got["accuracy"] == "REVIEW" and "could not be read with confidence" in why["accuracy"], (name, why)
         assert "FAIL" not in got.values(), (name, why)
+
+
+def test_numbers_no_run_prints_never_pass_though_they_agree(graded):
+    """A zero OCR reads as '8' undoubted, alike wherever it is shown (Colab's Roboto Mono in WebKitGTK, set F
+    of make_other_renderers.py): the bar's 'accuracy: 8.9119' and 'F1 score: 8.9119' agree, and the printed
+    accuracy's line was not read. No accuracy or F1 exceeds 1: a person looks, nothing PASSes on it."""
+    bar = BAR.replace("0.9135", "8.9135").replace("0.2367", "8.2367")
+    lines = [line for line in end_of_run(bar=bar, f1="8.9135") if not line.startswith((ACCURACY, LOSS))]
+    sub = graded(zero_as_eight=lines)["zero_as_eight"]
+    got, why = numbers(sub), reasons(sub)
+    assert got["evaluation"] == got["f1"] == "REVIEW", why
+    assert "8.9135, which no run prints" in why["f1"], why["f1"]
+    assert "PASS" not in got.values(), got

@@ -123,11 +123,28 @@ def doubted_pass(result: CheckResult, log: ParsedLog) -> str | None:
                if (doubt := number_doubt(log, check))]
     if numbers:
         return f"{numbers[0]} could not be read with confidence, and a misread digit would pass the same"
+    impossible = [f"{what} {value:.4f}" for check in (result.check, *agrees_with(result.check, log))
+                  for what, value in shown_values(check, log) if not possible(what, value)]
+    if impossible:  # Colab's slashed zero read '8' alike everywhere: 'accuracy 8.9119' and 'F1 8.9119' agree
+        return f"it reads {impossible[0]}, which no run prints: a digit was misread, alike wherever it is shown"
     if result.check == "evaluation" and log.evaluate_line is None:
         return "no evaluate line was read from the pictures, which a misread progress bar gives too"
     if result.check == "evaluation" and None in log.evaluate_line:  # Keras shows both: one was misread
         return "one of the evaluate line's two numbers was not read from the picture, and is not compared"
     return None
+
+
+def shown_values(check: str, log: ParsedLog) -> list[tuple[str, float]]:
+    """The test numbers a check's section was read as: (what, value)."""
+    bar = log.evaluate_line or (None, None)
+    values = {"accuracy": [("accuracy", log.accuracy)], "loss": [("loss", log.loss)], "f1": [("F1", log.f1)],
+              "evaluation": [("accuracy", bar[0]), ("loss", bar[1])]}.get(check, [])
+    return [(what, value) for what, value in values if value is not None]
+
+
+def possible(what: str, value: float) -> bool:
+    """An accuracy or F1 lies between 0 and 1, a cross-entropy loss is 0 or more."""
+    return 0 <= value and (what == "loss" or value <= 1)
 
 
 def epoch_run(log: ParsedLog) -> list[int]:
