@@ -204,7 +204,7 @@ def browser_shot(command: list[str], scale: float, display: str, env: dict | Non
             if found and all(abs(a - b) <= 1 for a, b in zip(json.loads(found.group(1))[2:4], PAGE, strict=True)):
                 break
         else:
-            raise RuntimeError(f"{page.name} at {scale:g}: the page never reported its place ({title!r})")
+            raise RuntimeError(f"{command[0]} at {scale:g}: the page never reported its place ({title!r})")
         shot = ImageGrab.grab(bbox=(0, 0, width, height), xdisplay=display)
         while True:  # drawn when two grabs agree
             time.sleep(1.0)
