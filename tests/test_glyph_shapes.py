@@ -108,6 +108,25 @@ def test_a_slashed_zero_misnamed_six_or_eight_is_its_holes_zero(height):
     assert by_shape("0", g) == "0"
 
 
+def test_a_group_of_cells_is_named_as_nearly_all_its_members_holes_say():
+    """A JPEG's cluster of slashed zeros that Tesseract read '8', '6' and '@', never '0' (Colab's Roboto Mono at
+    100 %), is '0' when nearly all its cells show the slashed zero's holes; a cluster only some of whose cells
+    deny its name keeps it (each cell is judged by its own holes), and one whose cells deny it but show no
+    slashed zero is unknown."""
+    from fashion_tools.grading.readers.ocr.clusters import by_members
+
+    zero, nine = slashed_zero(13), drawn("9", ImageFont.truetype(mono_fonts()[0], 18))
+    ring = Image.new("L", (10, 15))
+    ImageDraw.Draw(ring).ellipse((1, 1, 8, 13), outline=255, width=2)
+    ring = glyph(np.asarray(ring))  # one hole in its middle: no "7", no slashed zero
+    assert by_members("8", [zero] * 9 + [None]) == "0"
+    assert by_members("6", [zero] * 7 + [nine]) == "0"
+    assert by_members("9", [zero] * 3 + [nine] * 2) == "9"
+    assert by_members("7", [ring] * 4) == "?"
+    assert by_members("0", [zero] * 4) == "0" and by_members("x", [zero] * 4) == "x"  # only a digit's name
+    assert by_members("8", [g[:HOLED_HEIGHT - 1] for g in [zero] * 4]) == "8"  # too small to tell
+
+
 def test_a_hole_where_a_digit_has_none_is_a_doubt_not_another_digit():
     """An 'o'-like ring misnamed '7': denied, and its single hole names no digit (a person looks)."""
     picture = Image.new("L", (14, 20))

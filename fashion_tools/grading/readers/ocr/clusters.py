@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
+from fashion_tools.grading.readers.ocr.shapes import HOLED_HEIGHT, allows, holes, slashed
 
 ASCENT, DESCENT = 0.85, 0.3  # of the line pitch above and below the baseline: a cell's window
 PATCH_PITCH = 18  # px: a larger picture's cells are averaged down to about this line pitch (noise averages out)
@@ -29,6 +30,7 @@ RATIO = 3.0  # a cell is clearly its nearest glyph when the nearest of another n
 LEAN = 1.5  # and leans to it, short of clearly, when that one is this much further
 MIN_READS = 2  # confident reads of a character before its mean glyph names other cells
 WHOLE = 0.01  # px: a grid's cell width this near a whole number of pixels is a terminal's, glyphs on pixels
+SLASHED_MEMBERS = 0.75  # of a group's cells whose holes deny its name, or show a slashed zero's: all of it
 CELL_EDGE = 0.12  # of a cell's width at each side, where a neighbour's anti-aliased ink may reach
 
 
@@ -210,7 +212,8 @@ def split_by_context(cells: Cells, keys: list[int], member: np.ndarray, chars: l
     return member
 
 
-def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]],
+                 shapes: dict[int, np.ndarray] | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(each group's name, its mean glyph, its cells' typical squared distance to that mean) of the cells
     Tesseract read confidently: grouped by their reads; groups whose means are alike merged (Tesseract reads
     one glyph as '0' in a number and as '©' alone), but never two digits' groups; each read moved to the group
@@ -263,12 +266,30 @@ def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]]) -> tuple[lis
         rival = digits[0] if digits and digits[0][1] not in plain else None
         split = top * 2 <= sum(reads.values()) or (rival is not None and rival[0] * 4 >= seen[char])
         names.append("?" if split or seen[char] < MIN_READS else char)
+    if shapes:
+        names = [by_members(name, [shapes.get(keys[k]) for k in np.flatnonzero(member == g)])
+                 for g, name in enumerate(names)]
     return names, means, spread
+
+
+def by_members(name: str, glyphs: list[np.ndarray | None]) -> str:
+    """A digit's group named as its members' holes allow: where nearly all of them deny the name, they are a
+    slashed zero when nearly all show its holes (Colab's Roboto Mono zero in a JPEG, read '6', '8' and '@',
+    never '0'), else unknown. One noisy cell's holes say little; nearly all of a group's say what its glyph is
+    (a group of nines and zeros read '9' keeps its name: each of its cells is judged by its own holes)."""
+    tall = [g for g in glyphs if g is not None and g.shape[0] >= HOLED_HEIGHT]
+    if not name.isdigit() or not tall:
+        return name
+    found = [holes(g) for g in tall]
+    if sum(not allows(name, g, f) for g, f in zip(tall, found, strict=True)) < SLASHED_MEMBERS * len(tall):
+        return name  # (each cell's own holes still judge it: shapes.by_shape)
+    return "0" if sum(map(slashed, found)) >= SLASHED_MEMBERS * len(tall) else "?"
 
 
 def template_names(cells: Cells, votes: dict[int, tuple[str, float]], todo: list[int],
                    alphabets: dict[int, str] | None = None,
-                   nearest_of: dict[int, str] | None = None) -> dict[int, str]:
+                   nearest_of: dict[int, str] | None = None,
+                   shapes: dict[int, np.ndarray] | None = None) -> dict[int, str]:
     """Each cell in todo named by the nearest group's name where it is clearly that glyph: the nearest group of
     another name RATIO times further, and the cell within FAR of the distance from its group to the next and
     FIT of its group's usual distance (a glyph none was read as, a smudge, is neither); '?' where not. A cell
@@ -276,7 +297,7 @@ def template_names(cells: Cells, votes: dict[int, tuple[str, float]], todo: list
     number's zero is no letter 'O'."""
     if not votes or not todo:
         return {}
-    chars, means, spread = glyph_groups(cells, votes)
+    chars, means, spread = glyph_groups(cells, votes, shapes)
     usable = [c for c, ch in enumerate(chars) if ch != "?"]
     if not usable:
         return {}

@@ -172,11 +172,8 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
             t.text = "".join(shape_digit(glyph_of[id(t), j]) or c if c == "?" and (id(t), j) in glyph_of else c
                              for j, c in enumerate(t.text))
             if "?" in t.text:
-                doubts.setdefault(i, f"{NUMBER_DOUBT} {t.cells} characters read as {t.text!r}")
-                # a leading '?' so that no parser takes the digits before the doubt for the number ('0?2564'
-                # is not 0); after a matrix's opening brackets, which are no part of its first number
-                lead = brackets(t.text)
-                t.text = t.text if t.text[lead:].startswith("?") else t.text[:lead] + "?" + t.text[lead:]
+                doubts.setdefault(i, number_doubt(t))
+                t.text = marked(t.text)
         words = [t for t in row if not t.numeric and t not in named and t not in shown]
         for t in words:
             word_by_shape(t, glyph_of)
@@ -196,7 +193,7 @@ def lossy_labels(ink, lines, tokens, grids, pitch: float, cells, reads) -> dict[
     todo = {index[id(t), j]: (t, j, g) for _, t, j, g in cells if (id(t), j) in index}
     numeric = {k: NUMBER_CHARS for k, (t, _, _) in todo.items() if not t.text or looks_numeric(t.text)}
     near: dict[int, str] = {}
-    names = template_names(patches, votes, list(todo), numeric, near)
+    names = template_names(patches, votes, list(todo), numeric, near, {k: g for k, (_, _, g) in todo.items()})
     digit_height = float(np.median([g.shape[0] for _, t, j, g in cells if reads.get((id(t), j), ("",))[0].isdigit()]
                                    or [0]))
     out: dict[int, dict[int, str]] = {}
@@ -249,6 +246,24 @@ def with_marks(ink, line: tuple[int, int], t: Token, grid: Grid) -> str:
 def brackets(text: str) -> int:
     """How many opening brackets a token begins with ('[[840' 2): where a doubted number's '?' goes."""
     return len(text) - len(text.lstrip("[("))
+
+
+def marked(text: str) -> str:
+    """A doubted number with a leading '?', so that no parser takes the digits before the doubt for the number
+    ('0?2564' is not 0); after a matrix's opening brackets, which are no part of its first number."""
+    lead = brackets(text)
+    return text if text[lead:].startswith("?") else text[:lead] + "?" + text[lead:]
+
+
+def read_cells(t: Token) -> str:
+    """A doubted number's cells as read, less the leading '?' that marks its doubt."""
+    lead = brackets(t.text)
+    return t.text[:lead] + t.text[lead + 1:] if len(t.text) == t.cells + 1 else t.text
+
+
+def number_doubt(t: Token) -> str:
+    """The reason a number is doubted: its cells as read, '?' where none is known."""
+    return f"{NUMBER_DOUBT} {t.cells} characters read as {read_cells(t)!r}"
 
 
 def lone(t: Token) -> bool:

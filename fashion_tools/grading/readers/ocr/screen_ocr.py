@@ -23,7 +23,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from fashion_tools.grading.readers.ocr import NUMBER_DOUBT, WORD_DOUBT
-from fashion_tools.grading.readers.ocr.glyphs import brackets, cell_glyphs, name_cells
+from fashion_tools.grading.readers.ocr.glyphs import cell_glyphs, marked, name_cells, number_doubt, read_cells
 from fashion_tools.grading.readers.ocr.grid import (
     Grid,
     Token,
@@ -112,8 +112,12 @@ def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
         tokens[i] = [piece for t in tokens[i] for piece in split_call(t, grids[i])]
     doubts = name_cells(ink, lines, tokens, grids, lossless, pitch)
     for i in read_again(ink, lines, pitch, tokens, grids):
-        if doubts.get(i, "").startswith(NUMBER_DOUBT) and not any("?" in t.text for t in tokens[i] if t.numeric):
-            del doubts[i]
+        if doubts.get(i, "").startswith(NUMBER_DOUBT):
+            left = [t for t in tokens[i] if t.numeric and "?" in t.text]
+            if left:  # the reason says what is still unread
+                doubts[i] = number_doubt(left[0])
+            else:
+                del doubts[i]
     origin = min((row[0].first for row in tokens if row), default=0)
     texts = [line_text([t for t in row if t.text], origin) for row in tokens]
     for i, why in grid_doubts(texts).items():
@@ -144,14 +148,22 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
         for t in doubted[i]:
             got = [w for w in words if best_token([t], w) is t]
             read = "".join(w["text"] for w in got)
-            lead = brackets(t.text)  # less the doubt's '?' (after a matrix's opening brackets)
-            cells = t.text[:lead] + t.text[lead + 1:] if len(t.text) == t.cells + 1 else t.text
-            if len(read) == t.cells and all(w["conf"] >= MIN_CONFIDENCE for w in got) and all(
-                    c in ("?", r) for c, r in zip(cells, read, strict=True)) and all(
-                    g is None or shape_allows(r, g) and not contradicts(t.near.get(j, r), r, g)
-                    for j, (r, g) in enumerate(zip(read, cell_glyphs(ink, lines[i], t, grids[i]), strict=True))):
+            cells = read_cells(t)  # less the doubt's '?' (after a matrix's opening brackets)
+            if len(read) != t.cells:
+                continue
+            glyphs = cell_glyphs(ink, lines[i], t, grids[i])
+            allowed = [g is None or shape_allows(r, g) for r, g in zip(read, glyphs, strict=True)]
+            sure = all(w["conf"] >= MIN_CONFIDENCE for w in got)
+            if sure and all(c in ("?", r) for c, r in zip(cells, read, strict=True)) and all(
+                    ok and (g is None or not contradicts(t.near.get(j, r), r, g))
+                    for j, (r, g, ok) in enumerate(zip(read, glyphs, allowed, strict=True))):
                 t.text = read
-                mended.append(i)
+            else:  # an unsure read, or one that misreads a named cell (Colab's slashed zero as '8'), names only
+                # the cells it corroborates: those that look most like the digit it reads, if not clearly (Token.near)
+                t.text = "".join(r if c == "?" and ok and t.near.get(j) == r else c
+                                 for j, (c, r, ok) in enumerate(zip(cells, read, allowed, strict=True)))
+                t.text = marked(t.text) if "?" in t.text else t.text
+            mended.append(i)
     return mended
 
 
