@@ -24,6 +24,7 @@ from fashion_tools.grading.readers.ocr.shapes import (
     serifed,
     shape_allows,
     shape_digit,
+    slashed,
     striped,
 )
 
@@ -125,6 +126,20 @@ def test_a_group_of_cells_is_named_as_nearly_all_its_members_holes_say():
     assert by_members("7", [ring] * 4) == "?"
     assert by_members("0", [zero] * 4) == "0" and by_members("x", [zero] * 4) == "x"  # only a digit's name
     assert by_members("8", [g[:HOLED_HEIGHT - 1] for g in [zero] * 4]) == "8"  # too small to tell
+
+
+def test_holes_that_meet_are_a_slashed_zeros_when_the_upper_lies_left():
+    """WebKitGTK's Roboto Mono zero at 14 px (10 px tall): its slash drawn nearly flat, its holes meet at one row,
+    the upper one left of the lower; in a JPEG only a little left, which an eight's may be too: maybe (no '8', and
+    not named '0'). An eight's holes apart, or an italic eight's meeting with the upper one to the right: no."""
+    hole = (0.25, 0.1, 0.5, 0.14)  # (middle, first row, row after the last, area), then the middle column
+    assert slashed([(*hole, 0.4), (0.67, 0.5, 0.9, 0.13, 0.5)], 10)
+    assert not slashed([(*hole, 0.4), (0.67, 0.5, 0.9, 0.13, 0.5)], HOLED_HEIGHT - 1)  # too small to tell
+    jpeg = [(*hole, 0.44), (0.67, 0.5, 0.9, 0.13, 0.5)]
+    assert not slashed(jpeg, 10) and slashed(jpeg, 10, maybe=True)
+    italic_eight = [(*hole, 0.6), (0.67, 0.5, 0.9, 0.13, 0.45)]
+    eight = [(0.21, 0.1, 0.4, 0.11, 0.48), (0.7, 0.6, 0.9, 0.13, 0.5)]
+    assert not slashed(italic_eight, 10, maybe=True) and not slashed(eight, 10, maybe=True)
 
 
 def test_a_hole_where_a_digit_has_none_is_a_doubt_not_another_digit():

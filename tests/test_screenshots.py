@@ -443,3 +443,29 @@ def test_a_second_read_names_the_cells_it_corroborates():
     at, accuracy = lines["Keras CNN model accuracy"]
     assert accuracy == printed["Keras CNN model accuracy"] and at not in shot.doubts, shot.lines[at]
     assert [(what, read) for what, (i, read) in lines.items() if i not in shot.doubts and read != printed[what]] == []
+
+
+def matrix_rows_read(shot) -> list[tuple[int, list[int]]]:
+    """(line, its numbers) of each line of a shot that reads as a row of the notebook's matrix."""
+    return [(i, [int(n) for n in re.findall(r"\d+", line)]) for i, line in enumerate(shot.lines)
+            if re.match(r"\s*(Out\[\d*\]:\s*)?(array\(\[)?\[[\d\s,?]+\]", line)]
+
+
+@pytest.mark.parametrize("name, sure_rows", [("held_out/notebook_webkitgtk_colab_dark_100.png", 10),
+                                             ("held_out/notebook_webkitgtk_colab_dark_100_q86.jpg", 6),
+                                             ("held_out/notebook_webkitgtk_courier_light_200_q86.jpg", 6)])
+def test_another_browser_engines_zeros_are_never_sure_sixes_or_eights(name, sure_rows):
+    """Set F (WebKitGTK, a third engine): Roboto Mono's slashed zero hinted with its slash nearly flat (its two
+    holes meet, the upper one left of the lower) was read a sure '8' in every cell, in the PNG and its JPEG; a
+    cluster of Courier's thin zeros read '0' and of sixes read among digits was named '6'. Every matrix row read
+    without doubt is the notebook's, and the loss and accuracy lines are right or doubted."""
+    shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
+    rows, truth = matrix_rows_read(shot), notebook_matrix_rows()
+    assert len(rows) == 10, shot.lines
+    sure = [numbers for i, numbers in rows if i not in shot.doubts]
+    assert len(sure) >= sure_rows, shot.doubts
+    assert [numbers for numbers in sure if numbers not in truth] == []
+    printed = {"Keras CNN model loss": "0.24981531500816345", "Keras CNN model accuracy": "0.911899983882904"}
+    read = [(i, line.split("=")[0].strip(), line.split("=")[1].split()[0]) for i, line in enumerate(shot.lines)
+            if line.startswith(tuple(printed))]
+    assert [(what, got) for i, what, got in read if i not in shot.doubts and got != printed[what]] == []

@@ -261,9 +261,11 @@ def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]],
     for reads, seen in tallies:
         char, top = reads.most_common(1)[0]
         # reads split between two digits: unsure, unless the other digit has a glyph of its own (a zero Tesseract
-        # read '6' now and then, where the picture's sixes look like something else)
+        # read '6' now and then, where the picture's sixes look like something else) and fewer cells here than
+        # the name (Courier's thin zeros in a JPEG, 6 read '0' alone, with 3 sixes read among digits, which
+        # outweighed them: the cluster held both glyphs, and named the zeros '6')
         digits = sorted(((n, ch) for ch, n in seen.items() if ch.isdigit() and ch != char), reverse=True)
-        rival = digits[0] if digits and digits[0][1] not in plain else None
+        rival = digits[0] if digits and (digits[0][1] not in plain or digits[0][0] > seen[char]) else None
         split = top * 2 <= sum(reads.values()) or (rival is not None and rival[0] * 4 >= seen[char])
         names.append("?" if split or seen[char] < MIN_READS else char)
     if shapes:
@@ -283,7 +285,8 @@ def by_members(name: str, glyphs: list[np.ndarray | None]) -> str:
     found = [holes(g) for g in tall]
     if sum(not allows(name, g, f) for g, f in zip(tall, found, strict=True)) < SLASHED_MEMBERS * len(tall):
         return name  # (each cell's own holes still judge it: shapes.by_shape)
-    return "0" if sum(map(slashed, found)) >= SLASHED_MEMBERS * len(tall) else "?"
+    slashes = sum(slashed(f, g.shape[0]) for g, f in zip(tall, found, strict=True))
+    return "0" if slashes >= SLASHED_MEMBERS * len(tall) else "?"
 
 
 def template_names(cells: Cells, votes: dict[int, tuple[str, float]], todo: list[int],

@@ -22,13 +22,16 @@ OPEN_HOLE = 0.08  # of the glyph's box: a hole this large is no accident, not in
 TOP_BAR = 0.6  # of a glyph's inked width: a '7's top stroke spans this much of it in its top rows, a '/' not
 TOP_ROWS = 0.25  # of its inked height: the rows a '7's top stroke lies in
 BAR_INK = 0.25  # of the darkest ink: a thin font's top stroke, antialiased (League Mono's at 12 px)
+SLASH_SHIFT = 0.1  # of the glyph's width: a slashed zero's upper hole lies this far left of its lower one
+SLASH_MAYBE = 0.03  # or maybe, where its holes meet: no eight of any monospace font here has them so
 STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
 SERIF = 0.7  # of a bracket's width its top and bottom strokes span (a parenthesis's ends: less, in every font)
 
 
-def holes(g: np.ndarray, solid: float = SOLID) -> list[tuple[float, float, float, float]]:
+def holes(g: np.ndarray, solid: float = SOLID) -> list[tuple[float, float, float, float, float]]:
     """The glyph's holes (background its strokes, ink above solid of its darkest, enclose), top to bottom:
-    (middle, first row, row after the last) as fractions of its height, and area as a fraction of its box."""
+    (middle, first row, row after the last) as fractions of its height, area as a fraction of its box, and
+    the middle of its columns as a fraction of its width."""
     strokes = np.pad(g > solid * g.max(), 1)
     labels, _ = ndimage.label(~strokes)
     height, width = g.shape
@@ -36,10 +39,10 @@ def holes(g: np.ndarray, solid: float = SOLID) -> list[tuple[float, float, float
     for k, (ys, xs) in enumerate(ndimage.find_objects(labels), start=1):
         if ys.start == 0 or xs.start == 0 or ys.stop == height + 2 or xs.stop == width + 2:
             continue  # the background around the glyph, or a bay open to it
-        rows = np.nonzero(labels[ys, xs] == k)[0] + ys.start - 1
+        rows, cols = np.nonzero(labels[ys, xs] == k)
         if len(rows) >= MIN_HOLE * height * width:
-            out.append((rows.mean() / height, (ys.start - 1) / height,
-                        (ys.stop - 1) / height, len(rows) / (height * width)))
+            out.append(((rows.mean() + ys.start - 1) / height, (ys.start - 1) / height, (ys.stop - 1) / height,
+                        len(rows) / (height * width), (cols.mean() + xs.start - 0.5) / width))
     return sorted(out)
 
 
@@ -48,7 +51,7 @@ def shape_allows(char: str, g: np.ndarray) -> bool:
     return not char.isdigit() or allows(char, g, holes(g))
 
 
-def allows(char: str, g: np.ndarray, found: list[tuple[float, float, float, float]]) -> bool:
+def allows(char: str, g: np.ndarray, found: list[tuple[float, ...]]) -> bool:
     """shape_allows, given the glyph's holes."""
     height = g.shape[0]
     if striped(g):
@@ -63,8 +66,9 @@ def allows(char: str, g: np.ndarray, found: list[tuple[float, float, float, floa
         return len(found) < 2 and not (found and (found[0][0] < 0.45 or found[0][1] < SIX_TOP))
     if char == "9":  # (below HOLED_HEIGHT a Courier's curled tail closes a second hole: Nimbus Mono PS at 6 px)
         return len(found) < 2 and not (found and found[0][0] > 0.55) or height < HOLED_HEIGHT
-    if char == "8":  # not a slashed zero's holes; nor none, in a glyph tall enough to show an eight's
-        return not slashed(found) and (bool(found) or height < HOLED_HEIGHT or bool(holes(g, FAINT)))
+    if char == "8":  # not a slashed zero's holes, nor maybe; nor none, in a glyph tall enough to show its
+        return not slashed(found, height, maybe=True) and (
+            bool(found) or height < HOLED_HEIGHT or bool(holes(g, FAINT)))
     return True  # '0' (a small dotted or slashed one's hole may sit off its middle)
 
 
@@ -98,19 +102,29 @@ def by_shape(char: str | None, g: np.ndarray) -> str | None:
     if not char or not char.isdigit():
         return char
     found = holes(g)
-    return char if allows(char, g, found) else "0" if slashed(found) else "?"
+    return char if allows(char, g, found) else "0" if slashed(found, g.shape[0]) else "?"
 
 
 def shape_digit(g: np.ndarray) -> str | None:
     """The digit a glyph's holes name when they can, for a glyph whose given name they deny: two holes side
     by side in height, parted by a slanted stroke, are a slashed zero's. None: its holes do not say (two
     holes one above the other are an '8' or a small dotted zero; a person tells them apart, not this)."""
-    return "0" if slashed(holes(g)) else None
+    return "0" if slashed(holes(g), g.shape[0]) else None
 
 
-def slashed(found: list[tuple[float, float, float, float]]) -> bool:
-    """A slashed zero's two holes: the upper one reaches below the lower one's top."""
-    return len(found) == 2 and found[0][2] > found[1][1]
+def slashed(found: list[tuple[float, ...]], height: int, maybe: bool = False) -> bool:
+    """A slashed zero's two holes, one each side of its slash: the upper one reaches below the lower one's top,
+    or they meet and the upper one lies SLASH_SHIFT left of the lower (a '/' drawn nearly flat across a small
+    zero's middle: Roboto Mono at 14 px as WebKitGTK hints it); maybe, also those that meet with the upper one
+    a little left (SLASH_MAYBE): in a JPEG that is a slashed zero or an eight (WebKitGTK's Roboto Mono at
+    quality 86 has both), which a person tells apart. An eight's holes lie one above the other, an italic
+    eight's upper one to the right. (Holes that meet tell this only in a glyph HOLED_HEIGHT tall or more:
+    Nimbus Mono PS's '9' at 6 px curls its tail into a second hole below its bowl, a little to the right.)"""
+    if len(found) != 2:
+        return False
+    upper, lower = found
+    return upper[2] > lower[1] or upper[2] == lower[1] and height >= HOLED_HEIGHT and \
+        round(lower[4] - upper[4], 6) >= (SLASH_MAYBE if maybe else SLASH_SHIFT)
 
 
 def bracket_or_paren(char: str, g: np.ndarray) -> str:
