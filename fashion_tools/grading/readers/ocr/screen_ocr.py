@@ -23,7 +23,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from fashion_tools.grading.readers.ocr import NUMBER_DOUBT, WORD_DOUBT
-from fashion_tools.grading.readers.ocr.glyphs import cell_glyphs, marked, name_cells, number_doubt, read_cells
+from fashion_tools.grading.readers.ocr.glyphs import cell_glyphs, name_cells
 from fashion_tools.grading.readers.ocr.grid import (
     Grid,
     Token,
@@ -36,6 +36,7 @@ from fashion_tools.grading.readers.ocr.grid import (
     with_edges,
     without_faint,
 )
+from fashion_tools.grading.readers.ocr.numeric import marked, number_doubt, read_cells
 from fashion_tools.grading.readers.ocr.picture import MAX_PIXELS, Unreadable, grey_pixels
 from fashion_tools.grading.readers.ocr.shapes import shape_allows
 from fashion_tools.grading.readers.ocr.tesseract import read_page, tesseract_ready
