@@ -133,7 +133,9 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
     that fits the number's cells, is confident, agrees with every cell the look-alikes did name and whose
     digits the glyphs' holes allow (shapes.py) fills the others, unless a JPEG's cell it names a digit looks
     most like another digit's glyph, if not clearly (Token.near, contradicts: a blurred dotted zero, which
-    Tesseract reads '8' alone and sure). Returns the lines mended."""
+    Tesseract reads '8' alone and sure). A read that fits but is unsure, or misreads a named cell, names only
+    the unnamed cells that look most like the digit it reads there (Token.near: two looks agree). Returns the
+    lines read again."""
     doubted = {i: [t for t in row if t.numeric and "?" in t.text] for i, row in enumerate(tokens)}
     doubted = {i: row for i, row in doubted.items() if row}
     if not doubted:
