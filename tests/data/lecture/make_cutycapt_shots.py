@@ -37,11 +37,8 @@ assert not set(QUALITIES_G) & {*make_other_renderers.QUALITIES_F, *make_other_re
                                *make_other_renderers.QUALITIES_D, *make_notebook_shots.QUALITIES,
                                *make_notebook_shots.SECOND_QUALITIES, *make_notebook_shots.THIRD_QUALITIES}
 ZOOMS = [1.0, 1.25, 1.75]
-LIBERATION = """:root { --jp-code-font-family: 'Liberation Mono', monospace; --jp-code-font-size: 13px; }
-.jp-RenderedText pre, .jp-OutputArea-output pre { font-family: 'Liberation Mono', monospace; font-size: 13px; }"""
+LIBERATION = make_notebook_shots.mono_css("Liberation Mono")
 LOOKS = {**make_notebook_shots.STYLES, "liberation_light": ("lab", "light", LIBERATION)}
-FONTS = {"jupyterlab": "DejaVu Sans Mono", "classic": "monospace", "colab": "Roboto Mono",
-         "liberation": "Liberation Mono"}  # the family each look's outputs ask for (Roboto Mono in the page)
 SIZES = {"jupyterlab": "13px", "classic": "14px", "colab": "14px", "liberation": "13px"}  # as the other sets' pages
 HIDE = """<script>
 document.addEventListener('DOMContentLoaded', function () {
@@ -51,13 +48,6 @@ document.addEventListener('DOMContentLoaded', function () {
   }
 });
 </script>"""
-
-
-def font_of(style: str) -> str:
-    family = FONTS[style.split("_")[0]]
-    if family == "Roboto Mono":
-        return family
-    return subprocess.run(["fc-match", "-f", "%{family[0]}", family], capture_output=True, text=True).stdout
 
 
 def main() -> None:
@@ -79,6 +69,7 @@ def main() -> None:
     index = []
     with tempfile.TemporaryDirectory() as folder:
         pages = make_notebook_shots.pages(args.nbconvert, Path(folder), args.roboto_mono, LOOKS)
+        in_page = {"Roboto Mono"} if args.roboto_mono else set()  # (Colab's font, from the npm package)
         for page in pages.values():
             page.write_text(page.read_text().replace("</head>", f"{HIDE}\n</head>", 1))
         for j, zoom in enumerate(ZOOMS):
@@ -94,9 +85,9 @@ def main() -> None:
                 picture = picture.crop((0, 0, min(width, picture.width), min(height, picture.height)))
                 picture.save(args.out / f"{name}.png", optimize=True)
                 picture.save(args.out / f"{name}_q{quality}.jpg", quality=quality)
-                row = {"font": font_of(style), "theme": style, "size": SIZES[style.split("_")[0]],
-                       "scale": zoom, "quality": quality, "kind": "notebook", "renderer": renderer,
-                       "held_out": True, "pieces": 0, "set": "G"}
+                row = {"font": make_other_renderers.look_font(style, in_page), "theme": style,
+                       "size": SIZES[style.split("_")[0]], "scale": zoom, "quality": quality, "kind": "notebook",
+                       "renderer": renderer, "held_out": True, "pieces": 0, "set": "G"}
                 index += [{**row, "format": "PNG", "file": f"{name}.png"},
                           {**row, "format": f"JPEG q{quality}", "file": f"{name}_q{quality}.jpg"}]
                 print(name, picture.size, row["font"], flush=True)

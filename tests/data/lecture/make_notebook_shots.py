@@ -86,8 +86,13 @@ STYLES = {
     "colab_light": ("lab", "light", COLAB.format(page="#ffffff", code="#f7f7f7", text="#212121")),
     "colab_dark": ("lab", "dark", COLAB.format(page="#383838", code="#1f1f1f", text="#d5d5d5")),
 }
-PLEX = """:root { --jp-code-font-family: 'IBM Plex Mono', monospace; --jp-code-font-size: 13px; }
-.jp-RenderedText pre, .jp-OutputArea-output pre { font-family: 'IBM Plex Mono', monospace; font-size: 13px; }"""
+def mono_css(family: str) -> str:
+    """A JupyterLab page's code and outputs in one monospace family at 13 px (a set's own look)."""
+    return f""":root {{ --jp-code-font-family: '{family}', monospace; --jp-code-font-size: 13px; }}
+.jp-RenderedText pre, .jp-OutputArea-output pre {{ font-family: '{family}', monospace; font-size: 13px; }}"""
+
+
+PLEX = mono_css("IBM Plex Mono")
 PLEX_STYLE = {"jupyterlab_plex": ("lab", "light", PLEX)}  # set C, with --plex-mono
 FIND = """const cell = [...document.querySelectorAll('.jp-CodeCell, div.code_cell')]
     .find(c => c.innerText.includes('model.evaluate('));

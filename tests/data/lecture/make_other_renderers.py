@@ -103,11 +103,11 @@ QUALITIES_F = [71, 77, 86]
 assert not set(QUALITIES_F) & {*QUALITIES_E, *QUALITIES_D, *make_screen_matrix.QUALITIES,
                                *make_screen_matrix.SECOND_QUALITIES, *make_screen_matrix.THIRD_QUALITIES}
 SCALES_F = [1.0, 1.2, 2.0]  # 100 %, a browser's 120 % zoom, a HiDPI screen
-COURIER = """:root { --jp-code-font-family: 'Nimbus Mono PS', monospace; --jp-code-font-size: 13px; }
-.jp-RenderedText pre, .jp-OutputArea-output pre { font-family: 'Nimbus Mono PS', monospace; font-size: 13px; }"""
+COURIER = make_notebook_shots.mono_css("Nimbus Mono PS")
 COURIER_STYLE = {"courier_light": ("lab", "light", COURIER)}  # set F: Courier New's look (URW's clone)
 LOOKS_F = [*make_notebook_shots.STYLES, *COURIER_STYLE]
 LOOK_FONTS["courier"] = ["Nimbus Mono PS"]
+LOOK_FONTS["liberation"] = ["Liberation Mono"]  # set G's (make_cutycapt_shots.py)
 WEBKIT_PYTHON = "/usr/bin/python3"  # Debian's, with python3-gi: WebKitGTK is not on PyPI
 WEBKIT = """import sys
 import gi
