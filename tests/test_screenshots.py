@@ -446,8 +446,10 @@ def test_a_second_read_names_the_cells_it_corroborates():
 
 
 def matrix_rows_read(shot) -> list[tuple[int, list[int]]]:
-    """(line, its numbers) of each line of a shot that reads as a row of the notebook's matrix."""
-    return [(i, [int(n) for n in re.findall(r"\d+", line)]) for i, line in enumerate(shot.lines)
+    """(line, its numbers) of each line of a shot that reads as a row of the notebook's matrix (not the
+    prompt's 'Out[14]:')."""
+    return [(i, [int(n) for n in re.findall(r"\d+", re.sub(r"^\s*Out\[\d*\]:", "", line))])
+            for i, line in enumerate(shot.lines)
             if re.match(r"\s*(Out\[\d*\]:\s*)?(array\(\[)?\[[\d\s,?]+\]", line)]
 
 
@@ -472,3 +474,43 @@ def test_another_browser_engines_zeros_are_never_sure_sixes_or_eights(name, sure
     read = [(i, line.split("=")[0].strip(), line.split("=")[1].split()[0]) for i, line in enumerate(shot.lines)
             if line.startswith(tuple(printed))]
     assert [(what, got) for i, what, got in read if i not in shot.doubts and got != printed[what]] == []
+
+
+def test_a_brackets_serifs_no_wider_than_its_stroke_still_make_it_one():
+    """Set C's classic notebook page (Noto Sans Mono 14 px) at 133 %, JPEG quality 72: Chromium drew the matrix
+    rows' closing ']' two pixels wide, its top serif no wider than that, and Tesseract read '0],' a sure '01,'
+    (five rows' last entry a wrong '01'). A bracket's serifs reach past its middle rows on the side it opens
+    to, however thin: every row is read, and every row read without doubt is the notebook's."""
+    name = "held_out/notebook_classic_light_133_q72.jpg"
+    shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
+    rows, truth = matrix_rows_read(shot), notebook_matrix_rows()
+    assert len(rows) == 10, shot.lines
+    sure = [numbers for i, numbers in rows if i not in shot.doubts]
+    assert len(sure) >= 8 and [numbers for numbers in sure if numbers not in truth] == [], (sure, shot.doubts)
+
+
+def bar_times(shot) -> list[str]:
+    """The time of each '1/1' progress bar a shot shows (predict()'s, Keras' bold '0s'), as read."""
+    return [line.split()[1] for line in shot.lines if line.split()[:1] == ["1/1"]]
+
+
+@pytest.mark.parametrize("name", ["held_out/notebook_classic_dark_100.png",
+                                  "held_out/notebook_jupyterlab_light_100_q70.jpg"])
+def test_a_progress_bars_bold_time_is_named_by_the_regular_digits(name):
+    """Keras prints a bar's time in bold, '0s', a glyph shown once in a picture that Tesseract read '@s' (Noto
+    Sans Mono, PNG) or 'Qs' (DejaVu Sans Mono, JPEG quality 70) and cannot read alone. Its glyph lies nearest the
+    regular zeros widened, plainly: it is read '0s'."""
+    shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
+    assert bar_times(shot) == ["0s"], shot.lines
+
+
+@pytest.mark.parametrize("name", ["held_out/notebook_colab_light_100.png", "held_out/notebook_colab_light_100_q70.jpg",
+                                  "held_out/notebook_webkitgtk_colab_dark_100.png"])
+def test_a_bold_slashed_zero_is_never_read_another_digit(name):
+    """Roboto Mono's bold slashed zero: its thick slash parts its hole in two, one above the other, as an
+    eight's; it lies nearer the sixes and eights than the regular zeros, and Tesseract's digit read of it
+    alone says a sure '8'. An eight's outline narrows between its bowls, this one's does not: the time is
+    left as Tesseract read it ('@s'), never '8s' or '6s'."""
+    shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
+    (time,) = bar_times(shot)
+    assert time == "0s" or not time[0].isdigit(), shot.lines

@@ -45,6 +45,7 @@ class Token:
     named: str = ""  # its cells' names, where every cell is named
     shift: float = 0.0  # px: its cells' edges from the line's grid (a stretch of text at a phase of its own)
     near: dict[int, str] = field(default_factory=dict)  # unnamed cells: the glyph each looks most like (not clearly)
+    time: bool = False  # a progress bar's time, its unit split off ('0' of '0s'): Keras draws it bold
 
     def edge(self, grid: Grid, c: int) -> float:
         """The left edge of cell c (of the line) as this token's cells lie."""

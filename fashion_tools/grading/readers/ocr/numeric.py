@@ -41,7 +41,7 @@ def numeric_tokens(row: list[Token]) -> list[Token]:
     mostly of numbers (a matrix row: most of its tokens, and at most one word), every token but a word (or a
     notebook's prompt)."""
     row = row[len(prompt(row)):]
-    numeric = [t for t in row if not t.text or looks_numeric(t.text) or looks_numeric(t.named)]
+    numeric = [t for t in row if not t.text or t.numeric or looks_numeric(t.text) or looks_numeric(t.named)]
     # counted with the tokens of look-alikes alone: a matrix row of lone zeros Firefox's Noto Sans Mono shows
     # and Tesseract reads 'Q,' and '@,' ('[  @,   Q,   Q,   Q,   Q, 979,   Q,  14,   Q,   7]') is one
     alike = [t for t in row if t in numeric or NUMERIC.fullmatch(t.text)]

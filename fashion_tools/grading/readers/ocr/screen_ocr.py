@@ -38,7 +38,7 @@ from fashion_tools.grading.readers.ocr.grid import (
 )
 from fashion_tools.grading.readers.ocr.numeric import marked, number_doubt, read_cells
 from fashion_tools.grading.readers.ocr.picture import MAX_PIXELS, Unreadable, grey_pixels
-from fashion_tools.grading.readers.ocr.shapes import shape_allows
+from fashion_tools.grading.readers.ocr.shapes import shape_allows, waisted
 from fashion_tools.grading.readers.ocr.tesseract import read_page, tesseract_ready
 
 __all__ = ["MAX_PIXELS", "WORD_DOUBT", "ScreenText", "Unreadable", "read_screenshot", "tesseract_ready"]
@@ -111,8 +111,18 @@ def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
                 t.text = f"{t.text} {w['text']}" if t.text else w["text"]
                 t.strong = t.strong and w["conf"] >= MIN_CONFIDENCE
         tokens[i] = [piece for t in tokens[i] for piece in split_call(t, grids[i])]
+        tokens[i] = [piece for t in tokens[i] for piece in split_unit(t, grids[i])]
+    times = {id(t): t.text for row in tokens for t in row if t.numeric}  # a time's letters, as read
     doubts = name_cells(ink, lines, tokens, grids, lossless, pitch)
-    for i in read_again(ink, lines, pitch, tokens, grids):
+    mended = read_again(ink, lines, pitch, tokens, grids)
+    for i, row in enumerate(tokens):
+        for t in [t for t in row if id(t) in times]:
+            eights = [g for c, g in zip(t.text, cell_glyphs(ink, lines[i], t, grids[i]), strict=False) if c == "8"]
+            if "?" in t.text or any(g is not None and not waisted(g) for g in eights):
+                # unread, or an '8' no waist shows (a bold slashed zero): Tesseract's letters, no doubt (no
+                # check reads a time)
+                t.text, t.numeric = times[id(t)], False
+    for i in {*mended, *(i for i, row in enumerate(tokens) for t in row if id(t) in times)}:
         if doubts.get(i, "").startswith(NUMBER_DOUBT):
             left = [t for t in tokens[i] if t.numeric and "?" in t.text]
             if left:  # the reason says what is still unread
@@ -136,7 +146,9 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
     Tesseract reads '8' alone and sure). A read that fits but is unsure, or misreads a named cell, names only
     the unnamed cells that look most like the digit it reads there (Token.near: two looks agree). Returns the
     lines read again."""
-    doubted = {i: [t for t in row if t.numeric and "?" in t.text] for i, row in enumerate(tokens)}
+    # (not a time's: its lone bold digit Tesseract reads as nothing, or a sure '8', and a line more on the page
+    # changes its reads of the others)
+    doubted = {i: [t for t in row if t.numeric and "?" in t.text and not t.time] for i, row in enumerate(tokens)}
     doubted = {i: row for i, row in doubted.items() if row}
     if not doubted:
         return []
@@ -183,6 +195,22 @@ def split_call(t: Token, grid: Grid) -> list[Token]:
         return [t]
     k, cut = name.end(), round(t.edge(grid, t.first + name.end()))
     return [Token(t.left, cut, t.first, k, t.text[:k], t.strong, shift=t.shift),
+            Token(cut, t.right, t.first + k, t.cells - k, t.text[k:], t.strong, shift=t.shift)]
+
+
+# A time as Keras prints it ('0s', '28s', '5ms/step') whose digits Tesseract read as look-alikes: Keras' bold
+# '0s', a glyph shown once in a picture, read '@s', 'Os' or 'Qs' (a '5' at 200 % 'Sms/step')
+TIME = re.compile(r"([O©®@SBQ][\dO©®@SBQ]*)(s|ms/step|us/step|s/step|ms)")
+
+
+def split_unit(t: Token, grid: Grid) -> list[Token]:
+    """A time whose digits were read as letters, split into its number, read again as a number (read_again:
+    a digit alphabet; numeric, its cells named as a number's), and its unit, a word."""
+    m = TIME.fullmatch(t.text)
+    if not m or len(t.text) != t.cells:
+        return [t]
+    k, cut = m.end(1), round(t.edge(grid, t.first + m.end(1)))
+    return [Token(t.left, cut, t.first, k, t.text[:k], t.strong, numeric=True, shift=t.shift, time=True),
             Token(cut, t.right, t.first + k, t.cells - k, t.text[k:], t.strong, shift=t.shift)]
 
 
