@@ -40,6 +40,17 @@ make_screen_matrix.py --set C, the package unpacked as its doc string shows:
     python tests/data/lecture/make_notebook_shots.py OUT_DIR --set C \
         --nbconvert /tmp/nbc/bin/jupyter-nbconvert --roboto-mono /tmp/robotomono/package \
         --plex-mono /tmp/ibmplexmono/package
+
+Set H, an eighth held-out set (sets C, F and G have been looked at; nobody looks into this one before it is
+scored): the six pages drawn at device scale factors 80 and 90 % (the text at 80 and 90 % of its CSS size, as in
+a page zoomed out to see more of the run: Chromium's 13-14 px text at 10.4-12.6 px), and two more looks,
+JupyterLab light and dark with their code font set to PT Mono (ParaType's, Debian's fonts-paratype, a font no
+set had) at 13 px, saved as PNG and as JPEG at quality 79, 83, 87 or 93 (none used before); rows "set": "H",
+into an OUT_DIR of its own:
+
+    apt-get install fonts-paratype
+    python tests/data/lecture/make_notebook_shots.py OUT_DIR --set H \
+        --nbconvert /tmp/nbc/bin/jupyter-nbconvert --roboto-mono /tmp/robotomono/package
 """
 
 from __future__ import annotations
@@ -64,7 +75,10 @@ NOTEBOOK = HERE.parent / "real" / "notebook_matrix_result.ipynb"
 SCALES = [1.0, 1.5, 2.0]
 SECOND_SCALES = [1.25, 1.75]  # set B: between the matrix's, as Windows' 125 % and 175 % display settings
 THIRD_SCALES = [1.1, 1.33]  # set C: a browser's 110 % zoom, a 4/3 laptop display
-SETS = {"B": (SECOND_SCALES, SECOND_QUALITIES), "C": (THIRD_SCALES, THIRD_QUALITIES)}
+# set H: text drawn at 80 and 90 % (a page zoomed out to see more of a run), JPEG at qualities no set used
+EIGHTH_SCALES, EIGHTH_QUALITIES = [0.8, 0.9], [79, 83, 87, 93]
+SETS = {"B": (SECOND_SCALES, SECOND_QUALITIES), "C": (THIRD_SCALES, THIRD_QUALITIES),
+        "H": (EIGHTH_SCALES, EIGHTH_QUALITIES)}
 COLAB = """:root {{ --jp-layout-color0: {page}; --jp-layout-color1: {page}; --jp-cell-editor-background: {code};
   --jp-cell-editor-border-color: {code}; --jp-content-font-color1: {text}; --jp-ui-font-color1: {text};
   --jp-code-font-family: 'Roboto Mono', monospace; --jp-code-font-size: 14px; }}
@@ -94,6 +108,8 @@ def mono_css(family: str) -> str:
 
 PLEX = mono_css("IBM Plex Mono")
 PLEX_STYLE = {"jupyterlab_plex": ("lab", "light", PLEX)}  # set C, with --plex-mono
+PT_MONO = mono_css("PT Mono")  # set H: ParaType's PT Mono (Debian's fonts-paratype), no set's font before
+PT_STYLES = {"jupyterlab_ptmono_light": ("lab", "light", PT_MONO), "jupyterlab_ptmono_dark": ("lab", "dark", PT_MONO)}
 FIND = """const cell = [...document.querySelectorAll('.jp-CodeCell, div.code_cell')]
     .find(c => c.innerText.includes('model.evaluate('));
 const pre = [...document.querySelectorAll('pre')].find(p => p.innerText.includes('array([['));
@@ -172,7 +188,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--nbconvert", default="jupyter-nbconvert", help="nbconvert's command")
     parser.add_argument("--roboto-mono", type=Path, help="the unpacked npm package @fontsource/roboto-mono")
-    parser.add_argument("--set", choices=sorted(SETS), help="a held-out set (B, or C) instead")
+    parser.add_argument("--set", choices=sorted(SETS), help="a held-out set (B, C or H) instead")
     parser.add_argument("--second", action="store_true", help="set B (as --set B)")
     parser.add_argument("--plex-mono", type=Path, help="set C: the unpacked npm package @fontsource/ibm-plex-mono")
     args = parser.parse_args()
@@ -185,7 +201,8 @@ def main() -> None:
     print(json.dumps({"nbconvert": version, "chromium": chromium, "roboto_mono": str(args.roboto_mono)}), flush=True)
     scales, qualities = SETS[held_set] if held_set else (SCALES, QUALITIES)
     which = {"set": held_set} if held_set else {}  # the matrix's rows keep their old form
-    styles = {**STYLES, **(PLEX_STYLE if held_set == "C" and args.plex_mono else {})}
+    styles = {**STYLES, **(PLEX_STYLE if held_set == "C" and args.plex_mono else {}),
+              **(PT_STYLES if held_set == "H" else {})}
     if held_set == "C" and not args.plex_mono:
         print("no --plex-mono: the page in IBM Plex Mono is skipped", flush=True)
     index = []

@@ -1,35 +1,74 @@
 """A bold digit named by the regular digits of its picture: Keras prints a progress bar's time in bold ('0s'),
 a glyph shown once in a picture, which Tesseract reads as a letter ('@s', 'Os', 'Qs') and cannot read
 alone. Bold is the regular glyph with thicker strokes, so it lies nearest the regular digit widened; named only
-where that digit is plainly nearest of all and the glyph's holes allow it."""
+where that digit is nearest, its shape allows it, and it is plainly nearer than any other digit its shape
+allows."""
 
 from __future__ import annotations
 
 import numpy as np
 from scipy import ndimage
 
-from fashion_tools.grading.readers.ocr.shapes import shape_allows
+from fashion_tools.grading.readers.ocr.glyphs import cell_glyphs
+from fashion_tools.grading.readers.ocr.grid import Grid, Token
+from fashion_tools.grading.readers.ocr.numeric import read_cells
+from fashion_tools.grading.readers.ocr.shapes import shape_allows, waisted
 
-CLEAR = 0.8  # the nearest digit at most this part of the distance to any other digit's (holes aside)
+CLEAR = 0.8  # the nearest digit at most this part of the distance to any other digit the glyph's shape allows
 WIDEN = ((1, 1), (1, 2), (2, 2))  # a regular glyph thickened (rows, columns): a bold face's strokes
 SHIFTS = ((0, -1), (0, 0), (0, 1), (1, -1), (1, 0), (1, 1), (2, -1), (2, 0), (2, 1))  # (down, right), px
 
 
-def bold_digit(g: np.ndarray, voters: list[tuple[np.ndarray, str, int]]) -> str | None:
-    """The digit a bold glyph is, by the mean glyph of each digit's confident reads of its height (within a
-    pixel), widened: the nearest, if every other digit is 1/CLEAR times as far and its holes allow it
-    (Roboto Mono's bold slashed zero lies nearer its sixes and eights than its zeros: unnamed)."""
+def read_times(ink, lines: list[tuple[int, int]], tokens: list[list[Token]], grids: list[Grid],
+               times: dict[int, str]) -> None:
+    """Each time's cells (times: id(token) -> its text as Tesseract read it) that no look-alike named, named
+    by bold_digit; a time with a cell still unnamed, or an '8' without an eight's waist (a bold slashed zero),
+    is left as Tesseract read it, with no doubt (no check reads a time)."""
+    regular = None
+    for i, row in enumerate(tokens):
+        for t in [t for t in row if id(t) in times]:
+            cells, glyphs = read_cells(t), cell_glyphs(ink, lines[i], t, grids[i])
+            if "?" in cells and len(cells) == len(glyphs):
+                regular = regular_digits(ink, lines, tokens, grids) if regular is None else regular
+                cells = "".join(bold_digit(g, regular) or c if c == "?" and g is not None else c
+                                for c, g in zip(cells, glyphs, strict=True))
+            if "?" in cells or any(c == "8" and g is not None and not waisted(g)
+                                   for c, g in zip(cells, glyphs, strict=False)):
+                t.text, t.numeric = times[id(t)], False
+            else:
+                t.text = cells
+
+
+def regular_digits(ink, lines, tokens: list[list[Token]], grids: list[Grid]) -> list[tuple[np.ndarray, str]]:
+    """(glyph, digit) of every cell of the picture's numbers read without doubt, as named (not Tesseract's
+    first read: Colab's slashed zeros it reads '8')."""
+    out = []
+    for i, row in enumerate(tokens):
+        for t in row:
+            if t.numeric and not t.time and len(t.text) == t.cells and "?" not in t.text:
+                out += [(g, c) for c, g in zip(t.text, cell_glyphs(ink, lines[i], t, grids[i]), strict=True)
+                        if c.isdigit() and g is not None]
+    return out
+
+
+def bold_digit(g: np.ndarray, regular: list[tuple[np.ndarray, str]]) -> str | None:
+    """The digit a bold glyph is, by the mean glyph of each digit's regular cells of its height (within a
+    pixel), widened: the nearest, if its shape allows it and every other digit it allows is 1/CLEAR times as far."""
     distance = {}
     for digit in "0123456789":
-        same = [v for v, c, _ in voters if c == digit and abs(v.shape[0] - g.shape[0]) <= 1]
+        same = [v for v, c in regular if c == digit and abs(v.shape[0] - g.shape[0]) <= 1]
         if same:
             shapes = [v.shape for v in same]
             common = max(set(shapes), key=shapes.count)
             distance[digit] = nearest(g, np.mean([v for v in same if v.shape == common], axis=0))
-    if len(distance) < 2:
+    if not distance:
         return None
-    best, second = sorted(distance, key=distance.get)[:2]
-    if distance[best] > CLEAR * distance[second] or not shape_allows(best, g):
+    best = min(distance, key=distance.get)
+    # the digits its shape allows: its holes, and an eight's waist (Roboto Mono's bold slashed zero, its hole
+    # parted in two by its thick slash, is no eight: it lies nearer the eights than anything but its zeros)
+    allowed = [d for d in distance if shape_allows(d, g) and (d != "8" or waisted(g))]
+    others = [distance[d] for d in allowed if d != best]
+    if best not in allowed or others and distance[best] > CLEAR * min(others):
         return None
     return best
 

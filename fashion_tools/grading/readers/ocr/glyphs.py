@@ -9,7 +9,6 @@ from collections import Counter
 import numpy as np
 
 from fashion_tools.grading.readers.ocr import WORD_DOUBT
-from fashion_tools.grading.readers.ocr.bold import bold_digit
 from fashion_tools.grading.readers.ocr.clusters import WHOLE, cell_patches, template_names
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
 from fashion_tools.grading.readers.ocr.numeric import (
@@ -141,9 +140,6 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
             # a cell no read names that shows a slashed zero's two holes is that zero (no other digit has them)
             t.text = "".join(shape_digit(glyph_of[id(t), j]) or c if c == "?" and (id(t), j) in glyph_of else c
                              for j, c in enumerate(t.text))
-            if t.time:  # a progress bar's bold time: by the regular digits, widened (bold.py)
-                t.text = "".join(bold_digit(glyph_of[id(t), j], voters) or c if c == "?" and (id(t), j) in glyph_of
-                                 else c for j, c in enumerate(t.text))
             if "?" in t.text:
                 doubts.setdefault(i, number_doubt(t))
                 t.text = marked(t.text)

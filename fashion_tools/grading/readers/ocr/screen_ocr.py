@@ -23,6 +23,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from fashion_tools.grading.readers.ocr import NUMBER_DOUBT, WORD_DOUBT
+from fashion_tools.grading.readers.ocr.bold import read_times
 from fashion_tools.grading.readers.ocr.glyphs import cell_glyphs, name_cells
 from fashion_tools.grading.readers.ocr.grid import (
     Grid,
@@ -38,7 +39,7 @@ from fashion_tools.grading.readers.ocr.grid import (
 )
 from fashion_tools.grading.readers.ocr.numeric import marked, number_doubt, read_cells
 from fashion_tools.grading.readers.ocr.picture import MAX_PIXELS, Unreadable, grey_pixels
-from fashion_tools.grading.readers.ocr.shapes import shape_allows, waisted
+from fashion_tools.grading.readers.ocr.shapes import shape_allows
 from fashion_tools.grading.readers.ocr.tesseract import read_page, tesseract_ready
 
 __all__ = ["MAX_PIXELS", "WORD_DOUBT", "ScreenText", "Unreadable", "read_screenshot", "tesseract_ready"]
@@ -115,13 +116,7 @@ def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
     times = {id(t): t.text for row in tokens for t in row if t.numeric}  # a time's letters, as read
     doubts = name_cells(ink, lines, tokens, grids, lossless, pitch)
     mended = read_again(ink, lines, pitch, tokens, grids)
-    for i, row in enumerate(tokens):
-        for t in [t for t in row if id(t) in times]:
-            eights = [g for c, g in zip(t.text, cell_glyphs(ink, lines[i], t, grids[i]), strict=False) if c == "8"]
-            if "?" in t.text or any(g is not None and not waisted(g) for g in eights):
-                # unread, or an '8' no waist shows (a bold slashed zero): Tesseract's letters, no doubt (no
-                # check reads a time)
-                t.text, t.numeric = times[id(t)], False
+    read_times(ink, lines, tokens, grids, times)  # a bar's bold time: by the regular digits (bold.py)
     for i in {*mended, *(i for i, row in enumerate(tokens) for t in row if id(t) in times)}:
         if doubts.get(i, "").startswith(NUMBER_DOUBT):
             left = [t for t in tokens[i] if t.numeric and "?" in t.text]
@@ -143,9 +138,9 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
     that fits the number's cells, is confident, agrees with every cell the look-alikes did name and whose
     digits the glyphs' holes allow (shapes.py) fills the others, unless a JPEG's cell it names a digit looks
     most like another digit's glyph, if not clearly (Token.near, contradicts: a blurred dotted zero, which
-    Tesseract reads '8' alone and sure). A read that fits but is unsure, or misreads a named cell, names only
-    the unnamed cells that look most like the digit it reads there (Token.near: two looks agree). Returns the
-    lines read again."""
+    Tesseract reads '8' alone and sure). A read that fits but is unsure, or misreads a named cell, or that
+    dropped a character or two and fits the named cells in one place (aligned), names only the unnamed cells
+    that look most like the digit it reads there (Token.near: two looks agree). Returns the lines read again."""
     # (not a time's: its lone bold digit Tesseract reads as nothing, or a sure '8', and a line more on the page
     # changes its reads of the others)
     doubted = {i: [t for t in row if t.numeric and "?" in t.text and not t.time] for i, row in enumerate(tokens)}
@@ -164,22 +159,38 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
             got = [w for w in words if best_token([t], w) is t]
             read = "".join(w["text"] for w in got)
             cells = read_cells(t)  # less the doubt's '?' (after a matrix's opening brackets)
-            if len(read) != t.cells:
+            whole = len(read) == t.cells
+            read = read if whole else aligned(cells, read)
+            if read is None:
                 continue
             glyphs = cell_glyphs(ink, lines[i], t, grids[i])
             allowed = [g is None or shape_allows(r, g) for r, g in zip(read, glyphs, strict=True)]
             sure = all(w["conf"] >= MIN_CONFIDENCE for w in got)
-            if sure and all(c in ("?", r) for c, r in zip(cells, read, strict=True)) and all(
+            if whole and sure and all(c in ("?", r) for c, r in zip(cells, read, strict=True)) and all(
                     ok and (g is None or not contradicts(t.near.get(j, r), r, g))
                     for j, (r, g, ok) in enumerate(zip(read, glyphs, allowed, strict=True))):
                 t.text = read
-            else:  # an unsure read, or one that misreads a named cell (Colab's slashed zero as '8'), names only
-                # the cells it corroborates: those that look most like the digit it reads, if not clearly (Token.near)
+            else:  # an unsure read, one that misreads a named cell (Colab's slashed zero as '8') or drops one,
+                # names only the cells it corroborates: those that look most like the digit it reads (Token.near)
                 t.text = "".join(r if c == "?" and ok and t.near.get(j) == r else c
                                  for j, (c, r, ok) in enumerate(zip(cells, read, allowed, strict=True)))
                 t.text = marked(t.text) if "?" in t.text else t.text
             mended.append(i)
     return mended
+
+
+def aligned(cells: str, read: str) -> str | None:
+    """A second read that dropped a character or two (Colab's leading slashed zero, '.24981531500816345'), placed
+    on the number's cells where every cell already named agrees with it, if there is one such place: '?' for the
+    cells it does not cover. None where it does not fit so."""
+    if not read or not 0 < len(cells) - len(read) <= 2:
+        return None
+    places = [k for k in range(len(cells) - len(read) + 1)
+              if all(c in ("?", r) for c, r in zip(cells[k:], read, strict=False))]
+    if len(places) != 1:
+        return None
+    k = places[0]
+    return "?" * k + read + "?" * (len(cells) - len(read) - k)
 
 
 def contradicts(near: str, read: str, g) -> bool:
