@@ -158,10 +158,12 @@ def test_no_zero_with_a_hole_is_allowed_as_a_six_and_no_eight_without_one():
     fonts = mono_fonts()
     zeros = [(path.rsplit("/", 1)[1], size, g) for path in fonts for size in sizes(path)
              if (g := drawn("0", ImageFont.truetype(path, size))) is not None and holes(g)]
-    sixes = [(name, size) for name, size, g in zeros if shape_allows("6", g)]
+    sixes = [(name, size, g.shape[0]) for name, size, g in zeros if shape_allows("6", g)]
     # an italic or bold zero may begin its hole as low as a six (Anonymous Pro Minus Italic's at 12 px, Monoid
     # Bold's at 15): the holes then do not deny '6', and Tesseract's name stands; rare, never in a regular face
-    assert not [(name, size) for name, size in sixes if not re.search(r"Italic|Oblique|Bold| B?I\.", name)], sixes
+    # HOLED_HEIGHT tall (under it a slashed zero may keep only its lower hole: PT Mono's at 9 px, 7 px tall)
+    assert not [(name, size) for name, size, height in sixes
+                if not re.search(r"Italic|Oblique|Bold| B?I\.", name) and height >= HOLED_HEIGHT], sixes
     assert len(sixes) * 100 <= len(zeros), sixes
     threes = [(path.rsplit("/", 1)[1], size, g) for path in fonts for size in sizes(path)
               if (g := drawn("3", ImageFont.truetype(path, size))) is not None and g.shape[0] >= HOLED_HEIGHT]
