@@ -278,3 +278,17 @@ def test_numbers_no_run_prints_never_pass_though_they_agree(graded):
     assert got["evaluation"] == got["f1"] == "REVIEW", why
     assert "8.9135, which no run prints" in why["f1"], why["f1"]
     assert "PASS" not in got.values(), got
+
+
+def test_a_whole_part_read_as_the_bar_shows_it_is_no_agreement_with_the_bar(graded):
+    """Set H (Colab's page zoomed out to 80 %): Roboto Mono's slashed zero at 11 px was read a sure '8' in
+    evaluate's bar ('loss: 8.2498') and the printed loss's first cell doubted ('?.24981531500816345'). Read as
+    the bar shows it, the printed loss "agreed" with the bar, and the evaluation passed on a loss of 8.2498,
+    which the picture does not show. A whole part only the bar chose is no agreement with the bar: the
+    evaluation is a person's, and the loss (8.2367 would fail) is no FAIL either; a doubted decimal the bar
+    completes still agrees (the test above)."""
+    bar = BAR.replace("loss: 0.2367", "loss: 8.2367")
+    sub = graded(zero_as_eight=end_of_run(loss="?.23671013116836548", bar=bar))["zero_as_eight"]
+    got, why = numbers(sub), reasons(sub)
+    assert got["evaluation"] == "REVIEW" and got["loss"] == "REVIEW", why
+    assert "FAIL" not in got.values() and got["accuracy"] == "PASS", why

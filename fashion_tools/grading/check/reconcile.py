@@ -6,7 +6,9 @@ bar show one number; the printed loss and the bar's loss another. Where OCR doub
 as those on which they all agree, and the reason says so. Only a reading with no doubt completes another: two
 doubted numbers never agree. A '?' may stand for a digit or a point, and at the number's ends for nothing (a
 blank cell OCR doubted). The checks PASS on a completed number only when they pass on every completion that
-agrees; otherwise the doubt stands and a person looks (REVIEW), never a FAIL.
+agrees, and a check never on a number whose whole part its own numbers alone chose (evaluate's bar does not
+agree with a printed loss '?.2498' read as the bar shows it); otherwise the doubt stands and a person looks
+(REVIEW), never a FAIL.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class Completion:
     texts: tuple[str, str]  # the first and last of them as printed (the last digit says how it is rounded)
     sources: tuple[str, ...]  # what it agrees with: "the confusion matrix's trace/total 0.9135"
     target: float = 0.0  # the mean of those numbers: the reading a result shows is the one nearest it
+    origins: tuple[str, ...] = ()  # the checks whose numbers those are ('evaluation' for evaluate's bar)
+    chosen: bool = False  # those numbers chose its whole part: readings a unit or more apart ('?.2498')
 
     def words(self) -> str:
         shown = self.texts[0] if len(self.values) == 1 else \
@@ -50,21 +54,22 @@ class Completion:
                 f"which {' and '.join(self.sources)} agree{'s' if len(self.sources) == 1 else ''}")
 
 
-def plain_readings(log: ParsedLog, exp: Expected, name: str) -> list[tuple[str, float, float]]:
-    """(what, value, rounding) of each reading without doubt that must equal the named number."""
+def plain_readings(log: ParsedLog, exp: Expected, name: str) -> list[tuple[str, float, float, str]]:
+    """(what, value, rounding, the check it is the number of) of each reading without doubt that must equal the
+    named number."""
     found = []
     if name == "f1" and log.accuracy is not None and not number_doubt(log, "accuracy") \
             and not log.printed.get("accuracy", "").startswith(BAR_ONLY):  # the bar is said below
-        found.append(("the printed accuracy", log.accuracy, log.rounding.get("accuracy", 0.0)))
+        found.append(("the printed accuracy", log.accuracy, log.rounding.get("accuracy", 0.0), "accuracy"))
     if name == "accuracy" and log.f1 is not None and not number_doubt(log, "f1"):
-        found.append(("the F1 score", log.f1, log.rounding.get("f1", 0.0)))
+        found.append(("the F1 score", log.f1, log.rounding.get("f1", 0.0), "f1"))
     m = log.confusion_matrix
     if name != "loss" and m is not None and not number_doubt(log, "confusion_matrix") \
             and matrix_problem(m, exp.class_counts) is None:
-        found.append(("the confusion matrix's trace/total", float(np.trace(m) / m.sum()), 0.0))
+        found.append(("the confusion matrix's trace/total", float(np.trace(m) / m.sum()), 0.0, "confusion_matrix"))
     bar = log.evaluate_line[1 if name == "loss" else 0] if log.evaluate_line else None
     if bar is not None and not number_doubt(log, "evaluation"):
-        found.append(("Keras' evaluate line", bar, BAR_ROUNDING))
+        found.append(("Keras' evaluate line", bar, BAR_ROUNDING, "evaluation"))
     return found
 
 
@@ -115,12 +120,22 @@ def complete(log: ParsedLog, exp: Expected, name: str) -> Completion | None:
     shown = readings(token, name)
     agree = sorted(value for value, text in shown.items()
                    if all(abs(value - other) <= rounding + decimals_rounding(text, False) + FLOAT32
-                          for _, other, rounding in sources))
+                          for _, other, rounding, _ in sources))
     if not agree:
         return None
     return Completion(name, token, tuple(agree), (shown[agree[0]], shown[agree[-1]]),
-                      tuple(f"{what} {other:.4f}" for what, other, _ in sources),
-                      float(np.mean([other for _, other, _ in sources])))
+                      tuple(f"{what} {other:.4f}" for what, other, _, _ in sources),
+                      float(np.mean([other for _, other, _, _ in sources])),
+                      tuple(origin for *_, origin in sources),
+                      whole_chosen(shown, agree))
+
+
+def whole_chosen(shown: dict[float, str], agree: list[float]) -> bool:
+    """Whether the agreeing readings were chosen among readings of their length whose whole parts differ: a
+    doubted integer digit ('?.2498': 0.2498 or 8.2498), not the doubt's mark before a number ('?0.2?67')."""
+    lengths = {len(shown[value]) for value in agree}
+    same = [value for value, text in shown.items() if len(text) in lengths]
+    return len(agree) < len(shown) and max(same) - min(same) >= 1
 
 
 @dataclass(frozen=True)
@@ -192,7 +207,13 @@ def reconcile(log: ParsedLog, exp: Expected,
     passed, completed = {}, [*done, *([matrix] if matrix else [])]
     for i, check in enumerate(NUMBER_CHECKS):
         results = [run[i] for run in runs]
-        said = [c.words() for c in completed if c.name in (check, *agrees_with(check, variants[0]))]
-        if said and all(r.passed for r in results):
+        involved = {check, *agrees_with(check, variants[0])}
+        said = [c.words() for c in completed if c.name in involved]
+        # a number whose whole part the very numbers it is checked against chose is no agreement with them
+        # ('?.2498' read 8.2498 as evaluate's bar showed it, the bar's zero read '8': the bar then "agreed"),
+        # unless another number shows it; a doubted decimal is ('0.2?67' beside the bar's 0.2367: its other
+        # digits agree, and it is said)
+        if said and all(r.passed for r in results) and not any(
+                c.chosen and set(c.origins) <= involved for c in done if c.name in involved):
             passed[check] = dataclasses.replace(results[shown], reason="; ".join([results[shown].reason, *said]))
     return lifted, passed
