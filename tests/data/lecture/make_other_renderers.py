@@ -180,6 +180,9 @@ def look_font(style: str, in_page: set[str]) -> str:
     return subprocess.run(["fc-match", "-f", "%{family[0]}", family], capture_output=True, text=True).stdout
 
 
+BLANK_WAIT = 30  # s: how long a window grabbed blank is waited for before it is kept as drawn
+
+
 def browser_shot(command: list[str], scale: float, display: str, env: dict | None = None) -> tuple:
     """A page in a browser's window on display (its screen the window's size; command opens it), grabbed once
     it is drawn: (picture, what the page's script put in the title: the matrix's font size, the prediction's
@@ -205,11 +208,12 @@ def browser_shot(command: list[str], scale: float, display: str, env: dict | Non
                 break
         else:
             raise RuntimeError(f"{command[0]} at {scale:g}: the page never reported its place ({title!r})")
-        shot = ImageGrab.grab(bbox=(0, 0, width, height), xdisplay=display)
-        while True:  # drawn when two grabs agree
-            time.sleep(1.0)
+        shot, started = ImageGrab.grab(bbox=(0, 0, width, height), xdisplay=display), time.time()
+        while True:  # drawn when two grabs agree, and not one colour (WebKitGTK's classic page, now and then,
+            time.sleep(1.0)  # long after it reported its place); a page still blank after BLANK_WAIT s is kept
             again = ImageGrab.grab(bbox=(0, 0, width, height), xdisplay=display)
-            if again.tobytes() == shot.tobytes():
+            blank = all(low == high for low, high in again.getextrema())
+            if again.tobytes() == shot.tobytes() and (not blank or time.time() - started > BLANK_WAIT):
                 break
             shot = again
     finally:
