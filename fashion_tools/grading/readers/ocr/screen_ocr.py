@@ -113,7 +113,7 @@ def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
                 t.strong = t.strong and w["conf"] >= MIN_CONFIDENCE
         tokens[i] = [piece for t in tokens[i] for piece in split_call(t, grids[i])]
         tokens[i] = [piece for t in tokens[i] for piece in split_unit(t, grids[i])]
-    times = {id(t): t.text for row in tokens for t in row if t.numeric}  # a time's letters, as read
+    times = {id(t): t.text for row in tokens for t in row if t.time}  # a time's letters, as read
     doubts = name_cells(ink, lines, tokens, grids, lossless, pitch)
     mended = read_again(ink, lines, pitch, tokens, grids)
     read_times(ink, lines, tokens, grids, times)  # a bar's bold time: by the regular digits (bold.py)
