@@ -18,8 +18,10 @@ from PIL import Image, ImageDraw, ImageFont
 from fashion_tools.grading.readers.ocr.glyphs import glyph
 from fashion_tools.grading.readers.ocr.shapes import (
     HOLED_HEIGHT,
+    MEET_HEIGHT,
     bracket_or_paren,
     by_shape,
+    dotted,
     holes,
     serifed,
     shape_allows,
@@ -78,12 +80,32 @@ def test_every_digit_of_every_monospace_font_is_allowed_by_its_holes():
     assert len(denied) * 1000 <= len(drawn_digits), denied
 
 
+SMALL_SIZES = range(7, 13)  # pixels per em: a page zoomed out to 80 %, digits 5-8 px tall
+
+
+def all_sizes(font_path: str) -> list[int]:
+    """sizes(), and an outline font's small sizes too."""
+    return sorted({*sizes(font_path), *(SMALL_SIZES if sizes(font_path) == list(SIZES) else [])})
+
+
 def test_the_holes_name_no_digit_but_a_slashed_zero():
-    """shape_digit names '0' only for two holes side by side in height; no other digit of any font is named."""
-    named = [(path.rsplit("/", 1)[1], size, digit) for path in mono_fonts() for size in sizes(path)
+    """shape_digit names '0' only for two holes side by side in height; no other digit of any font is named, nor
+    at the small sizes of a page zoomed out (holes that meet tell a slashed zero from 7 px tall: MEET_HEIGHT)."""
+    named = [(path.rsplit("/", 1)[1], size, digit) for path in mono_fonts() for size in all_sizes(path)
              for digit in "123456789"
              if (g := drawn(digit, ImageFont.truetype(path, size))) is not None and shape_digit(g) is not None]
     assert named == []
+
+
+def test_a_dot_inside_a_glyph_is_a_dotted_zeros_and_no_eights():
+    """A dotted zero's dot is ink apart from its outline, inside it; an eight's middle stroke joins its sides.
+    No '8' of any monospace font at any size here shows such a dot (shapes.dotted denies it '8': JupyterLab's
+    DejaVu Sans Mono zero at 80 %, read '8'), and DejaVu Sans Mono's own zeros do from 12 px."""
+    eights = [(path.rsplit("/", 1)[1], size) for path in mono_fonts() for size in all_sizes(path)
+              if (g := drawn("8", ImageFont.truetype(path, size))) is not None and dotted(g)]
+    assert eights == []
+    (dejavu,) = [path for path in mono_fonts() if path.endswith("/DejaVuSansMono.ttf")]
+    assert all(dotted(drawn("0", ImageFont.truetype(dejavu, size))) for size in range(12, 31, 3))
 
 
 def slashed_zero(height: int) -> np.ndarray:
@@ -134,7 +156,10 @@ def test_holes_that_meet_are_a_slashed_zeros_when_the_upper_lies_left():
     not named '0'). An eight's holes apart, or an italic eight's meeting with the upper one to the right: no."""
     hole = (0.25, 0.1, 0.5, 0.14)  # (middle, first row, row after the last, area), then the middle column
     assert slashed([(*hole, 0.4), (0.67, 0.5, 0.9, 0.13, 0.5)], 10)
-    assert not slashed([(*hole, 0.4), (0.67, 0.5, 0.9, 0.13, 0.5)], HOLED_HEIGHT - 1)  # too small to tell
+    assert slashed([(*hole, 0.4), (0.67, 0.5, 0.9, 0.13, 0.5)], HOLED_HEIGHT - 1)  # Roboto Mono at 80 %: 8 px
+    assert not slashed([(*hole, 0.4), (0.67, 0.5, 0.9, 0.13, 0.5)], MEET_HEIGHT - 1)  # too small to tell
+    pixel = (0.36, 0.29, 0.43, 0.04, 0.38)  # a small six's hook closed on its bowl in one pixel: no slashed zero
+    assert not slashed([pixel, (0.6, 0.43, 0.86, 0.18, 0.53)], HOLED_HEIGHT - 1)
     jpeg = [(*hole, 0.44), (0.67, 0.5, 0.9, 0.13, 0.5)]
     assert not slashed(jpeg, 10) and slashed(jpeg, 10, maybe=True)
     italic_eight = [(*hole, 0.6), (0.67, 0.5, 0.9, 0.13, 0.45)]

@@ -24,6 +24,8 @@ TOP_ROWS = 0.25  # of its inked height: the rows a '7's top stroke lies in
 BAR_INK = 0.25  # of the darkest ink: a thin font's top stroke, antialiased (League Mono's at 12 px)
 SLASH_SHIFT = 0.1  # of the glyph's width: a slashed zero's upper hole lies this far left of its lower one
 SLASH_MAYBE = 0.03  # or maybe, where its holes meet: no eight of any monospace font here has them so
+MEET_HEIGHT = 7  # px: a glyph this tall whose holes meet, the upper one left, is a slashed zero (Roboto Mono at
+# 80 %, 8 px tall; no other digit of any monospace font here at 7-8 px; a '9' at 6 px curls its tail so)
 STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
 SERIF = 0.7  # of a bracket's width its top and bottom strokes span (a parenthesis's ends: less, in every font)
 
@@ -66,10 +68,24 @@ def allows(char: str, g: np.ndarray, found: list[tuple[float, ...]]) -> bool:
         return len(found) < 2 and not (found and (found[0][0] < 0.45 or found[0][1] < SIX_TOP))
     if char == "9":  # (below HOLED_HEIGHT a Courier's curled tail closes a second hole: Nimbus Mono PS at 6 px)
         return len(found) < 2 and not (found and found[0][0] > 0.55) or height < HOLED_HEIGHT
-    if char == "8":  # not a slashed zero's holes, nor maybe; nor none, in a glyph tall enough to show its
-        return not slashed(found, height, maybe=True) and (
+    if char == "8":  # not a slashed zero's holes, nor maybe, nor a dotted zero's dot; nor none, in a glyph tall
+        # enough to show its holes
+        return not slashed(found, height, maybe=True) and not dotted(g) and (
             bool(found) or height < HOLED_HEIGHT or bool(holes(g, FAINT)))
     return True  # '0' (a small dotted or slashed one's hole may sit off its middle)
+
+
+def dotted(g: np.ndarray) -> bool:
+    """A dotted zero's dot: ink apart from the glyph's outline, inside it (an eight's middle stroke joins its
+    sides). Of every monospace font's digits as Chromium draws them 7 px tall or more, a fifth of the zeros and
+    one eight in 1500 show one (benchmarks/README.md)."""
+    labels, count = ndimage.label(g > SOLID * g.max(), structure=np.ones((3, 3)))
+    if count < 2:
+        return False
+    boxes = ndimage.find_objects(labels)
+    outline = boxes[int(np.argmax(np.bincount(labels.ravel())[1:]))]
+    return any(ys.start > outline[0].start and ys.stop < outline[0].stop and xs.start > outline[1].start
+               and xs.stop < outline[1].stop for ys, xs in boxes)
 
 
 def top_bar(g: np.ndarray) -> bool:
@@ -118,13 +134,16 @@ def slashed(found: list[tuple[float, ...]], height: int, maybe: bool = False) ->
     zero's middle: Roboto Mono at 14 px as WebKitGTK hints it); maybe, also those that meet with the upper one
     a little left (SLASH_MAYBE): in a JPEG that is a slashed zero or an eight (WebKitGTK's Roboto Mono at
     quality 86 has both), which a person tells apart. An eight's holes lie one above the other, an italic
-    eight's upper one to the right. (Holes that meet tell this only in a glyph HOLED_HEIGHT tall or more:
-    Nimbus Mono PS's '9' at 6 px curls its tail into a second hole below its bowl, a little to the right.)"""
+    eight's upper one to the right, an eight's holes apart, a stroke across between them. (Holes that meet tell
+    this only in a glyph MEET_HEIGHT tall or more: Nimbus Mono PS's '9' at 6 px curls its tail into a second hole
+    below its bowl, a little to the right; and under HOLED_HEIGHT only holes of OPEN_HOLE each: a small '6'
+    whose hook closes on its bowl in one pixel, League Mono Narrow's and Inconsolata Medium's at 7 px.)"""
     if len(found) != 2:
         return False
     upper, lower = found
-    return upper[2] > lower[1] or upper[2] == lower[1] and height >= HOLED_HEIGHT and \
-        round(lower[4] - upper[4], 6) >= (SLASH_MAYBE if maybe else SLASH_SHIFT)
+    return upper[2] > lower[1] or upper[2] == lower[1] and height >= MEET_HEIGHT and \
+        round(lower[4] - upper[4], 6) >= (SLASH_MAYBE if maybe else SLASH_SHIFT) and \
+        (height >= HOLED_HEIGHT or min(upper[3], lower[3]) >= OPEN_HOLE)
 
 
 def waisted(g: np.ndarray) -> bool:
