@@ -490,6 +490,44 @@ def test_a_brackets_serifs_no_wider_than_its_stroke_still_make_it_one():
     assert len(sure) >= 8 and [numbers for numbers in sure if numbers not in truth] == [], (sure, shot.doubts)
 
 
+@pytest.mark.parametrize("name", ["held_out/notebook_colab_dark_80.png",
+                                  "held_out/notebook_jupyterlab_ptmono_light_90.png",
+                                  "held_out/notebook_jupyterlab_dark_80.png"])
+def test_text_under_nine_pixels_never_reads_a_zero_as_a_sure_eight(name):
+    """Set H (make_notebook_shots.py --set H): pages zoomed out to 80 and 90 %, their digits 7-8 px tall, where
+    the holes that tell a zero from an eight at 9 px and more were not asked. Roboto Mono's slashed zero (Colab,
+    80 %): its two holes meet at one row, the upper one left, and no eight's do at 7 px or more (shapes.py,
+    MEET_HEIGHT); two rows were read sure and wrong. PT Mono's slashed zero at one phase (90 %) keeps only its
+    lower hole; its copies were read '8' as often as '@', and every row but one was read sure and wrong, and
+    the printed accuracy '8.911899983882984' (its look-alike reads disagree: a doubt). DejaVu Sans Mono's dotted
+    zero (JupyterLab dark, 80 %) alone in a row's last cell: its digit-only second read was a sure '8', and
+    four rows were wrong (a small lone '8' is taken only where its glyph looks most like the eights). Every
+    row read without doubt is the notebook's, and the printed loss and accuracy are right or doubted."""
+    shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
+    rows, truth = matrix_rows_read(shot), notebook_matrix_rows()
+    assert len(rows) >= 8, shot.lines
+    assert [numbers for i, numbers in rows if i not in shot.doubts and numbers not in truth] == [], shot.lines
+    printed = {"Keras CNN model loss": "0.24981531500816345", "Keras CNN model accuracy": "0.911899983882904"}
+    read = [(i, line.split("=")[0].strip(), line.split("=")[1].split()[0]) for i, line in enumerate(shot.lines)
+            if line.startswith(tuple(printed))]
+    assert [(what, got) for i, what, got in read if i not in shot.doubts and got != printed[what]] == []
+
+
+def test_a_glyph_read_as_a_digit_and_as_another_digits_look_alike_as_often_is_unsure():
+    """In a PNG, copies of one glyph that Tesseract read '8' (once among digits, '982') in four cells and '@' (a
+    zero's look-alike) in four are no sure '8': unsure. Read '@' in fewer cells than '8', it is the '8'."""
+    from fashion_tools.grading.readers.ocr.glyphs import cell_labels
+    from fashion_tools.grading.readers.ocr.grid import Token
+
+    g = np.zeros((8, 6), dtype=np.float32)
+    g[0, 1:5] = g[-1, 1:5] = g[1:-1, 0] = g[1:-1, 5] = 1.0  # a ring: a hole the '8' is allowed
+    for ats, expected in [(4, "?"), (3, "8")]:
+        tokens = [Token(0, 10, k, 2, "8,") for k in range(4)] + [Token(0, 10, k, 2, "@,") for k in range(ats)]
+        cells = [(0, t, 0, g) for t in tokens]
+        voters = [(g, "8", 10)] + [(g, "8", 1)] * 3 + [(g, "@", 1)] * ats
+        assert {names[0] for names in cell_labels(cells, voters, lossless=True).values()} == {expected}
+
+
 def bar_times(shot) -> list[str]:
     """The time of each '1/1' progress bar a shot shows (predict()'s, Keras' bold '0s'), as read."""
     return [line.split()[1] for line in shot.lines if line.split()[:1] == ["1/1"]]

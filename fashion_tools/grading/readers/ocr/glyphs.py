@@ -40,6 +40,7 @@ VARIANTS = 3  # a glyph like no other cell's is named by this many nearest voter
 VARIANT_DISTANCE = 0.15  # mean difference (0-1) to them at most: subpixel images of one digit, not another digit
 VARIANT_MARGIN = 1.5  # and the nearest voter of another character this many times as far
 LOOK_ALIKES = "lIiO|©®@SBoQ"  # what Tesseract reads a digit as, in a word
+LOOKS_LIKE = {**dict.fromkeys("O©®@oQ", "0"), **dict.fromkeys("lIi|", "1"), "S": "5", "B": "8"}  # their digits
 
 
 def glyph(ink: np.ndarray) -> np.ndarray | None:
@@ -272,6 +273,9 @@ def cell_labels(cells, voters, lossless: bool, weak: dict | None = None) -> dict
                 if lossless:  # unless its other subpixel images name it, read among other digits
                     label = nearest_variant(np.where((distance <= radius) | (weights < CONTEXT_WEIGHT), np.inf,
                                                      distance), chars, g, holes(g) if found is None else found)
+            if lossless and label and label.isdigit() and any(
+                    LOOKS_LIKE[c] != label and n >= seen[label] for c, n in seen.items() if c in LOOKS_LIKE):
+                label = "?"  # read as another digit's look-alike as often as this digit ('@' and '8'): unsure
             digits = sorted((n for c, n in seen.items() if c.isdigit()), reverse=True)  # cells, not weights
             if not lossless and len(digits) > 1 and digits[1] * 4 >= digits[0]:
                 label = None  # a JPEG's noisy glyph near two digits' ('0' near '6' and '9', low contrast): unsure

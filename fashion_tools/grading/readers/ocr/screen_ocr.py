@@ -39,7 +39,7 @@ from fashion_tools.grading.readers.ocr.grid import (
 )
 from fashion_tools.grading.readers.ocr.numeric import marked, number_doubt, read_cells
 from fashion_tools.grading.readers.ocr.picture import MAX_PIXELS, Unreadable, grey_pixels
-from fashion_tools.grading.readers.ocr.shapes import shape_allows
+from fashion_tools.grading.readers.ocr.shapes import HOLED_HEIGHT, shape_allows
 from fashion_tools.grading.readers.ocr.tesseract import read_page, tesseract_ready
 
 __all__ = ["MAX_PIXELS", "WORD_DOUBT", "ScreenText", "Unreadable", "read_screenshot", "tesseract_ready"]
@@ -138,9 +138,10 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
     that fits the number's cells, is confident, agrees with every cell the look-alikes did name and whose
     digits the glyphs' holes allow (shapes.py) fills the others, unless a JPEG's cell it names a digit looks
     most like another digit's glyph, if not clearly (Token.near, contradicts: a blurred dotted zero, which
-    Tesseract reads '8' alone and sure). A read that fits but is unsure, or misreads a named cell, or that
-    dropped a character or two and fits the named cells in one place (aligned), names only the unnamed cells
-    that look most like the digit it reads there (Token.near: two looks agree). Returns the lines read again."""
+    Tesseract reads '8' alone and sure). A read that fits but is unsure or reads one small digit '8', or misreads
+    a named cell, or that dropped a character or two and fits the named cells in one place (aligned), names
+    only the unnamed cells that look most like the digit it reads there (Token.near: two looks agree). Returns
+    the lines read again."""
     # (not a time's: its lone bold digit Tesseract reads as nothing, or a sure '8', and a line more on the page
     # changes its reads of the others)
     doubted = {i: [t for t in row if t.numeric and "?" in t.text and not t.time] for i, row in enumerate(tokens)}
@@ -165,7 +166,12 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
                 continue
             glyphs = cell_glyphs(ink, lines[i], t, grids[i])
             allowed = [g is None or shape_allows(r, g) for r, g in zip(read, glyphs, strict=True)]
-            sure = all(w["conf"] >= MIN_CONFIDENCE for w in got)
+            # (a number of one digit read alone has no digits around it: alone, a dotted zero reads a sure '8', and
+            # under HOLED_HEIGHT its holes cannot deny it)
+            small_eight = any(r == "8" and g is not None and g.shape[0] < HOLED_HEIGHT
+                              for r, g in zip(read, glyphs, strict=True))
+            sure = all(w["conf"] >= MIN_CONFIDENCE for w in got) and not (
+                small_eight and sum(c.isdigit() or c == "?" for c in cells) <= 1)
             if whole and sure and all(c in ("?", r) for c, r in zip(cells, read, strict=True)) and all(
                     ok and (g is None or not contradicts(t.near.get(j, r), r, g))
                     for j, (r, g, ok) in enumerate(zip(read, glyphs, allowed, strict=True))):
