@@ -51,6 +51,19 @@ into an OUT_DIR of its own:
     apt-get install fonts-paratype
     python tests/data/lecture/make_notebook_shots.py OUT_DIR --set H \
         --nbconvert /tmp/nbc/bin/jupyter-nbconvert --roboto-mono /tmp/robotomono/package
+
+Set I, a ninth held-out set (set H has been looked at; nobody looks into this one before it is scored): the
+six pages and JupyterLab light and dark with their code font set to DM Mono 13 px (@fontsource/dm-mono, SIL OFL
+1.1, a font no set had), at 100 and 150 %, each saved as PNG, as lossy WebP at quality 80 or 90 (as a platform
+may re-encode an upload) and as JPEG at quality 96; and at 200 % resized to half by Pillow's Lanczos filter (as
+a learning platform shrinks a large upload), saved as PNG and WebP. No set had WebP, quality 96 or a resized
+shot; rows "set": "I", into an OUT_DIR of its own:
+
+    mkdir -p /tmp/dmmono && cd /tmp/dmmono && npm pack @fontsource/dm-mono@5.3.0 \
+        && tar xzf fontsource-dm-mono-5.3.0.tgz    # SIL OFL 1.1
+    python tests/data/lecture/make_notebook_shots.py OUT_DIR --set I \
+        --nbconvert /tmp/nbc/bin/jupyter-nbconvert --roboto-mono /tmp/robotomono/package \
+        --dm-mono /tmp/dmmono/package
 """
 
 from __future__ import annotations
@@ -77,8 +90,10 @@ SECOND_SCALES = [1.25, 1.75]  # set B: between the matrix's, as Windows' 125 % a
 THIRD_SCALES = [1.1, 1.33]  # set C: a browser's 110 % zoom, a 4/3 laptop display
 # set H: text drawn at 80 and 90 % (a page zoomed out to see more of a run), JPEG at qualities no set used
 EIGHTH_SCALES, EIGHTH_QUALITIES = [0.8, 0.9], [79, 83, 87, 93]
+# set I: WebP at these qualities, JPEG at JPEG_NINTH, and the 200 % shots resized to half
+NINTH_SCALES, NINTH_QUALITIES, JPEG_NINTH, RESIZED = [1.0, 1.5, 2.0], [80, 90], 96, 2.0
 SETS = {"B": (SECOND_SCALES, SECOND_QUALITIES), "C": (THIRD_SCALES, THIRD_QUALITIES),
-        "H": (EIGHTH_SCALES, EIGHTH_QUALITIES)}
+        "H": (EIGHTH_SCALES, EIGHTH_QUALITIES), "I": (NINTH_SCALES, NINTH_QUALITIES)}
 COLAB = """:root {{ --jp-layout-color0: {page}; --jp-layout-color1: {page}; --jp-cell-editor-background: {code};
   --jp-cell-editor-border-color: {code}; --jp-content-font-color1: {text}; --jp-ui-font-color1: {text};
   --jp-code-font-family: 'Roboto Mono', monospace; --jp-code-font-size: 14px; }}
@@ -110,6 +125,8 @@ PLEX = mono_css("IBM Plex Mono")
 PLEX_STYLE = {"jupyterlab_plex": ("lab", "light", PLEX)}  # set C, with --plex-mono
 PT_MONO = mono_css("PT Mono")  # set H: ParaType's PT Mono (Debian's fonts-paratype), no set's font before
 PT_STYLES = {"jupyterlab_ptmono_light": ("lab", "light", PT_MONO), "jupyterlab_ptmono_dark": ("lab", "dark", PT_MONO)}
+DM_MONO = mono_css("DM Mono")  # set I: DM Mono (Fontsource's copy), no set's font before
+DM_STYLES = {"jupyterlab_dmmono_light": ("lab", "light", DM_MONO), "jupyterlab_dmmono_dark": ("lab", "dark", DM_MONO)}
 FIND = """const cell = [...document.querySelectorAll('.jp-CodeCell, div.code_cell')]
     .find(c => c.innerText.includes('model.evaluate('));
 const pre = [...document.querySelectorAll('pre')].find(p => p.innerText.includes('array([['));
@@ -129,9 +146,10 @@ def face(family: str, package: Path | None) -> str:
 
 
 def pages(nbconvert: str, folder: Path, roboto: Path | None, styles: dict = STYLES,
-          plex: Path | None = None) -> dict[str, Path]:
+          plex: Path | None = None, dm: Path | None = None) -> dict[str, Path]:
     """Each style's page: the notebook exported by nbconvert, its CDN scripts dropped, the style's CSS last."""
-    faces = {"Roboto Mono": face("Roboto Mono", roboto), "IBM Plex Mono": face("IBM Plex Mono", plex)}
+    faces = {"Roboto Mono": face("Roboto Mono", roboto), "IBM Plex Mono": face("IBM Plex Mono", plex),
+             "DM Mono": face("DM Mono", dm)}
     out = {}
     for style, (template, theme, css) in styles.items():
         name = f"{template}_{theme}"
@@ -183,14 +201,37 @@ def shoot(scale: float, pages: dict[str, Path]) -> dict[str, tuple]:
     return shots
 
 
+def saved(picture, out: Path, name: str, scale: float, quality: int, held_set: str | None) -> list[tuple[str, str]]:
+    """A shot's files: (format, file name). PNG and JPEG; set I's PNG, WebP and JPEG, or, of its 200 % shots,
+    the shot resized to half, as PNG and WebP."""
+    from PIL import Image
+
+    if held_set != "I":
+        picture.save(out / f"{name}.png", optimize=True)
+        picture.convert("RGB").save(out / f"{name}_q{quality}.jpg", quality=quality)
+        return [("PNG", f"{name}.png"), (f"JPEG q{quality}", f"{name}_q{quality}.jpg")]
+    files = []
+    if scale == RESIZED:
+        picture = picture.resize((picture.width // 2, picture.height // 2), Image.LANCZOS)
+        name = f"{name}_half"
+    picture.save(out / f"{name}.png", optimize=True)
+    picture.convert("RGB").save(out / f"{name}_w{quality}.webp", quality=quality)
+    files += [("PNG", f"{name}.png"), (f"WebP q{quality}", f"{name}_w{quality}.webp")]
+    if scale != RESIZED:
+        picture.convert("RGB").save(out / f"{name}_q{JPEG_NINTH}.jpg", quality=JPEG_NINTH)
+        files.append((f"JPEG q{JPEG_NINTH}", f"{name}_q{JPEG_NINTH}.jpg"))
+    return [(f"{form} resized 50 %" if scale == RESIZED else form, file) for form, file in files]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--nbconvert", default="jupyter-nbconvert", help="nbconvert's command")
     parser.add_argument("--roboto-mono", type=Path, help="the unpacked npm package @fontsource/roboto-mono")
-    parser.add_argument("--set", choices=sorted(SETS), help="a held-out set (B, C or H) instead")
+    parser.add_argument("--set", choices=sorted(SETS), help="a held-out set (B, C, H or I) instead")
     parser.add_argument("--second", action="store_true", help="set B (as --set B)")
     parser.add_argument("--plex-mono", type=Path, help="set C: the unpacked npm package @fontsource/ibm-plex-mono")
+    parser.add_argument("--dm-mono", type=Path, help="set I: the unpacked npm package @fontsource/dm-mono")
     args = parser.parse_args()
     held_set = args.set or ("B" if args.second else None)
     if not shutil.which(args.nbconvert):
@@ -202,21 +243,19 @@ def main() -> None:
     scales, qualities = SETS[held_set] if held_set else (SCALES, QUALITIES)
     which = {"set": held_set} if held_set else {}  # the matrix's rows keep their old form
     styles = {**STYLES, **(PLEX_STYLE if held_set == "C" and args.plex_mono else {}),
-              **(PT_STYLES if held_set == "H" else {})}
+              **(PT_STYLES if held_set == "H" else {}), **(DM_STYLES if held_set == "I" and args.dm_mono else {})}
     if held_set == "C" and not args.plex_mono:
         print("no --plex-mono: the page in IBM Plex Mono is skipped", flush=True)
     index = []
     with tempfile.TemporaryDirectory() as folder:
-        styled = pages(args.nbconvert, Path(folder), args.roboto_mono, styles, args.plex_mono)
+        styled = pages(args.nbconvert, Path(folder), args.roboto_mono, styles, args.plex_mono, args.dm_mono)
         for j, scale in enumerate(scales):
             for i, (style, (picture, size, font)) in enumerate(shoot(scale, styled).items()):
                 name, quality = f"notebook_{style}_{round(scale * 100)}", qualities[(i + j) % len(qualities)]
-                picture.save(args.out / f"{name}.png", optimize=True)
-                picture.convert("RGB").save(args.out / f"{name}_q{quality}.jpg", quality=quality)
                 row = {"font": font, "theme": style, "size": size, "scale": scale, "quality": quality,
                        "kind": "notebook", "held_out": True, "pieces": 0, **which}
-                index += [{**row, "format": "PNG", "file": f"{name}.png"},
-                          {**row, "format": f"JPEG q{quality}", "file": f"{name}_q{quality}.jpg"}]
+                index += [{**row, "format": form, "file": file}
+                          for form, file in saved(picture, args.out, name, scale, quality, held_set)]
                 print(name, picture.size, size, font, flush=True)
     write_index(args.out, index)
 
