@@ -83,6 +83,10 @@ CASES = {
         ("accuracy", "loss", "evaluation", "confusion_matrix", "f1", "prediction"), "PASS")},
         {"confusion_matrix": "rows sum to the class counts", "evaluation": "agrees with the printed test numbers"},
         "read by OCR from 1 picture"),
+    # set J (make_other_renderers.py --set J: Firefox at 80 %, JPEG quality 68, held out, scored once): the printed
+    # loss read '0§.24981531500816345', a word Tesseract was unsure of, and the loss passed on 0 (its prefix)
+    "held_out/notebook_firefox_jupyterlab_dark_80_q68.jpg": (
+        {**dict.fromkeys(ALL_PASS, "REVIEW"), "prediction": "PASS"}, {"loss": "Tesseract is unsure of the word"}, ""),
     # the summary's lower rows, its header cut off by the picture's edge: never 'the table is not printed'
     "dark_11/shot_6.png": ({**dict.fromkeys(ALL_PASS, "REVIEW"), **dict.fromkeys(
         ("training", "accuracy", "loss", "evaluation"), "PASS")},

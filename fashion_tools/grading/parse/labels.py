@@ -17,7 +17,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from fashion_tools.grading.parse.textscan import LINE_REACH, MAX_TRIES, line_at
+from fashion_tools.grading.parse.textscan import GLUED, LINE_REACH, MAX_TRIES, line_at
 
 WORDS = {
     "accuracy": r"accuracy|acc|exactitud|exactitude|precisi[óÓ]n|acur[áa]cia|akurasi|genauigkeit|doğruluk|"
@@ -34,7 +34,7 @@ NOT_TEST = re.compile(r"(?<![a-z])(?:val|train|fit|epoch|batch)|훈련|학습|�
 # Between a label's word and its number: a few words, a colon or '=', maybe a tensor's or numpy's name
 # (a '?' is a digit OCR doubted: '?0.?367' is no number, and never its prefix 0.)
 VALUE = re.compile(r"[^\d\n\[\]{}()'\"=:?]{0,24}?[:=]?[ \t]*+(?:[\w.]{1,20}\()?[ \t]*+"
-                   r"((?>[-+]?(?:\d+\.\d*|\.\d+|\d+(?![ ]\d))(?:[eE][-+]?\d+)?))(?![?\w]|,\d)([ \t]*%)?"
+                   r"((?>[-+]?(?:\d+\.\d*|\.\d+|\d+(?![ ]\d))(?:[eE][-+]?\d+)?))(?![?\w]|,\d)" + GLUED + r"([ \t]*%)?"
                    r"(?![\d.]*[ \t]*[:=])")  # ('0,2498', '0 9135': a point OCR read as a comma or lost)
 BAR = re.compile(r"^[ ]*\d{1,9}/\d{1,9}\b|━|\[=|ETA:|/step|Epoch \d|^[ ]*- \d+m?s - ")
 LIST = re.compile(r"^[ ]*\[[ ]*([-+]?\d+\.\d+(?:[eE][-+]?\d+)?)[ ]*,[ ]*([-+]?\d+\.\d+(?:[eE][-+]?\d+)?)[ ]*\][ ]*$",

@@ -13,6 +13,9 @@ from collections.abc import Iterator
 SPAN = 256 << 10  # how far after a heading its matrix or table may reach, in characters
 LINE_REACH = 1000  # characters of a line read on either side of a position (a real line is under 500)
 MAX_TRIES = 10_000  # lines of one kind read before giving up: a log has one or two of each, ten epochs
+# what never follows a number: a letter or a symbol glued to it is a digit OCR misread ('0§.2498' is no 0,
+# '0.9l35' no 0.9)
+GLUED = r"(?![^\W\d_]|[§©®@$&#~^*|\\])"
 
 
 def starting_line(head: str, rest: str, flags: int = 0) -> re.Pattern:

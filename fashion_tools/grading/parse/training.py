@@ -11,14 +11,14 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from fashion_tools.grading.parse.textscan import MAX_TRIES, matches, starting_line
+from fashion_tools.grading.parse.textscan import GLUED, MAX_TRIES, matches, starting_line
 
 # (with no space, as a small print's text layer gives it: PDFium joins 'Epoch2/10' at 50 %)
 EPOCH_LINE = starting_line("Epoch", r"[ ]*+(\d{1,6})[ ]*+/[ ]*+(\d{1,6})(?!\d)")
 EARLY_STOP = starting_line("Epoch", r"[ ]*+(\d{1,6}):[ ]*+early[ ]*+stopping")
 # The start of a progress bar's line, '300/300 ━━━', and a metric whose value a printed page may have wrapped
 BAR_START = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?![\d/])", re.MULTILINE)
-EPOCH_METRIC = re.compile(r"\b(loss|acc|accuracy):\s{1,4}([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d])")
+EPOCH_METRIC = re.compile(r"\b(loss|acc|accuracy):\s{1,4}([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d])" + GLUED)
 BAR_WINDOW = 600  # characters of a bar's last line and its wrapped metrics
 
 

@@ -20,7 +20,7 @@ from fashion_tools.grading.parse import labels
 from fashion_tools.grading.parse.matrices import matrix_after, parse_confusion_matrix
 from fashion_tools.grading.parse.summary import SummaryLayer, parse_layers, parse_total_params
 from fashion_tools.grading.parse.table import BY_NAME, TABLE
-from fashion_tools.grading.parse.textscan import MAX_TRIES, ascii_int, line_at, matches, starting_line
+from fashion_tools.grading.parse.textscan import GLUED, MAX_TRIES, ascii_int, line_at, matches, starting_line
 from fashion_tools.grading.parse.training import EPOCH_LINE, EpochNumbers, Fit, parse_training
 from fashion_tools.network import LABELS
 
@@ -55,14 +55,15 @@ BAR_LINE = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?!\d)[^\n]{0,400}?(?i:loss|acc
                       re.MULTILINE)
 # (a number never ends where a '?', a digit OCR doubted, follows: '0.9?35' is no 0.9, nor its prefix 0; nor
 # before a space and a digit: '0 2367' is a number whose point OCR lost; nor before a comma and a digit:
-# '0,2498' is one whose point OCR read as a comma, which Python never prints inside a number)
+# '0,2498' is one whose point OCR read as a comma, which Python never prints inside a number; nor where a
+# letter or a symbol follows it: a digit OCR read as one, '0§.2498' is no 0, nor '0.9l35' 0.9)
 METRIC = re.compile(r"(?<![\w])(?:sparse_)?(?:categorical_)?(loss|acc|accuracy): "
-                    r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d]|[ ,]\d)", re.IGNORECASE)  # OCR: "Loss"
+                    r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?!\.?[?\d]|[ ,]\d)" + GLUED, re.IGNORECASE)  # OCR: "Loss"
 # A number as Python, numpy or TensorFlow print it: "0.9065", "9.065e-01", "np.float64(0.9065)",
 # "tf.Tensor(0.9065, ...)", "[0.27, 0.9065]" (the first), "90.65%".
 NUMBER = re.compile(r"(?:[A-Za-z_][\w.]{0,40}\()?\[?[ ]*+"
-                    r"([-+]?(?:\d+\.\d*|\.\d+|\d+(?![ ]\d))(?:[eE][-+]?\d+)?(?!\.?[?\d]|,\d)|[-+]?nan|[-+]?inf)(%?)",
-                    re.IGNORECASE)  # (nor a whole number before a space and a digit: '0 9135', its point lost)
+                    r"([-+]?(?:\d+\.\d*|\.\d+|\d+(?![ ]\d))(?:[eE][-+]?\d+)?(?!\.?[?\d]|,\d)|[-+]?nan|[-+]?inf)(%?)"
+                    + GLUED, re.IGNORECASE)  # (nor a whole number before a space and a digit: '0 9135', its point lost)
 
 
 
