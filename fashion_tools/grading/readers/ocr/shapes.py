@@ -25,7 +25,8 @@ BAR_INK = 0.25  # of the darkest ink: a thin font's top stroke, antialiased (Lea
 SLASH_SHIFT = 0.1  # of the glyph's width: a slashed zero's upper hole lies this far left of its lower one
 SLASH_MAYBE = 0.03  # or maybe, where its holes meet: no eight of any monospace font here has them so
 MEET_HEIGHT = 7  # px: a glyph this tall whose holes meet, the upper one left, is a slashed zero (Roboto Mono at
-# 80 %, 8 px tall; no other digit of any monospace font here at 7-8 px; a '9' at 6 px curls its tail so)
+# 80 %, 8 px tall; at 7-8 px, holes of OPEN_HOLE each: no other digit of any monospace font here; a '9' at 6 px
+# curls its tail so)
 STRAIGHT = 0.85  # of a glyph's height its longest column of ink covers: brackets 0.92-1, parentheses 0.62-0.77
 SERIF = 0.7  # of a bracket's width its top and bottom strokes span (a parenthesis's ends: less, in every font)
 
@@ -77,8 +78,8 @@ def allows(char: str, g: np.ndarray, found: list[tuple[float, ...]]) -> bool:
 
 def dotted(g: np.ndarray) -> bool:
     """A dotted zero's dot: ink apart from the glyph's outline, inside it (an eight's middle stroke joins its
-    sides). Of every monospace font's digits as Chromium draws them 7 px tall or more, a fifth of the zeros and
-    one eight in 1500 show one (benchmarks/README.md)."""
+    sides). Of every monospace font's digits as Chromium draws them 7 px tall or more, over a quarter of the
+    zeros and one eight in 1500 show one (benchmarks/README.md, benchmarks/glyph_shapes.py)."""
     labels, count = ndimage.label(g > SOLID * g.max(), structure=np.ones((3, 3)))
     if count < 2:
         return False
