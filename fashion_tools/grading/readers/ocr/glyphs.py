@@ -39,8 +39,9 @@ WEAK_READS = 3  # a glyph read as one digit in this many unsure words, and never
 VARIANTS = 3  # a glyph like no other cell's is named by this many nearest voters, when they agree
 VARIANT_DISTANCE = 0.15  # mean difference (0-1) to them at most: subpixel images of one digit, not another digit
 VARIANT_MARGIN = 1.5  # and the nearest voter of another character this many times as far
-LOOK_ALIKES = "lIiO|©®@SBoQ"  # what Tesseract reads a digit as, in a word
-LOOKS_LIKE = {**dict.fromkeys("O©®@oQ", "0"), **dict.fromkeys("lIi|", "1"), "S": "5", "B": "8"}  # their digits
+# what Tesseract reads a digit as, in a word, and that digit
+LOOKS_LIKE = {**dict.fromkeys("O©®@oQ", "0"), **dict.fromkeys("lIi|", "1"), "S": "5", "B": "8"}
+LOOK_ALIKES = "".join(LOOKS_LIKE)
 
 
 def glyph(ink: np.ndarray) -> np.ndarray | None:
