@@ -442,12 +442,19 @@ def test_a_second_read_names_the_cells_it_corroborates():
     whole and sure. Every test number read without doubt is the notebook's."""
     name = "held_out/notebook_colab_light_100_q70.jpg"
     shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
-    printed = {"Keras CNN model loss": "0.24981531500816345", "Keras CNN model accuracy": "0.911899983882904"}
-    lines = {line.split("=")[0].strip(): (i, line.split("=")[1].split()[0]) for i, line in enumerate(shot.lines)
-             if line.startswith(tuple(printed))}
+    lines = {what: (i, got) for i, what, got in printed_read(shot)}
     at, accuracy = lines["Keras CNN model accuracy"]
-    assert accuracy == printed["Keras CNN model accuracy"] and at not in shot.doubts, shot.lines[at]
-    assert [(what, read) for what, (i, read) in lines.items() if i not in shot.doubts and read != printed[what]] == []
+    assert accuracy == PRINTED["Keras CNN model accuracy"] and at not in shot.doubts, shot.lines[at]
+    assert [(what, read) for what, (i, read) in lines.items() if i not in shot.doubts and read != PRINTED[what]] == []
+
+
+PRINTED = {"Keras CNN model loss": "0.24981531500816345", "Keras CNN model accuracy": "0.911899983882904"}
+
+
+def printed_read(shot) -> list[tuple[int, str, str]]:
+    """(line, what, the number as read) of each line of a shot that prints the notebook's test loss or accuracy."""
+    return [(i, line.split("=")[0].strip(), line.split("=")[1].split()[0]) for i, line in enumerate(shot.lines)
+            if line.startswith(tuple(PRINTED))]
 
 
 def matrix_rows_read(shot) -> list[tuple[int, list[int]]]:
@@ -475,10 +482,7 @@ def test_another_browser_engines_zeros_are_never_sure_sixes_or_eights(name, sure
     sure = [numbers for i, numbers in rows if i not in shot.doubts]
     assert len(sure) >= sure_rows, shot.doubts
     assert [numbers for numbers in sure if numbers not in truth] == []
-    printed = {"Keras CNN model loss": "0.24981531500816345", "Keras CNN model accuracy": "0.911899983882904"}
-    read = [(i, line.split("=")[0].strip(), line.split("=")[1].split()[0]) for i, line in enumerate(shot.lines)
-            if line.startswith(tuple(printed))]
-    assert [(what, got) for i, what, got in read if i not in shot.doubts and got != printed[what]] == []
+    assert [(what, got) for i, what, got in printed_read(shot) if i not in shot.doubts and got != PRINTED[what]] == []
 
 
 def test_a_brackets_serifs_no_wider_than_its_stroke_still_make_it_one():
@@ -511,10 +515,7 @@ def test_text_under_nine_pixels_never_reads_a_zero_as_a_sure_eight(name):
     rows, truth = matrix_rows_read(shot), notebook_matrix_rows()
     assert len(rows) >= 8, shot.lines
     assert [numbers for i, numbers in rows if i not in shot.doubts and numbers not in truth] == [], shot.lines
-    printed = {"Keras CNN model loss": "0.24981531500816345", "Keras CNN model accuracy": "0.911899983882904"}
-    read = [(i, line.split("=")[0].strip(), line.split("=")[1].split()[0]) for i, line in enumerate(shot.lines)
-            if line.startswith(tuple(printed))]
-    assert [(what, got) for i, what, got in read if i not in shot.doubts and got != printed[what]] == []
+    assert [(what, got) for i, what, got in printed_read(shot) if i not in shot.doubts and got != PRINTED[what]] == []
 
 
 def test_a_glyph_read_as_a_digit_and_as_another_digits_look_alike_as_often_is_unsure():
