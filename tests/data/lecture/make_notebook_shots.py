@@ -64,6 +64,17 @@ shot; rows "set": "I", into an OUT_DIR of its own:
     python tests/data/lecture/make_notebook_shots.py OUT_DIR --set I \
         --nbconvert /tmp/nbc/bin/jupyter-nbconvert --roboto-mono /tmp/robotomono/package \
         --dm-mono /tmp/dmmono/package
+
+Set K, an eleventh held-out set (make_screen_matrix.py --set K says more; nobody looks into it before it is
+scored): the six pages at 100 and 200 % and JupyterLab light and dark with their code font set to Iosevka 13 px
+(@fontsource/iosevka, SIL OFL 1.1, a narrow font no set had), saved as PNG and as JPEG at quality 76, 81 or 89
+(none used before); rows "set": "K", into the OUT_DIR of make_screen_matrix.py --set K:
+
+    mkdir -p /tmp/iosevka && cd /tmp/iosevka && npm pack @fontsource/iosevka@5.3.0 \
+        && tar xzf fontsource-iosevka-5.3.0.tgz    # SIL OFL 1.1
+    python tests/data/lecture/make_notebook_shots.py OUT_DIR --set K \
+        --nbconvert /tmp/nbc/bin/jupyter-nbconvert --roboto-mono /tmp/robotomono/package \
+        --iosevka /tmp/iosevka/package
 """
 
 from __future__ import annotations
@@ -82,7 +93,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from make_screen_matrix import QUALITIES, SECOND_QUALITIES, THIRD_QUALITIES, write_index  # noqa: E402
+from make_screen_matrix import ELEVENTH_QUALITIES, QUALITIES, SECOND_QUALITIES, THIRD_QUALITIES, write_index  # noqa: E402
 
 NOTEBOOK = HERE.parent / "real" / "notebook_matrix_result.ipynb"
 SCALES = [1.0, 1.5, 2.0]
@@ -93,7 +104,8 @@ EIGHTH_SCALES, EIGHTH_QUALITIES = [0.8, 0.9], [79, 83, 87, 93]
 # set I: WebP at these qualities, JPEG at JPEG_NINTH, and the 200 % shots resized to half
 NINTH_SCALES, NINTH_QUALITIES, JPEG_NINTH, RESIZED = [1.0, 1.5, 2.0], [80, 90], 96, 2.0
 SETS = {"B": (SECOND_SCALES, SECOND_QUALITIES), "C": (THIRD_SCALES, THIRD_QUALITIES),
-        "H": (EIGHTH_SCALES, EIGHTH_QUALITIES), "I": (NINTH_SCALES, NINTH_QUALITIES)}
+        "H": (EIGHTH_SCALES, EIGHTH_QUALITIES), "I": (NINTH_SCALES, NINTH_QUALITIES),
+        "K": ([1.0, 2.0], ELEVENTH_QUALITIES)}
 COLAB = """:root {{ --jp-layout-color0: {page}; --jp-layout-color1: {page}; --jp-cell-editor-background: {code};
   --jp-cell-editor-border-color: {code}; --jp-content-font-color1: {text}; --jp-ui-font-color1: {text};
   --jp-code-font-family: 'Roboto Mono', monospace; --jp-code-font-size: 14px; }}
@@ -127,6 +139,9 @@ PT_MONO = mono_css("PT Mono")  # set H: ParaType's PT Mono (Debian's fonts-parat
 PT_STYLES = {"jupyterlab_ptmono_light": ("lab", "light", PT_MONO), "jupyterlab_ptmono_dark": ("lab", "dark", PT_MONO)}
 DM_MONO = mono_css("DM Mono")  # set I: DM Mono (Fontsource's copy), no set's font before
 DM_STYLES = {"jupyterlab_dmmono_light": ("lab", "light", DM_MONO), "jupyterlab_dmmono_dark": ("lab", "dark", DM_MONO)}
+IOSEVKA = mono_css("Iosevka")  # set K: Iosevka (Fontsource's copy), narrow, no set's font before
+IOSEVKA_STYLES = {"jupyterlab_iosevka_light": ("lab", "light", IOSEVKA),
+                  "jupyterlab_iosevka_dark": ("lab", "dark", IOSEVKA)}
 FIND = """const cell = [...document.querySelectorAll('.jp-CodeCell, div.code_cell')]
     .find(c => c.innerText.includes('model.evaluate('));
 const pre = [...document.querySelectorAll('pre')].find(p => p.innerText.includes('array([['));
@@ -146,10 +161,10 @@ def face(family: str, package: Path | None) -> str:
 
 
 def pages(nbconvert: str, folder: Path, roboto: Path | None, styles: dict = STYLES,
-          plex: Path | None = None, dm: Path | None = None) -> dict[str, Path]:
+          plex: Path | None = None, dm: Path | None = None, iosevka: Path | None = None) -> dict[str, Path]:
     """Each style's page: the notebook exported by nbconvert, its CDN scripts dropped, the style's CSS last."""
     faces = {"Roboto Mono": face("Roboto Mono", roboto), "IBM Plex Mono": face("IBM Plex Mono", plex),
-             "DM Mono": face("DM Mono", dm)}
+             "DM Mono": face("DM Mono", dm), "Iosevka": face("Iosevka", iosevka)}
     out = {}
     for style, (template, theme, css) in styles.items():
         name = f"{template}_{theme}"
@@ -228,10 +243,11 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--nbconvert", default="jupyter-nbconvert", help="nbconvert's command")
     parser.add_argument("--roboto-mono", type=Path, help="the unpacked npm package @fontsource/roboto-mono")
-    parser.add_argument("--set", choices=sorted(SETS), help="a held-out set (B, C, H or I) instead")
+    parser.add_argument("--set", choices=sorted(SETS), help="a held-out set (B, C, H, I or K) instead")
     parser.add_argument("--second", action="store_true", help="set B (as --set B)")
     parser.add_argument("--plex-mono", type=Path, help="set C: the unpacked npm package @fontsource/ibm-plex-mono")
     parser.add_argument("--dm-mono", type=Path, help="set I: the unpacked npm package @fontsource/dm-mono")
+    parser.add_argument("--iosevka", type=Path, help="set K: the unpacked npm package @fontsource/iosevka")
     args = parser.parse_args()
     held_set = args.set or ("B" if args.second else None)
     if not shutil.which(args.nbconvert):
@@ -243,12 +259,14 @@ def main() -> None:
     scales, qualities = SETS[held_set] if held_set else (SCALES, QUALITIES)
     which = {"set": held_set} if held_set else {}  # the matrix's rows keep their old form
     styles = {**STYLES, **(PLEX_STYLE if held_set == "C" and args.plex_mono else {}),
-              **(PT_STYLES if held_set == "H" else {}), **(DM_STYLES if held_set == "I" and args.dm_mono else {})}
+              **(PT_STYLES if held_set == "H" else {}), **(DM_STYLES if held_set == "I" and args.dm_mono else {}),
+              **(IOSEVKA_STYLES if held_set == "K" and args.iosevka else {})}
     if held_set == "C" and not args.plex_mono:
         print("no --plex-mono: the page in IBM Plex Mono is skipped", flush=True)
     index = []
     with tempfile.TemporaryDirectory() as folder:
-        styled = pages(args.nbconvert, Path(folder), args.roboto_mono, styles, args.plex_mono, args.dm_mono)
+        styled = pages(args.nbconvert, Path(folder), args.roboto_mono, styles, args.plex_mono, args.dm_mono,
+                       args.iosevka)
         for j, scale in enumerate(scales):
             for i, (style, (picture, size, font)) in enumerate(shoot(scale, styled).items()):
                 name, quality = f"notebook_{style}_{round(scale * 100)}", qualities[(i + j) % len(qualities)]

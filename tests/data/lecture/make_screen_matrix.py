@@ -72,6 +72,24 @@ Hat Mono (@fontsource/red-hat-mono, 'Copyright 2024 The Red Hat Project Authors'
         /tmp/ibmplexmono/package /tmp/redhatmono/package /tmp/spacemono/package /tmp/courierprime/package
 
 and make_notebook_shots.py --set C into the same OUT_DIR (a folder apart from the matrix's and set B's).
+
+Set K, an eleventh held-out set (every earlier set has been looked at), scored once before anyone looks into
+it: eight monospace fonts no set had, three rows each as set C (the cycles one more step on), JPEG quality 76,
+81 or 89 (none used before), with --pieces one run of overlapping shots in Ubuntu Sans Mono on Ubuntu's purple
+(Ubuntu 24.04's terminal font). Two are Debian's: Noto Sans Mono (fonts-noto-mono, beside Noto Mono) and Nimbus
+Mono PS (URW's Courier, fonts-urw-base35). Six come from npm, each SIL OFL 1.1 but Ubuntu Sans Mono
+(Ubuntu Font Licence 1.0), its LICENSE in the package: Fira Mono, Victor Mono, Geist Mono, Intel One Mono,
+Ubuntu Sans Mono and Martian Mono (@fontsource/..., 5.3.0):
+
+    apt-get install fonts-noto-mono fonts-urw-base35
+    for p in fira-mono victor-mono geist-mono intel-one-mono ubuntu-sans-mono martian-mono; do \
+        d=/tmp/$(echo $p | tr -d -) && mkdir -p $d && (cd $d && npm pack @fontsource/$p@5.3.0 \
+        && tar xzf fontsource-$p-5.3.0.tgz); done
+    python tests/data/lecture/make_screen_matrix.py OUT_DIR --set K --pieces --fontsource /tmp/firamono/package \
+        /tmp/victormono/package /tmp/geistmono/package /tmp/intelonemono/package /tmp/ubuntusansmono/package \
+        /tmp/martianmono/package
+
+and make_notebook_shots.py --set K into the same OUT_DIR.
 """
 
 from __future__ import annotations
@@ -123,8 +141,14 @@ THIRD_FONTS = ["Oxygen Mono", "Monoid", "Agave", "League Mono", "IBM Plex Mono",
                "Courier Prime"]
 THIRD_QUALITIES = [72, 78, 88]  # none of QUALITIES or SECOND_QUALITIES
 THIRD_PIECES = [("Red Hat Mono", "gnome_dark", 11)]
+# set K (--set K): fonts no set had, JPEG qualities no set had (70-95 as the issue asks); nobody looks before scoring
+ELEVENTH_FONTS = ["Noto Sans Mono", "Nimbus Mono PS", "Fira Mono", "Victor Mono", "Geist Mono", "Intel One Mono",
+                  "Ubuntu Sans Mono", "Martian Mono"]
+ELEVENTH_QUALITIES = [76, 81, 89]
+ELEVENTH_PIECES = [("Ubuntu Sans Mono", "ubuntu", 12)]  # Ubuntu 24.04's terminal font on its purple
 # each held-out set: its fonts, JPEG qualities, overlapping shots, and where its rows start in the cycles
-SETS = {"B": (SECOND_FONTS, SECOND_QUALITIES, SECOND_PIECES, 0), "C": (THIRD_FONTS, THIRD_QUALITIES, THIRD_PIECES, 1)}
+SETS = {"B": (SECOND_FONTS, SECOND_QUALITIES, SECOND_PIECES, 0), "C": (THIRD_FONTS, THIRD_QUALITIES, THIRD_PIECES, 1),
+        "K": (ELEVENTH_FONTS, ELEVENTH_QUALITIES, ELEVENTH_PIECES, 2)}
 
 
 def matrix() -> list[dict]:
@@ -154,9 +178,9 @@ def cascadia_rows() -> list[dict]:
 
 
 def set_rows(name: str) -> list[dict]:
-    """Set B or C: each font in three themes; the ten themes, eight sizes, the scales each size allows and
-    three JPEG qualities in turn over the 24 rows, so that each appears with two or more fonts (set C starts
-    the cycles one step on, so that its fonts meet other sizes and themes than set B's in the same place)."""
+    """Set B, C or K: each font in three themes; the ten themes, eight sizes, the scales each size allows and
+    three JPEG qualities in turn over the 24 rows, so that each appears with two or more fonts (sets C and K
+    start the cycles one and two steps on, so that their fonts meet other sizes and themes than set B's)."""
     fonts, qualities, _, shift = SETS[name]
     rows, themes = [], list(THEMES)
     for i, font in enumerate(fonts):
@@ -250,8 +274,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="only these rows (names as index.json gives them)")
     parser.add_argument("--fontsource", type=Path, nargs="+", default=[], help="unpacked npm packages "
                         "@fontsource/... (each its folder 'package'): Cascadia Mono, or set B's Source Code Pro "
-                        "and Ubuntu Mono, or set C's four, for this run")
-    parser.add_argument("--set", choices=sorted(SETS), help="a held-out set (B, or C) instead of the matrix")
+                        "and Ubuntu Mono, or set C's or K's, for this run")
+    parser.add_argument("--set", choices=sorted(SETS), help="a held-out set (B, C or K) instead of the matrix")
     parser.add_argument("--second", action="store_true", help="set B (as --set B)")
     args = parser.parse_args()
     held_set = args.set or ("B" if args.second else None)
