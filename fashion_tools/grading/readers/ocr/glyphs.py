@@ -111,7 +111,7 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
         # shows has no look-alike; compared as a JPEG's are, at their cells' subpixel edges, they are named
         # (where the two name a cell two digits, neither is taken: QtWebKit's '8' at one subpixel phase had
         # look-alikes among the zeros, and an accuracy passed on '0.9111' for '0.9119')
-        for key, names in lossy_labels(ink, lines, tokens, grids, pitch, cells, reads).items():
+        for key, names in lossy_labels(ink, lines, tokens, grids, pitch, cells, reads, lossless=True).items():
             mine = labels.setdefault(key, {})
             mine.update({j: c for j, c in names.items() if c != "?" and mine.get(j) in (None, "?")})
             mine.update({j: "?" for j, c in names.items() if c.isdigit() and mine[j].isdigit() and c != mine[j]})
@@ -129,7 +129,8 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
             t.numeric = True
             own = t.text if len(t.text) == t.cells and t.strong else "?" * t.cells
             # Tesseract's own read of a cell, where its holes allow it ('6' for a slashed zero they do not)
-            own = "".join(by_shape(c, glyph_of[id(t), j]) if (id(t), j) in glyph_of else c for j, c in enumerate(own))
+            own = "".join(by_shape(c, glyph_of[id(t), j], lossless) if (id(t), j) in glyph_of else c
+                          for j, c in enumerate(own))
             mine = labels.get(id(t), {})
             # a cell no look-alike names keeps Tesseract's read if that is a number's character ('@' is no digit)
             t.text = "".join(mine.get(j, "?" if own[j] in common or own[j] not in NUMBER_CHARS or lone(t)
@@ -140,14 +141,14 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
             t.text = "".join(c if c in NUMBER_CHARS else "?" for c in t.text)  # a look-alike's '@' is no digit
             t.text = with_marks(ink, lines[i], t, grids[i])
             # a cell no read names that shows a slashed zero's two holes is that zero (no other digit has them)
-            t.text = "".join(shape_digit(glyph_of[id(t), j]) or c if c == "?" and (id(t), j) in glyph_of else c
-                             for j, c in enumerate(t.text))
+            t.text = "".join(shape_digit(glyph_of[id(t), j], lossless) or c
+                             if c == "?" and (id(t), j) in glyph_of else c for j, c in enumerate(t.text))
             if "?" in t.text:
                 doubts.setdefault(i, number_doubt(t))
                 t.text = marked(t.text)
         words = [t for t in row if not t.numeric and t not in named and t not in shown]
         for t in words:
-            word_by_shape(t, glyph_of)
+            word_by_shape(t, glyph_of, lossless)
         unsure = [t.text for t in words if not t.strong and any(map(str.isdigit, t.text)) or "?" in t.text]
         unsure += [t.text for t in words if conflicts(t, labels)]
         if unsure:  # a word with a digit ('11lms', 'conv2d'): a misread word without one is no keyword
@@ -155,7 +156,8 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
     return doubts
 
 
-def lossy_labels(ink, lines, tokens, grids, pitch: float, cells, reads) -> dict[int, dict[int, str]]:
+def lossy_labels(ink, lines, tokens, grids, pitch: float, cells, reads,
+                 lossless: bool = False) -> dict[int, dict[int, str]]:
     """A JPEG's cells named by the mean glyphs of Tesseract's confident reads (clusters.py): its glyphs never
     repeat pixel for pixel, but the mean of many noisy images of one is clean."""
     patches = cell_patches(ink, lines, tokens, grids, pitch)
@@ -169,7 +171,7 @@ def lossy_labels(ink, lines, tokens, grids, pitch: float, cells, reads) -> dict[
                                    or [0]))
     out: dict[int, dict[int, str]] = {}
     for k, (t, j, g) in todo.items():
-        name = bracket_by_shape(g, digit_height) or by_shape(bracket_or_paren(names.get(k, "?"), g), g)
+        name = bracket_by_shape(g, digit_height) or by_shape(bracket_or_paren(names.get(k, "?"), g), g, lossless)
         out.setdefault(id(t), {})[j] = name
         if name == "?" and k in near:
             t.near[j] = near[k]
@@ -290,9 +292,9 @@ def cell_labels(cells, voters, lossless: bool, weak: dict | None = None) -> dict
                 label = mirror_name(g, groups[g.shape][0], groups[g.shape][1]) or label
             # a bracket by its shape first: Tesseract reads a blurred ']' alike as 'j' or ')' everywhere
             named[key] = bracket_by_shape(g, digit_height) or by_shape(
-                bracket_or_paren(label, g) if label else None, g)
+                bracket_or_paren(label, g) if label else None, g, lossless)
             if named[key] and named[key] in LOOK_ALIKES:  # a zero read '@' in a word ('0s'): its holes say '0'
-                named[key] = shape_digit(g) or named[key]
+                named[key] = shape_digit(g, lossless) or named[key]
         if named[key] is not None:
             out.setdefault(id(t), {})[j] = named[key]
     return out
@@ -351,7 +353,7 @@ def name_token(t: Token, mine: dict[int, str]) -> bool:
     return bool(t.named) and t.text == t.named
 
 
-def word_by_shape(t: Token, glyph_of: dict[tuple[int, int], np.ndarray]) -> None:
+def word_by_shape(t: Token, glyph_of: dict[tuple[int, int], np.ndarray], lossless: bool = False) -> None:
     """A word's digit its glyph's holes deny is the digit they name or '?' (Terminus's slashed zero read '4' in
     '40s'); a digit's look-alike beside a digit that shows a slashed zero's holes is '0' ('1@6ms')."""
     if len(t.text) != t.cells:
@@ -360,9 +362,9 @@ def word_by_shape(t: Token, glyph_of: dict[tuple[int, int], np.ndarray]) -> None
     for j, c in enumerate(t.text):
         g = glyph_of.get((id(t), j))
         if g is not None and c.isdigit():
-            chars[j] = by_shape(c, g) or c
+            chars[j] = by_shape(c, g, lossless) or c
         elif g is not None and c in LOOK_ALIKES and digit_beside(t.text, j):
-            chars[j] = shape_digit(g) or c
+            chars[j] = shape_digit(g, lossless) or c
     t.text = "".join(chars)
 
 

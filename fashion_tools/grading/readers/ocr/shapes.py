@@ -114,27 +114,29 @@ def striped(g: np.ndarray) -> bool:
     return len(rows) > 0 and int((~inked[rows[0]:rows[-1] + 1]).sum()) >= 2
 
 
-def by_shape(char: str | None, g: np.ndarray) -> str | None:
+def by_shape(char: str | None, g: np.ndarray, lossless: bool = False) -> str | None:
     """A cell's name as its glyph's holes allow: a digit they deny is the digit they name, else unknown ('?')."""
     if not char or not char.isdigit():
         return char
     found = holes(g)
-    return char if allows(char, g, found) else "0" if slashed(found, g.shape[0]) else "?"
+    return char if allows(char, g, found) else "0" if slashed(found, g.shape[0], lossless=lossless) else "?"
 
 
-def shape_digit(g: np.ndarray) -> str | None:
+def shape_digit(g: np.ndarray, lossless: bool = False) -> str | None:
     """The digit a glyph's holes name when they can, for a glyph whose given name they deny: two holes side
     by side in height, parted by a slanted stroke, are a slashed zero's. None: its holes do not say (two
     holes one above the other are an '8' or a small dotted zero; a person tells them apart, not this)."""
-    return "0" if slashed(holes(g), g.shape[0]) else None
+    return "0" if slashed(holes(g), g.shape[0], lossless=lossless) else None
 
 
-def slashed(found: list[tuple[float, ...]], height: int, maybe: bool = False) -> bool:
+def slashed(found: list[tuple[float, ...]], height: int, maybe: bool = False, lossless: bool = False) -> bool:
     """A slashed zero's two holes, one each side of its slash: the upper one reaches below the lower one's top,
     or they meet and the upper one lies SLASH_SHIFT left of the lower (a '/' drawn nearly flat across a small
     zero's middle: Roboto Mono at 14 px as WebKitGTK hints it); maybe, also those that meet with the upper one
     a little left (SLASH_MAYBE): in a JPEG that is a slashed zero or an eight (WebKitGTK's Roboto Mono at
-    quality 86 has both), which a person tells apart. An eight's holes lie one above the other, an italic
+    quality 86 has both), which a person tells apart; in a lossless picture (PNG) those are a slashed zero (as
+    drawn, no other digit of any monospace font here has them: Iosevka's narrow zero at 13 px, its holes a
+    few tenths of a pixel apart, benchmarks/README.md). An eight's holes lie one above the other, an italic
     eight's upper one to the right, an eight's holes apart, a stroke across between them. (Holes that meet tell
     this only in a glyph MEET_HEIGHT tall or more: Nimbus Mono PS's '9' at 6 px curls its tail into a second hole
     below its bowl, a little to the right; and under HOLED_HEIGHT only holes of OPEN_HOLE each: a small '6'
@@ -143,7 +145,7 @@ def slashed(found: list[tuple[float, ...]], height: int, maybe: bool = False) ->
         return False
     upper, lower = found
     return upper[2] > lower[1] or upper[2] == lower[1] and height >= MEET_HEIGHT and \
-        round(lower[4] - upper[4], 6) >= (SLASH_MAYBE if maybe else SLASH_SHIFT) and \
+        round(lower[4] - upper[4], 6) >= (SLASH_MAYBE if maybe or lossless else SLASH_SHIFT) and \
         (height >= HOLED_HEIGHT or min(upper[3], lower[3]) >= OPEN_HOLE)
 
 
