@@ -68,14 +68,14 @@ def cell_inks(ink, line: tuple[int, int], t: Token, grid: Grid) -> list[np.ndarr
     edge moved a pixel into the gap between two glyphs where the grid's cuts one (Firefox's Roboto Mono at 80 %:
     a zero's right stroke in the next cell, the rest of it read '8')."""
     rows = ink[line[0]:line[1]]
-    edges = [gap_edge(rows, round(t.edge(grid, c))) for c in range(t.first, t.first + t.cells + 1)]
+    column = rows.max(axis=0)  # each column's darkest ink on the line
+    edges = [gap_edge(column, round(t.edge(grid, c))) for c in range(t.first, t.first + t.cells + 1)]
     return [rows[:, a:max(a, b)] for a, b in zip(edges, edges[1:], strict=False)]
 
 
-def gap_edge(rows: np.ndarray, x: int) -> int:
+def gap_edge(column: np.ndarray, x: int) -> int:
     """x, or where x cuts a glyph (ink on both its sides) the edge beside it that has a blank column on one side
     (the one with less ink about it): no edge is moved where glyphs fill their cells."""
-    column = rows.max(axis=0)
     blank = np.append(column <= GLYPH_EDGE, True)  # (past the picture's edge: blank)
     if x <= 0 or x >= len(column) or blank[x - 1] or blank[x]:
         return max(0, x)
