@@ -68,7 +68,8 @@ shot; rows "set": "I", into an OUT_DIR of its own:
 Set K, an eleventh held-out set (make_screen_matrix.py --set K says more; nobody looks into it before it is
 scored): the six pages at 100 and 200 % and JupyterLab light and dark with their code font set to Iosevka 13 px
 (@fontsource/iosevka, SIL OFL 1.1, a narrow font no set had), saved as PNG and as JPEG at quality 76, 81 or 89
-(none used before); rows "set": "K", into the OUT_DIR of make_screen_matrix.py --set K:
+(none used before; the six looks' PNGs are the matrix's own, byte for byte); rows "set": "K", into the OUT_DIR
+of make_screen_matrix.py --set K:
 
     mkdir -p /tmp/iosevka && cd /tmp/iosevka && npm pack @fontsource/iosevka@5.3.0 \
         && tar xzf fontsource-iosevka-5.3.0.tgz    # SIL OFL 1.1
