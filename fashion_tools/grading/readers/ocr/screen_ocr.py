@@ -23,7 +23,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from fashion_tools.grading.readers.ocr import NUMBER_DOUBT, WORD_DOUBT
-from fashion_tools.grading.readers.ocr.bold import read_times
+from fashion_tools.grading.readers.ocr.bold import read_steps, read_times
 from fashion_tools.grading.readers.ocr.glyphs import cell_glyphs, name_cells
 from fashion_tools.grading.readers.ocr.grid import (
     Grid,
@@ -117,7 +117,8 @@ def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
     doubts = name_cells(ink, lines, tokens, grids, lossless, pitch)
     mended = read_again(ink, lines, pitch, tokens, grids)
     read_times(ink, lines, tokens, grids, times)  # a bar's bold time: by the regular digits (bold.py)
-    for i in {*mended, *(i for i, row in enumerate(tokens) for t in row if id(t) in times)}:
+    stepped = read_steps(ink, lines, tokens, grids) if lossless else []  # and its bold step count
+    for i in {*mended, *stepped, *(i for i, row in enumerate(tokens) for t in row if id(t) in times)}:
         if doubts.get(i, "").startswith(NUMBER_DOUBT):
             left = [t for t in tokens[i] if t.numeric and "?" in t.text]
             if left:  # the reason says what is still unread
