@@ -28,6 +28,7 @@ from fashion_tools.grading.readers.ocr.shapes import (
     shape_digit,
     slashed,
     striped,
+    waisted,
 )
 
 SIZES = range(9, 31, 3)  # pixels per em: 9 pt at 100 % to 16 pt at 150 % and more
@@ -68,7 +69,9 @@ def test_every_digit_of_every_monospace_font_is_allowed_by_its_holes():
     """No digit of a regular or italic face is denied. A bold face's hook may close on its bowl in a pixel's hole
     (Anonymous Pro Bold's '6' at 18 px: a hole of 3 % above its loop, as a slashed zero's upper hole): such a
     digit becomes a doubt, a person's look, and is rare (at most one glyph in a thousand). A hairline face's
-    loops break at the picture's pixels (League Mono Thin's '8'): not asked of the holes."""
+    loops break at the picture's pixels (League Mono Thin's '8'): not asked of the holes. An eight whose holes no
+    stroke parts needs its waist (a JPEG's slashed zero blurred into an oval, read '8'): IBM 3270 Condensed's
+    9-px '8', one small hole and straight sides, is denied, the only regular glyph of over ten thousand."""
     fonts = mono_fonts()
     assert any("DejaVuSansMono" in path for path in fonts), fonts
     drawn_digits = [(font, size, digit, g) for path in fonts for size in sizes(path)
@@ -76,7 +79,8 @@ def test_every_digit_of_every_monospace_font_is_allowed_by_its_holes():
                     for digit in "0123456789" if (g := drawn(digit, font)) is not None]
     denied = [(font.getname(), size, digit, holes(g)) for font, size, digit, g in drawn_digits
               if not shape_allows(digit, g)]
-    assert [d for d in denied if not re.search("Bold|Black|Heavy", d[0][1])] == []
+    regular = [d for d in denied if not re.search("Bold|Black|Heavy", d[0][1])]
+    assert [d for d in regular if d[0][0] != "IBM 3270 Condensed" or d[2] != "8"] == [] and len(regular) <= 1
     assert len(denied) * 1000 <= len(drawn_digits), denied
 
 
@@ -237,3 +241,22 @@ def test_a_scanline_fonts_eight_is_not_denied_and_a_solid_three_still_is():
         lined = g.copy()
         lined[1::2] = 0  # every other row dark, as the font draws it
         assert shape_allows("8", lined)
+
+
+def test_an_eight_whose_holes_no_stroke_parts_needs_a_waist():
+    """A JPEG blurs a small slashed zero into an oval with one hole, or two that meet (Iosevka's at quality 76):
+    no '8' (it was read so, sure). An eight whose crossing the blur opened keeps its pinched outline: an '8'. In
+    a JPEG, holes meeting with the upper one a little left (SLASH_MAYBE) in an oval are a slashed zero's."""
+    oval = Image.new("L", (14, 20))
+    ImageDraw.Draw(oval).ellipse((1, 1, 12, 18), outline=255, width=2)
+    pinched = Image.new("L", (14, 20))
+    draw = ImageDraw.Draw(pinched)
+    draw.ellipse((2, 1, 11, 10), outline=255, width=2)
+    draw.ellipse((1, 9, 12, 18), outline=255, width=2)
+    draw.rectangle((5, 9, 8, 10), fill=0)  # the crossing opened: one hole
+    oval_g, pinched_g = glyph(np.asarray(oval)), glyph(np.asarray(pinched))
+    assert len(holes(oval_g)) == 1 and len(holes(pinched_g)) == 1
+    assert not waisted(oval_g) and waisted(pinched_g)
+    assert not shape_allows("8", oval_g) and shape_allows("8", pinched_g) and shape_allows("0", oval_g)
+    meeting = [(0.25, 0.1, 0.5, 0.14, 0.46), (0.67, 0.5, 0.9, 0.13, 0.5)]  # 0.04 of the width apart
+    assert slashed(meeting, 10, waist=False) and not slashed(meeting, 10, waist=True)

@@ -70,9 +70,12 @@ def allows(char: str, g: np.ndarray, found: list[tuple[float, ...]]) -> bool:
     if char == "9":  # (below HOLED_HEIGHT a Courier's curled tail closes a second hole: Nimbus Mono PS at 6 px)
         return len(found) < 2 and not (found and found[0][0] > 0.55) or height < HOLED_HEIGHT
     if char == "8":  # not a slashed zero's holes, nor maybe, nor a dotted zero's dot; nor none, in a glyph tall
-        # enough to show its holes
+        # enough to show its holes; holes not parted by a stroke only with an eight's waist (a JPEG's slashed
+        # zero, an oval, its slash blurred into one hole or two that meet: WebKitGTK's and Iosevka's zeros were
+        # read as sure eights; of Chromium's 5882 eights 9 px tall or more, none has two such holes)
         return not slashed(found, height, maybe=True) and not dotted(g) and (
-            bool(found) or height < HOLED_HEIGHT or bool(holes(g, FAINT)))
+            bool(found) or height < HOLED_HEIGHT or bool(holes(g, FAINT))) and (
+            len(found) > 1 and found[0][2] < found[1][1] or height < HOLED_HEIGHT or waisted(g))
     return True  # '0' (a small dotted or slashed one's hole may sit off its middle)
 
 
@@ -119,24 +122,28 @@ def by_shape(char: str | None, g: np.ndarray, lossless: bool = False) -> str | N
     if not char or not char.isdigit():
         return char
     found = holes(g)
-    return char if allows(char, g, found) else "0" if slashed(found, g.shape[0], lossless=lossless) else "?"
+    return char if allows(char, g, found) else "0" if slashed(found, g.shape[0], lossless=lossless,
+                                                              waist=waisted(g)) else "?"
 
 
 def shape_digit(g: np.ndarray, lossless: bool = False) -> str | None:
     """The digit a glyph's holes name when they can, for a glyph whose given name they deny: two holes side
     by side in height, parted by a slanted stroke, are a slashed zero's. None: its holes do not say (two
     holes one above the other are an '8' or a small dotted zero; a person tells them apart, not this)."""
-    return "0" if slashed(holes(g), g.shape[0], lossless=lossless) else None
+    return "0" if slashed(holes(g), g.shape[0], lossless=lossless, waist=waisted(g)) else None
 
 
-def slashed(found: list[tuple[float, ...]], height: int, maybe: bool = False, lossless: bool = False) -> bool:
+def slashed(found: list[tuple[float, ...]], height: int, maybe: bool = False, lossless: bool = False,
+            waist: bool = True) -> bool:
     """A slashed zero's two holes, one each side of its slash: the upper one reaches below the lower one's top,
     or they meet and the upper one lies SLASH_SHIFT left of the lower (a '/' drawn nearly flat across a small
     zero's middle: Roboto Mono at 14 px as WebKitGTK hints it); maybe, also those that meet with the upper one
     a little left (SLASH_MAYBE): in a JPEG that is a slashed zero or an eight (WebKitGTK's Roboto Mono at
     quality 86 has both), which a person tells apart; in a lossless picture (PNG) those are a slashed zero (as
     drawn, no other digit of any monospace font here has them: Iosevka's narrow zero at 13 px, its holes a
-    few tenths of a pixel apart, benchmarks/README.md). An eight's holes lie one above the other, an italic
+    few tenths of a pixel apart, benchmarks/README.md), and in a JPEG those of a glyph with no waist (an
+    eight's outline narrows between its bowls, a zero's oval does not: Iosevka's zero at q76-89, WebKitGTK's
+    Roboto Mono eights at q86 keep their waists). An eight's holes lie one above the other, an italic
     eight's upper one to the right, an eight's holes apart, a stroke across between them. (Holes that meet tell
     this only in a glyph MEET_HEIGHT tall or more: Nimbus Mono PS's '9' at 6 px curls its tail into a second hole
     below its bowl, a little to the right; and under HOLED_HEIGHT only holes of OPEN_HOLE each: a small '6'
@@ -145,7 +152,7 @@ def slashed(found: list[tuple[float, ...]], height: int, maybe: bool = False, lo
         return False
     upper, lower = found
     return upper[2] > lower[1] or upper[2] == lower[1] and height >= MEET_HEIGHT and \
-        round(lower[4] - upper[4], 6) >= (SLASH_MAYBE if maybe or lossless else SLASH_SHIFT) and \
+        round(lower[4] - upper[4], 6) >= (SLASH_MAYBE if maybe or lossless or not waist else SLASH_SHIFT) and \
         (height >= HOLED_HEIGHT or min(upper[3], lower[3]) >= OPEN_HOLE)
 
 
