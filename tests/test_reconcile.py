@@ -173,6 +173,17 @@ def test_an_evaluate_bar_read_with_a_capital_letter_is_still_the_bar():
     assert parse_text(text).evaluate_line == (0.9135, 0.2367)
 
 
+@pytest.mark.parametrize("count, evaluate", [("?300/3?0", (0.9135, 0.2367)), ("?3??/3??", None),
+                                             ("300/300", (0.9135, 0.2367))])
+def test_a_bar_whose_step_count_ocr_doubted_still_ends_the_epochs_bar(count, evaluate):
+    """JupyterLab's bold '300/300' in a JPEG read '?300/3?0': that line is still the last epoch's bar, so the next
+    bar, whose total it cannot have ('313'), is evaluate()'s (it was taken for the epoch's, and no evaluate line
+    was read). Where the doubted total could be the next bar's ('3??'), which bar is which is not known: none."""
+    text = (f"Epoch 10/10\n{count}  39s 111ms/step - accuracy: 0.9363 - loss: 0.1736\n"
+            "313/313   4s 13ms/step - accuracy: 0.9135 - loss: 0.2367\n")
+    assert parse_text(text).evaluate_line == evaluate
+
+
 def test_the_lecture_lines_read_with_a_capital_letter_are_the_lecture_lines(graded):
     """JetBrains Mono's, Go Mono's and Cascadia Mono's 'l' is read 'L' ('Keras CNN model Loss', 'Prediction after
     Learning'), and a lost point splits a bar's number ('Loss: 0 2367'): the lecture's lines, read from the

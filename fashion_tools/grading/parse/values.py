@@ -53,6 +53,9 @@ DEVICE_LINE = starting_line("Training in", r" [\w]{1,40} precision on ([^\n]{1,2
 # (Keras 3) or '313/313 [====] - 1s 3ms/step - loss: 0.2565 - accuracy: 0.9065' (Keras 2).
 BAR_LINE = re.compile(r"^[ ]*+(\d{1,9})/(\d{1,9})(?!\d)[^\n]{0,400}?(?i:loss|acc|accuracy): [^\n]{0,400}$",
                       re.MULTILINE)
+# The same line with a step count OCR doubted ('?300/3?0 28s 60ms/step - accuracy: ...'): some bar's last line
+DOUBTED_BAR = re.compile(r"^[ ]*+\?([\d?]{1,9})/([\d?]{1,9})(?![\d?])[^\n]{0,400}?(?i:loss|acc|accuracy): "
+                         r"[^\n]{0,400}$", re.MULTILINE)
 # (a number never ends where a '?', a digit OCR doubted, follows: '0.9?35' is no 0.9, nor its prefix 0; nor
 # before a space and a digit: '0 2367' is a number whose point OCR lost; nor before a comma and a digit:
 # '0,2498' is one whose point OCR read as a comma, which Python never prints inside a number; nor where a
@@ -252,8 +255,22 @@ def parse_evaluate_lines(text: str, epochs_at: int | None) -> list[tuple[Bar, in
                 final = group[-1].group(1) == group[-1].group(2)  # its last step: the numbers evaluate() returns
                 bars.append(((accuracy, values.get("loss")), group[-1].end(), final))
 
-    for m in itertools.islice(BAR_LINE.finditer(text, epochs_at, end_at), MAX_TRIES):
+    # a bar line whose step count OCR doubted ('?300/3?0': JupyterLab's bold count in a JPEG) is some bar's last:
+    # where its total cannot be the next bar line's ('313'), that line starts a bar of its own (evaluate()'s was
+    # taken for the last epoch's, and no evaluate line read); none of its own numbers are taken
+    doubted = list(itertools.islice(DOUBTED_BAR.finditer(text, epochs_at, end_at), MAX_TRIES))
+    lines = sorted([*itertools.islice(BAR_LINE.finditer(text, epochs_at, end_at), MAX_TRIES), *doubted],
+                   key=lambda m: m.start())
+    unread: re.Match | None = None
+    for m in lines:
+        if m in doubted:
+            unread = m
+            continue
         step, total = int(m.group(1)), int(m.group(2))
+        if unread is not None and not re.fullmatch(unread.group(2).replace("?", r"\d"), m.group(2)):
+            close()
+            group, previous_end = [], unread.end()
+        unread = None
         if group and (int(group[-1].group(2)) != total or int(group[-1].group(1)) > step
                       or EPOCH_LINE.search(text, group[-1].end(), m.start())):
             close()
