@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
-from fashion_tools.grading.readers.ocr.shapes import HOLED_HEIGHT, allows, holes, shape_allows, slashed, waisted
+from fashion_tools.grading.readers.ocr.shapes import HOLED_HEIGHT, allows, holes, slashed, waisted
 
 ASCENT, DESCENT = 0.85, 0.3  # of the line pitch above and below the baseline: a cell's window
 PATCH_PITCH = 18  # px: a larger picture's cells are averaged down to about this line pitch (noise averages out)
@@ -323,7 +323,8 @@ def template_names(cells: Cells, votes: dict[int, tuple[str, float]], todo: list
             # an oval nearest the zeros: a digit its holes deny is no rival (a marked zero's next nearest glyph
             # is the eight; an eight, its outline pinched, may lie nearest the zeros where the picture shows no
             # other eight)
-            rivals &= [shape_allows(n, shapes[k]) for n in names]
+            found = holes(shapes[k])  # (once for the cell, not for each name)
+            rivals &= [not n.isdigit() or allows(n, shapes[k], found) for n in names]
         others = np.flatnonzero(rivals)
         clear = not len(others) or row[others].min() >= RATIO * row[best]
         fits = row[best] <= min(FIT * max(float(spread[usable[best]]), cells.noise), FAR * nearest[best])

@@ -75,7 +75,7 @@ def allows(char: str, g: np.ndarray, found: list[tuple[float, ...]]) -> bool:
         # read as sure eights; of Chromium's 5882 eights 9 px tall or more, none has two such holes)
         return not slashed(found, height, maybe=True) and not dotted(g) and (
             bool(found) or height < HOLED_HEIGHT or bool(holes(g, FAINT))) and (
-            len(found) > 1 and found[0][2] < found[1][1] or height < HOLED_HEIGHT or waisted(g))
+            parted(found) or height < HOLED_HEIGHT or waisted(g))
     return True  # '0' (a small dotted or slashed one's hole may sit off its middle)
 
 
@@ -115,6 +115,11 @@ def striped(g: np.ndarray) -> bool:
     inked = (g > SOLID * g.max()).any(axis=1)
     rows = np.nonzero(inked)[0]
     return len(rows) > 0 and int((~inked[rows[0]:rows[-1] + 1]).sum()) >= 2
+
+
+def parted(found: list[tuple[float, ...]]) -> bool:
+    """Two holes or more, the upper one ending above the lower one's top: a stroke across parts them."""
+    return len(found) > 1 and found[0][2] < found[1][1]
 
 
 def by_shape(char: str | None, g: np.ndarray, lossless: bool = False) -> str | None:
