@@ -603,3 +603,16 @@ def test_a_progress_bars_bold_time_is_named_by_the_regular_digits(name):
     and this one's does not: never '8s'."""
     shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
     assert bar_times(shot) == ["0s"], shot.lines
+
+
+def test_a_terminals_short_line_lies_on_the_grid_its_long_lines_share():
+    """IBM 3270 at 9 pt in rxvt-unicode (set D): its glyphs fill their 6-px cells, so the few glyphs of 'Epoch
+    10/10' placed that line's own grid a quarter to a third of a cell off, its zeros cut in two ('Epach 11/110',
+    'Epach ?/110'). A terminal's lines share one grid: where the long lines lie on the picture's, a short line off
+    it is put on it when its cells' edges fall clearer of ink there. Every epoch header the picture shows has its
+    five cells, its digits read right. (Its flat '/' is still read '7' among digits: 'Epach 10710', no header.)"""
+    name = "held_out/urxvt_IBM3270_ubuntu_9pt_100.png"
+    shot = pictures.read_shot((SCREENS / name).read_bytes(), name)
+    counts = [line.split()[-1] for line in shot.lines if line.strip().startswith("Ep")]
+    assert len(counts) == 6 and all(re.fullmatch(rf"{n}[/7]10", count) for n, count in zip(range(5, 11), counts,
+                                                                                           strict=True)), shot.lines

@@ -29,7 +29,6 @@ FAR = 1.0  # of the squared distance from a glyph's mean to the next: a cell fur
 RATIO = 3.0  # a cell is clearly its nearest glyph when the nearest of another name is this much further
 LEAN = 1.5  # and leans to it, short of clearly, when that one is this much further
 MIN_READS = 2  # confident reads of a character before its mean glyph names other cells
-WHOLE = 0.01  # px: a grid's cell width this near a whole number of pixels is a terminal's, glyphs on pixels
 SLASHED_MEMBERS = 0.75  # of a group's cells whose holes deny its name, or show a slashed zero's: all of it
 CELL_EDGE = 0.12  # of a cell's width at each side, where a neighbour's anti-aliased ink may reach
 
@@ -59,7 +58,7 @@ def cell_patches(ink: np.ndarray, lines, tokens: list[list[Token]], grids: list[
     line's baseline, ink outside the line's own rows left out), block-averaged to about PATCH_PITCH, and the
     same moved a patch pixel each way (a baseline found a pixel off, a grid's fractional phase)."""
     width = grids[0].width if grids else 1.0
-    subpixel = abs(width - round(width)) > WHOLE
+    subpixel = bool(grids) and grids[0].subpixel
     f = max(1, int(pitch // PATCH_PITCH))
     up, down = int(np.ceil(ASCENT * pitch)), int(np.ceil(DESCENT * pitch))
     rows_, cols = (up + down) // f, int(np.ceil(width)) // f

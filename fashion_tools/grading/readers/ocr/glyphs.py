@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 
 from fashion_tools.grading.readers.ocr import WORD_DOUBT
-from fashion_tools.grading.readers.ocr.clusters import WHOLE, cell_patches, template_names
+from fashion_tools.grading.readers.ocr.clusters import cell_patches, template_names
 from fashion_tools.grading.readers.ocr.grid import Grid, Token
 from fashion_tools.grading.readers.ocr.numeric import (
     NUMBER_CHARS,
@@ -119,7 +119,7 @@ def name_cells(ink, lines, tokens: list[list[Token]], grids: list[Grid], lossles
                     weak.setdefault((g.shape, g.tobytes()), Counter())[t.text[j]] += 1
     labels = cell_labels(cells, voters, lossless, weak) if lossless or not pitch else \
         lossy_labels(ink, lines, tokens, grids, pitch, cells, reads)
-    if lossless and pitch and grids and abs(grids[0].width - round(grids[0].width)) > WHOLE:
+    if lossless and pitch and grids and grids[0].subpixel:
         # a browser's PNG: its glyphs lie at many subpixel phases, and a digit drawn at a phase no confident read
         # shows has no look-alike; compared as a JPEG's are, at their cells' subpixel edges, they are named
         # (where the two name a cell two digits, neither is taken: QtWebKit's '8' at one subpixel phase had

@@ -30,7 +30,7 @@ from fashion_tools.grading.readers.ocr.grid import (
     Token,
     cell_grid,
     ink_of,
-    line_grid,
+    line_grids,
     line_pitch,
     long_runs,
     tokens_of,
@@ -102,7 +102,7 @@ def read_lines(ink: np.ndarray, lossless: bool = True) -> ScreenText:
     if not lines or pitch < MIN_PITCH:
         raise Unreadable("no text large enough to read")
     grid = cell_grid(mask[np.concatenate([np.arange(a, b) for a, b in lines])], pitch)
-    grids = [line_grid(mask[a:b], grid) for a, b in lines]
+    grids = line_grids(mask, lines, grid)
     tokens = [tokens_of(mask[a:b], g) for (a, b), g in zip(lines, grids, strict=True)]
     tokens = without_faint(ink, lines, tokens)
     for i, words in enumerate(read_page(ink, lines, pitch)):
