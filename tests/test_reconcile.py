@@ -133,6 +133,22 @@ def test_no_pass_without_a_plain_reading_to_complete_it(graded):
     assert got["loss"] == "REVIEW" and "0?23671013116836548" in why["loss"], why["loss"]
 
 
+def test_a_number_shown_but_doubted_everywhere_is_said_shown_never_not_printed(graded):
+    """Space Mono's flat-topped threes in a JPEG (set C, quality 72): the printed accuracy, the F1 and evaluate's
+    bar each shown with the same digit doubted, so none completes another. Each is a person's look, and the
+    reason says the line is there and could not be read, never 'no test accuracy printed' nor 'no evaluate line'
+    (the student printed them)."""
+    sub = graded(all_doubted=end_of_run(accuracy="?0.91?5000109672546", f1="?0.91?5",
+                                        loss="?0.2?67101?1168?6548",
+                                        bar=BAR.replace("0.9135", "?0.91?5").replace("0.2367", "?0.2?67"),
+                                        matrix=()))["all_doubted"]
+    got, why = numbers(sub), reasons(sub)
+    for check in ("accuracy", "evaluation", "f1"):
+        assert got[check] == "REVIEW", (check, why[check])
+        assert "could not be read with confidence" in why[check] and "0.91?5" in why[check], (check, why[check])
+        assert "not found" not in why[check] and "printed" not in why[check], (check, why[check])
+
+
 def test_a_number_agreeing_with_a_doubted_one_is_not_sure(graded):
     """An F1 printed plainly, no accuracy line, and a matrix with doubted entries its row cannot settle: the
     F1 is compared with the matrix's trace, so its pass rests on the doubted digits (it was a PASS)."""

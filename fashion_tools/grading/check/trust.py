@@ -68,6 +68,10 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
         unsure_of = doubted_pass(result, log)
         if unsure_of:
             shown = f"read from {where}: " if where else "read from the pictures: "
+            own = number_doubt(log, result.check)
+            if own and result.check == "evaluation" and log.evaluate_line is None:  # the bar, shown but not read
+                return reviewing(result.check, result.expected, result.found,
+                                 f"{shown}{own} could not be read with confidence: look at it")
             return reviewing(result.check, result.expected, result.found,
                              f"{shown}{result.reason}; {unsure_of}: look at it")
     if where is None:
@@ -88,6 +92,9 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
     if result.passed or plainly_failed(result, log):
         return dataclasses.replace(result, reason=reason)
     doubt = log.doubts.get(result.check)
+    if doubt and result.reason.startswith("section not found"):  # shown, but not read: no 'not printed'
+        return reviewing(result.check, result.expected, result.found,
+                         f"read from {where}: {doubt} could not be read with confidence: look at it")
     why = f"{doubt} could not be read with confidence" if doubt else \
         cut_off(result, log) or "a digit misread in the picture would give the same"
     return reviewing(result.check, result.expected, result.found, f"{reason}; {why}: look at it")
