@@ -157,33 +157,46 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
     order = sorted(doubted)
     mended = []
     for i, words in zip(order, read_page(alone, [lines[i] for i in order], pitch, digits=True), strict=True):
-        for t in doubted[i]:
-            got = [w for w in words if best_token([t], w) is t]
-            read = "".join(w["text"] for w in got)
-            cells = read_cells(t)  # less the doubt's '?' (after a matrix's opening brackets)
-            whole = len(read) == t.cells
-            read = read if whole else aligned(cells, read)
-            if read is None:
-                continue
-            glyphs = cell_glyphs(ink, lines[i], t, grids[i])
-            allowed = [g is None or shape_allows(r, g) for r, g in zip(read, glyphs, strict=True)]
-            # (a number of one digit read alone has no digits around it: alone, a dotted zero reads a sure '8', and
-            # under HOLED_HEIGHT its holes cannot deny it)
-            small_eight = any(r == "8" and g is not None and g.shape[0] < HOLED_HEIGHT
-                              for r, g in zip(read, glyphs, strict=True))
-            sure = all(w["conf"] >= MIN_CONFIDENCE for w in got) and not (
-                small_eight and sum(c.isdigit() or c == "?" for c in cells) <= 1)
-            if whole and sure and all(c in ("?", r) for c, r in zip(cells, read, strict=True)) and all(
-                    ok and (g is None or not contradicts(t.near.get(j, r), r, g))
-                    for j, (r, g, ok) in enumerate(zip(read, glyphs, allowed, strict=True))):
-                t.text = read
-            else:  # an unsure read, one that misreads a named cell (Colab's slashed zero as '8') or drops one,
-                # names only the cells it corroborates: those that look most like the digit it reads (Token.near)
-                t.text = "".join(r if c == "?" and ok and t.near.get(j) == r else c
-                                 for j, (c, r, ok) in enumerate(zip(cells, read, allowed, strict=True)))
-                t.text = marked(t.text) if "?" in t.text else t.text
-            mended.append(i)
-    return mended
+        mended += [i for t in doubted[i] if mend(t, words, ink, lines[i], grids[i])][:1]
+    # what is left unnamed, each line read once more on a page of its own: Tesseract's read of a line changes with
+    # the lines on the page beside it (Iosevka's '1500816' read '150816' on one page, whole on another); there it
+    # names only the cells that lean to the digit it reads (alone, a lone zero of a page zoomed out reads a sure
+    # '8' or '9')
+    for i in [i for i in order if any("?" in t.text for t in doubted[i])]:
+        words = read_page(alone, [lines[i]], pitch, digits=True)[0]
+        mended += [i for t in doubted[i] if "?" in t.text and mend(t, words, ink, lines[i], grids[i], False)][:1]
+    return sorted(set(mended))
+
+
+def mend(t: Token, words: list[dict], ink: np.ndarray, line: tuple[int, int], grid: Grid,
+         whole_read: bool = True) -> bool:
+    """read_again for one number, given the words read on its line: whether a read fits it; not whole_read: it
+    names only the cells that lean to its digits."""
+    got = [w for w in words if best_token([t], w) is t]
+    read = "".join(w["text"] for w in got)
+    cells = read_cells(t)  # less the doubt's '?' (after a matrix's opening brackets)
+    whole = len(read) == t.cells
+    read = read if whole else aligned(cells, read)
+    if read is None:
+        return False
+    glyphs = cell_glyphs(ink, line, t, grid)
+    allowed = [g is None or shape_allows(r, g) for r, g in zip(read, glyphs, strict=True)]
+    # (a number of one digit read alone has no digits around it: alone, a dotted zero reads a sure '8', and
+    # under HOLED_HEIGHT its holes cannot deny it)
+    small_eight = any(r == "8" and g is not None and g.shape[0] < HOLED_HEIGHT
+                      for r, g in zip(read, glyphs, strict=True))
+    sure = all(w["conf"] >= MIN_CONFIDENCE for w in got) and not (
+        small_eight and sum(c.isdigit() or c == "?" for c in cells) <= 1)
+    if whole_read and whole and sure and all(c in ("?", r) for c, r in zip(cells, read, strict=True)) and all(
+            ok and (g is None or not contradicts(t.near.get(j, r), r, g))
+            for j, (r, g, ok) in enumerate(zip(read, glyphs, allowed, strict=True))):
+        t.text = read
+    else:  # an unsure read, one that misreads a named cell (Colab's slashed zero as '8') or drops one,
+        # names only the cells it corroborates: those that look most like the digit it reads (Token.near)
+        t.text = "".join(r if c == "?" and ok and t.near.get(j) == r else c
+                         for j, (c, r, ok) in enumerate(zip(cells, read, allowed, strict=True)))
+        t.text = marked(t.text) if "?" in t.text else t.text
+    return True
 
 
 def aligned(cells: str, read: str) -> str | None:
