@@ -318,14 +318,18 @@ def template_names(cells: Cells, votes: dict[int, tuple[str, float]], todo: list
                 continue
         best = int(row.argmin())
         rivals = differ[best] & np.isfinite(row)
-        if shapes is not None and k in shapes and names[best] == "0" and not waisted(shapes[k]):
-            # an oval nearest the zeros: a digit its holes deny is no rival (a marked zero's next nearest glyph
-            # is the eight; an eight, its outline pinched, may lie nearest the zeros where the picture shows no
-            # other eight)
-            found = holes(shapes[k])  # (once for the cell, not for each name)
-            rivals &= [not n.isdigit() or allows(n, shapes[k], found) for n in names]
         others = np.flatnonzero(rivals)
         clear = not len(others) or row[others].min() >= RATIO * row[best]
+        if not clear and shapes is not None and k in shapes and (names[best] != "0" or not waisted(shapes[k])):
+            # a digit its holes deny is no rival (an eight's deny '3' and '0': Colab's eight in a JPEG at quality
+            # 96 lay nearest the eights, the threes and the zeros twice as far, a doubt); but of a glyph nearest
+            # the zeros only for an oval (a marked zero's next nearest glyph is the eight; an eight, its outline
+            # pinched, may lie nearest the zeros where the picture shows no other eight). (Its holes found only
+            # for a cell not clearly its nearest glyph: once for it, not for each name)
+            found = holes(shapes[k])
+            rivals &= [not n.isdigit() or allows(n, shapes[k], found) for n in names]
+            others = np.flatnonzero(rivals)
+            clear = not len(others) or row[others].min() >= RATIO * row[best]
         fits = row[best] <= min(FIT * max(float(spread[usable[best]]), cells.noise), FAR * nearest[best])
         out[k] = names[best] if clear and fits else "?"
         if nearest_of is not None and out[k] == "?" and (not len(others) or row[others].min() >= LEAN * row[best]):

@@ -1,9 +1,9 @@
 """What a digit's glyph must look like in any font: its holes. A '6' has one hole, low; a '9' one, high; a '0'
-one in the middle (or two, a slashed zero's); an '8' two, one above the other, pinched between them; a '4' one
-at most; '1', '2', '3', '5' and '7' none, and a '7' a stroke across its top (a '/' has none). Tesseract names
-a small glyph by its look and can be sure and wrong (Colab's slashed zero at 14 px read '6' everywhere, the
-same glyph each time, so its look-alikes all agree); a name its holes deny is not taken. A bracket is told from
-a parenthesis by its straight stroke or its serifs, and where it stands by its serifs' side.
+one in the middle (or two, a slashed zero's, never an eight's); an '8' two, one above the other, pinched between
+them; a '4' one at most; '1', '2', '3', '5' and '7' none, and a '7' a stroke across its top (a '/' has none).
+Tesseract names a small glyph by its look and can be sure and wrong (Colab's slashed zero at 14 px read '6'
+everywhere, the same glyph each time, so its look-alikes all agree); a name its holes deny is not taken. A
+bracket is told from a parenthesis by its straight stroke or its serifs, and where it stands by its serifs' side.
 """
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ def allows(char: str, g: np.ndarray, found: list[tuple[float, ...]]) -> bool:
         return not slashed(found, height, maybe=True) and not dotted(g) and (
             bool(found) or height < HOLED_HEIGHT or bool(holes(g, FAINT))) and (
             parted(found) or height < HOLED_HEIGHT or waisted(g))
-    return True  # '0' (a small dotted or slashed one's hole may sit off its middle)
+    if char == "0":  # not an eight's holes, parted by a stroke, in an outline pinched between them (an oval's is not)
+        return height < HOLED_HEIGHT or not (parted(found) and pinched(g))
+    return True
 
 
 def dotted(g: np.ndarray) -> bool:
@@ -171,6 +173,25 @@ def waisted(g: np.ndarray) -> bool:
     upper, middle, lower = widths[h // 10:h // 2], widths[h // 3:h - h // 3], widths[h // 2:h - h // 10]
     return len(middle) > 0 and len(upper) > 0 and len(lower) > 0 and \
         int(middle.min()) < min(int(upper.max()), int(lower.max()))
+
+
+def pinched(g: np.ndarray) -> bool:
+    """An eight's waist on both its sides: its narrowest middle row (to its faint edge, BAR_INK) starts right of
+    both bowls' leftmost ink and ends left of both bowls' rightmost. A bold slashed zero's thick slash may part
+    its hole in two, one above the other, and its slant narrow it (waisted: Fantasque Sans Mono Bold's at
+    18-21 px), but on one side at a time."""
+    m = g > BAR_INK * g.max()
+    rows = [np.flatnonzero(row) for row in m]
+    h = len(rows)
+    middle = [r for r in range(h // 3, h - h // 3) if len(rows[r])]
+    if not middle:
+        return False
+    waist = min(middle, key=lambda r: rows[r][-1] - rows[r][0])
+    upper = [rows[r] for r in range(h // 10, waist) if len(rows[r])]
+    lower = [rows[r] for r in range(waist + 1, h - h // 10) if len(rows[r])]
+    return bool(upper and lower) and all(
+        rows[waist][0] > min(x[0] for x in part) and rows[waist][-1] < max(x[-1] for x in part)
+        for part in (upper, lower))
 
 
 def bracket_or_paren(char: str, g: np.ndarray) -> str:
