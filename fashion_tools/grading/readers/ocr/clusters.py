@@ -319,7 +319,7 @@ def template_names(cells: Cells, votes: dict[int, tuple[str, float]], todo: list
         best = int(row.argmin())
         rivals = differ[best] & np.isfinite(row)
         others = np.flatnonzero(rivals)
-        clear = not len(others) or row[others].min() >= RATIO * row[best]
+        clear = clearly(row, best, others, RATIO)
         if not clear and shapes is not None and k in shapes and (names[best] != "0" or not waisted(shapes[k])):
             # a digit its holes deny is no rival (an eight's deny '3' and '0': Colab's eight in a JPEG at quality
             # 96 lay nearest the eights, the threes and the zeros twice as far, a doubt); but of a glyph nearest
@@ -329,9 +329,14 @@ def template_names(cells: Cells, votes: dict[int, tuple[str, float]], todo: list
             found = holes(shapes[k])
             rivals &= [not n.isdigit() or allows(n, shapes[k], found) for n in names]
             others = np.flatnonzero(rivals)
-            clear = not len(others) or row[others].min() >= RATIO * row[best]
+            clear = clearly(row, best, others, RATIO)
         fits = row[best] <= min(FIT * max(float(spread[usable[best]]), cells.noise), FAR * nearest[best])
         out[k] = names[best] if clear and fits else "?"
-        if nearest_of is not None and out[k] == "?" and (not len(others) or row[others].min() >= LEAN * row[best]):
+        if nearest_of is not None and out[k] == "?" and clearly(row, best, others, LEAN):
             nearest_of[k] = names[best]  # not clearly, but what a second read must not contradict
     return out
+
+
+def clearly(row: np.ndarray, best: int, others: np.ndarray, ratio: float) -> bool:
+    """The glyph best is nearer than every one of others, ratio times (none: clearly)."""
+    return not len(others) or bool(row[others].min() >= ratio * row[best])

@@ -157,14 +157,16 @@ def read_again(ink, lines, pitch, tokens: list[list[Token]], grids: list[Grid]) 
     order = sorted(doubted)
     mended = []
     for i, words in zip(order, read_page(alone, [lines[i] for i in order], pitch, digits=True), strict=True):
-        mended += [i for t in doubted[i] if mend(t, words, ink, lines[i], grids[i])][:1]
+        if any([mend(t, words, ink, lines[i], grids[i]) for t in doubted[i]]):  # (each number mended)
+            mended.append(i)
     # what is left unnamed, each line read once more on a page of its own: Tesseract's read of a line changes with
     # the lines on the page beside it (Iosevka's '1500816' read '150816' on one page, whole on another); there it
     # names only the cells that lean to the digit it reads (alone, a lone zero of a page zoomed out reads a sure
     # '8' or '9')
     for i in [i for i in order if any("?" in t.text for t in doubted[i])]:
         words = read_page(alone, [lines[i]], pitch, digits=True)[0]
-        mended += [i for t in doubted[i] if "?" in t.text and mend(t, words, ink, lines[i], grids[i], False)][:1]
+        if any([mend(t, words, ink, lines[i], grids[i], False) for t in doubted[i] if "?" in t.text]):
+            mended.append(i)
     return sorted(set(mended))
 
 
