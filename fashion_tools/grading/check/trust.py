@@ -69,7 +69,7 @@ def pictured(result: CheckResult, log: ParsedLog) -> CheckResult:
         if unsure_of:
             shown = f"read from {where}: " if where else "read from the pictures: "
             own = number_doubt(log, result.check)
-            if own and result.check == "evaluation" and log.evaluate_line is None:  # the bar, shown but not read
+            if own and result.found == "-":  # no number of its own read ('no evaluate line'): shown, not read
                 return reviewing(result.check, result.expected, result.found,
                                  f"{shown}{own} could not be read with confidence: look at it")
             return reviewing(result.check, result.expected, result.found,
