@@ -192,7 +192,7 @@ def edge_ink(mask_line: np.ndarray, grid: Grid) -> float:
     if not len(inked):
         return 0.0
     cells = np.arange(grid.cell(inked[0]), grid.cell(inked[-1]) + 2)
-    left = np.floor(grid.centre0 + (cells - 0.5) * grid.width - 0.5).astype(int)
+    left = np.floor(grid.edge(cells) - 0.5).astype(int)
     left = left[(left >= 0) & (left + 1 < len(ink))]
     return float(np.minimum(ink[left], ink[left + 1]).sum())
 
