@@ -156,6 +156,24 @@ def test_a_group_of_cells_is_named_as_nearly_all_its_members_holes_say():
     assert by_members("8", [g[:HOLED_HEIGHT - 1] for g in [zero] * 4]) == "8"  # too small to tell
 
 
+def test_groups_alike_join_the_group_they_are_alike_with_and_never_two_digits():
+    """Groups of reads whose mean glyphs are alike are joined, through one another too (zeros read '0', '©' and
+    'Q'), and each joins the group it is alike with: the merge once gave a group the label of whichever read
+    had its index (JupyterLab's ']' reads joined the sixes, whose mean, so blurred, drew the zeros and eights
+    into one group of split reads: seven zeros read a sure '9' or '8'). Two digits' groups are never one, not
+    even through a look-alike of both ('@' alike with the zeros and with the eights)."""
+    from fashion_tools.grading.readers.ocr.clusters import joined
+
+    usual = ["6", "0", "©", "Q", "[", "]", "@", "8"]
+    alike = np.zeros((8, 8), dtype=bool)
+    for a, b in [(1, 2), (2, 3), (4, 5), (1, 6), (6, 7)]:
+        alike[a, b] = True
+    label = joined(alike, usual)
+    groups = {tuple(c for c, g in zip(usual, label, strict=True) if g == root) for root in set(label)}
+    assert groups == {("6",), ("0", "©", "Q", "@"), ("[", "]"), ("8",)}
+    assert label[5] == label[4] != label[0]  # ']' into '[', not into the sixes (read 0's group)
+
+
 def test_holes_that_meet_are_a_slashed_zeros_when_the_upper_lies_left():
     """WebKitGTK's Roboto Mono zero at 14 px (10 px tall): its slash drawn nearly flat, its holes meet at one row,
     the upper one left of the lower; in a JPEG only a little left, which an eight's may be too: maybe (no '8', and

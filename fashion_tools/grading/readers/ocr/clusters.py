@@ -235,11 +235,7 @@ def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]],
         alike = gaps <= MERGE * np.minimum(spread[:, None], spread[None, :])
         usual = [Counter(c for c, m in zip(chars, member, strict=True) if m == g).most_common(1)[0][0]
                  for g in range(groups)]
-        for a, b in zip(*np.nonzero(np.triu(alike)), strict=True):  # b into a
-            if usual[a] != usual[b] and usual[a].isdigit() and usual[b].isdigit():
-                continue  # two digits' reads are never one glyph's: a '3' like an '8' stays apart
-            member[member == b] = member[a] if (member == a).any() else a
-        member = np.unique(member, return_inverse=True)[1]
+        member = np.unique(joined(alike, usual)[member], return_inverse=True)[1]
         d, _ = distances(cells, keys, aligned_means(cells, keys, member, int(member.max()) + 1))
         member = d.argmin(axis=1)
     member = split_by_context(cells, keys, np.unique(member, return_inverse=True)[1], chars, weight)
@@ -271,6 +267,25 @@ def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]],
         names = [by_members(name, [shapes.get(keys[k]) for k in np.flatnonzero(member == g)])
                  for g, name in enumerate(names)]
     return names, means, spread
+
+
+def joined(alike: np.ndarray, usual: list[str]) -> np.ndarray:
+    """Each group's label once the alike are joined, through others too (a '©' group alike with a '0' group
+    joins it, and a 'Q' group alike with the '©' group then joins the zeros); but two digits' reads are never
+    one glyph's, joined directly or through another group: a '3' like an '8' stays apart."""
+    root = list(range(len(usual)))
+    digit = [u if u.isdigit() else "" for u in usual]
+
+    def find(g: int) -> int:
+        while root[g] != g:
+            g = root[g]
+        return g
+
+    for a, b in zip(*np.nonzero(np.triu(alike)), strict=True):
+        a, b = find(int(a)), find(int(b))
+        if a != b and not (digit[a] and digit[b] and digit[a] != digit[b]):
+            root[b], digit[a] = a, digit[a] or digit[b]
+    return np.array([find(g) for g in range(len(usual))])
 
 
 def by_members(name: str, glyphs: list[np.ndarray | None]) -> str:
