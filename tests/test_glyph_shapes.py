@@ -174,6 +174,25 @@ def test_groups_alike_join_the_group_they_are_alike_with_and_never_two_digits():
     assert label[5] == label[4] != label[0]  # ']' into '[', not into the sixes (read 0's group)
 
 
+def test_a_group_of_waisted_glyphs_and_unwaisted_ones_is_two_groups():
+    """Iosevka's narrow zero and eight at 13 px in a JPEG lie as near each other as two zeros do, and Tesseract
+    reads both '8': with every line's cells taken on its digits' baseline they fell in one group, named '0' by
+    its slashed zeros' holes, and every eight in it was a doubt. An eight is waisted and a zero is not: such a
+    group is two; a group of one glyph stays one, and a group with too few of either is left whole."""
+    from fashion_tools.grading.readers.ocr.clusters import split_by_waist
+
+    font = ImageFont.truetype(next(p for p in mono_fonts() if p.endswith("DejaVuSansMono.ttf")), 18)
+    eight, zero = drawn("8", font), drawn("0", font)
+    assert waisted(eight) and not waisted(zero)
+    mixed = {k: eight if k % 3 == 0 else zero for k in range(9)}
+    member = split_by_waist(list(range(9)), np.zeros(9, dtype=int), ["8"] * 9, mixed)
+    assert len(set(member)) == 2 and {int(member[k]) for k in range(0, 9, 3)} != {int(member[1])}
+    assert len({int(member[k]) for k in range(0, 9, 3)}) == 1 and len({int(member[k]) for k in (1, 2, 4, 5)}) == 1
+    for one in ({k: eight for k in range(6)}, {k: zero for k in range(6)}, {0: eight, 1: zero, 2: zero, 3: zero}):
+        assert set(split_by_waist(list(one), np.zeros(len(one), dtype=int), ["8"] * len(one), one)) == {0}
+    assert set(split_by_waist(list(mixed), np.zeros(9, dtype=int), ["Q"] * 9, mixed)) == {0}  # a digit's only
+
+
 def test_holes_that_meet_are_a_slashed_zeros_when_the_upper_lies_left():
     """WebKitGTK's Roboto Mono zero at 14 px (10 px tall): its slash drawn nearly flat, its holes meet at one row,
     the upper one left of the lower; in a JPEG only a little left, which an eight's may be too: maybe (no '8', and

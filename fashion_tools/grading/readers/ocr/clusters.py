@@ -30,6 +30,7 @@ RATIO = 3.0  # a cell is clearly its nearest glyph when the nearest of another n
 LEAN = 1.5  # and leans to it, short of clearly, when that one is this much further
 MIN_READS = 2  # confident reads of a character before its mean glyph names other cells
 SLASHED_MEMBERS = 0.75  # of a group's cells whose holes deny its name, or show a slashed zero's: all of it
+DIGIT_COLUMNS = 12  # columns of digits, at least, to find a line's baseline by them alone
 CELL_EDGE = 0.12  # of a cell's width at each side, where a neighbour's anti-aliased ink may reach
 
 
@@ -47,10 +48,25 @@ class Cells:
 CENTRE = 4  # the unmoved window among the nine
 
 
-def baseline(mask_line: np.ndarray) -> int:
-    """The row under the line's glyphs: below it only descenders, commas and brackets' feet have ink."""
+def baseline(mask_line: np.ndarray, columns: np.ndarray | None = None) -> int:
+    """The row under the line's glyphs: below it only descenders, commas and brackets' feet have ink. Where
+    columns (the cells Tesseract read as digits) are given, only their ink is counted: a matrix row of lone
+    zeros has nearly as many commas as digits, and their tails, counted, passed for the digits' feet."""
+    if columns is not None and columns.sum() >= DIGIT_COLUMNS:
+        mask_line = mask_line[:, columns]
     counts = mask_line.sum(axis=1)
     return int(np.flatnonzero(counts >= 0.35 * counts.max())[-1]) + 1
+
+
+def digit_columns(row: list[Token], grid: Grid, width: int) -> np.ndarray:
+    """The columns of a line's cells that Tesseract read as digits."""
+    columns = np.zeros(width, dtype=bool)
+    for t in row:
+        for j, ch in enumerate(t.text[:t.cells]):
+            if ch.isdigit():
+                left, right = t.edge(grid, t.first + j), t.edge(grid, t.first + j + 1)
+                columns[max(0, int(np.ceil(left))):max(0, int(right))] = True
+    return columns
 
 
 def cell_patches(ink: np.ndarray, lines, tokens: list[list[Token]], grids: list[Grid], pitch: float) -> Cells:
@@ -70,7 +86,7 @@ def cell_patches(ink: np.ndarray, lines, tokens: list[list[Token]], grids: list[
         if not row:
             continue
         a, b = lines[i]
-        top = pad + a + baseline(ink[a:b] > 48) - up - f
+        top = pad + a + baseline(ink[a:b] > 48, digit_columns(row, grids[i], ink.shape[1])) - up - f
         canvas[pad + a:pad + b, pad:pad + ink.shape[1]] = ink[a:b]  # only this line's rows, the rest zero
         for t in row:
             for j in range(t.cells):
@@ -211,6 +227,23 @@ def split_by_context(cells: Cells, keys: list[int], member: np.ndarray, chars: l
     return member
 
 
+def split_by_waist(keys: list[int], member: np.ndarray, chars: list[str],
+                   shapes: dict[int, np.ndarray]) -> np.ndarray:
+    """A digit's group whose glyphs part into waisted ones and others, MIN_READS or more each, split in two:
+    one glyph is waisted or not, an eight is and a zero is not (Iosevka's narrow zero and eight at 13 px in a
+    JPEG lie as near each other as two zeros do, and Tesseract reads both '8': one group, named '0' by its
+    slashed zeros' holes, and every eight in it a doubt)."""
+    for g in range(int(member.max()) + 1):
+        ids = np.flatnonzero(member == g)
+        if not any(chars[i].isdigit() for i in ids):
+            continue
+        tall = [i for i in ids if keys[i] in shapes and shapes[keys[i]].shape[0] >= HOLED_HEIGHT]
+        waist = [i for i in tall if waisted(shapes[keys[i]])]
+        if len(waist) >= MIN_READS and len(tall) - len(waist) >= MIN_READS:
+            member[waist] = member.max() + 1
+    return member
+
+
 def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]],
                  shapes: dict[int, np.ndarray] | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(each group's name, its mean glyph, its cells' typical squared distance to that mean) of the cells
@@ -239,6 +272,8 @@ def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]],
         d, _ = distances(cells, keys, aligned_means(cells, keys, member, int(member.max()) + 1))
         member = d.argmin(axis=1)
     member = split_by_context(cells, keys, np.unique(member, return_inverse=True)[1], chars, weight)
+    if shapes:
+        member = split_by_waist(keys, member, chars, shapes)
     groups = int(member.max()) + 1
     means = aligned_means(cells, keys, member, groups)
     own = distances(cells, keys, means)[0][np.arange(len(keys)), member]
@@ -345,7 +380,10 @@ def template_names(cells: Cells, votes: dict[int, tuple[str, float]], todo: list
             rivals &= [not n.isdigit() or allows(n, shapes[k], found) for n in names]
             others = np.flatnonzero(rivals)
             clear = clearly(row, best, others, RATIO)
-        fits = row[best] <= min(FIT * max(float(spread[usable[best]]), cells.noise), FAR * nearest[best])
+        # within the spread of some look of its name (a PNG's glyphs at one subpixel phase are alike pixel for
+        # pixel: a digit drawn at another phase is far from that tight look, and within its looser look's)
+        fits = any(row[g] <= min(FIT * max(float(spread[usable[g]]), cells.noise), FAR * nearest[g])
+                   for g in np.flatnonzero([n == names[best] for n in names]))
         out[k] = names[best] if clear and fits else "?"
         if nearest_of is not None and out[k] == "?" and clearly(row, best, others, LEAN):
             nearest_of[k] = names[best]  # not clearly, but what a second read must not contradict
