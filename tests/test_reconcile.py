@@ -149,6 +149,18 @@ def test_a_number_shown_but_doubted_everywhere_is_said_shown_never_not_printed(g
         assert "not found" not in why[check] and "printed" not in why[check], (check, why[check])
 
 
+def test_a_matrix_with_every_test_accuracy_doubted_never_says_none_is_printed(graded):
+    """The printed accuracy, the F1 and evaluate's bar each shown with a digit doubted that no plain number settles
+    (the matrix's trace agrees with no reading of them): the matrix is compared with nothing, and its reason says
+    the accuracy is shown and was not read with confidence, not that the run prints none (it said both)."""
+    sub = graded(doubted=end_of_run(accuracy="?0.92?5000109672546", f1="?0.92?5",
+                                    bar=BAR.replace("0.9135", "?0.92?5")))["doubted"]
+    got, why = numbers(sub), reasons(sub)
+    assert got["confusion_matrix"] == "REVIEW", why["confusion_matrix"]
+    assert "not read with confidence" in why["confusion_matrix"], why["confusion_matrix"]
+    assert "prints no test accuracy" not in why["confusion_matrix"], why["confusion_matrix"]
+
+
 def test_a_number_agreeing_with_a_doubted_one_is_not_sure(graded):
     """An F1 printed plainly, no accuracy line, and a matrix with doubted entries its row cannot settle: the
     F1 is compared with the matrix's trace, so its pass rests on the doubted digits (it was a PASS)."""

@@ -21,6 +21,7 @@ from fashion_tools.grading.check.result import (
     passing,
     reviewing,
 )
+from fashion_tools.grading.check.trust import number_doubt
 from fashion_tools.grading.parse.table import PART_OF
 from fashion_tools.grading.parse.values import ParsedLog
 
@@ -177,6 +178,8 @@ def agreement(check: str, value: float, rounding: float, log: ParsedLog, *withou
     run shows; agrees with nothing to compare when the run shows none (the accuracy check counts that)."""
     others = accuracies(log, *without)
     if not others:
+        if any(c not in without and number_doubt(log, c) for c in ("accuracy", "f1", "evaluation")):
+            return True, "not compared: the test accuracy shown was not read with confidence"
         return True, "not compared: the run prints no test accuracy (the accuracy check counts that)"
     what, other, other_rounding = others[0]
     if abs(value - other) > AGREEMENT + rounding + other_rounding + EPS:
