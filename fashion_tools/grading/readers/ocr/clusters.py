@@ -249,8 +249,9 @@ def glyph_groups(cells: Cells, votes: dict[int, tuple[str, float]],
     """(each group's name, its mean glyph, its cells' typical squared distance to that mean) of the cells
     Tesseract read confidently: grouped by their reads; groups whose means are alike merged (Tesseract reads
     one glyph as '0' in a number and as '©' alone), but never two digits' groups; each read moved to the group
-    it looks most like (a zero read '6' is no six); each group named by the majority of its reads, '?' where
-    they split between two digits (a quarter of them or more) or fewer than MIN_READS back it."""
+    it looks most like (a zero read '6' is no six); a group of waisted and unwaisted glyphs parted (given their
+    shapes: an eight and a zero both read '8'); each group named by the majority of its reads, '?' where they
+    split between two digits (a quarter of them or more) or fewer than MIN_READS back it."""
     keys = list(votes)
     chars = [votes[k][0] for k in keys]
     weight = np.array([votes[k][1] for k in keys], dtype=np.float64)
